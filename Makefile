@@ -1,0 +1,30 @@
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test install lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/followup demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest tests
+
+lint: $(STAMP)
+	$(BIN)/ruff check agent tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/understanding.py ../shared/testdata/dates-duckling.jsonl ../shared/testdata/emails-public.jsonl
+	$(BIN)/python bench/understanding.py --speed
+
+clean:
+	rm -rf $(VENV) build *.egg-info

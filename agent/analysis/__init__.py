@@ -1,0 +1,138 @@
+"""Understanding one message: language, kind, promise, interview time, employer.
+
+``Analyzer`` compiles the rules once and loads spaCy's blank pipelines lazily, so
+importing this package is cheap. ``analyze`` is pure: it reads only the message
+and the rules, and resolves every date against the message's own ``Date``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from agent.analysis.types import KINDS, Analysis, Evidence
+from agent.message import Message
+from agent.rules import Rules
+
+__all__ = ["KINDS", "Analysis", "Analyzer", "Evidence"]
+
+_BULK_PRECEDENCE = re.compile(r"\b(bulk|list|junk)\b", re.I)
+
+
+class Analyzer:
+    """Reusable analysis engine. Build once, call :meth:`analyze` per message."""
+
+    def __init__(
+        self,
+        rules: Rules | None = None,
+        *,
+        languages: Sequence[str] = ("en", "nb"),
+        country: str | None = None,
+    ) -> None:
+        from agent.analysis.company import PartyResolver
+        from agent.analysis.kinds import KindClassifier
+        from agent.analysis.language import LanguageIdentifier
+
+        self.rules = rules or Rules()
+        self.country = country
+        self.lang_data: dict[str, dict[str, Any]] = {}
+        for lang in languages:
+            data = self.rules.toml(f"{lang}.toml", required=False)
+            if data:
+                self.lang_data[lang] = data
+        if not self.lang_data:
+            self.lang_data["en"] = self.rules.toml("en.toml")
+        self.default_language = "en" if "en" in self.lang_data else next(iter(self.lang_data))
+        self.identifier = LanguageIdentifier.from_rules(self.lang_data, self.rules.toml("langid.toml", required=False))
+        self.identifier.default = self.default_language
+        self.classifiers = {lang: KindClassifier(lang, data) for lang, data in self.lang_data.items()}
+        self.parties = PartyResolver(self.rules.toml("ats.toml", required=False), self.lang_data)
+        self._finders: dict[str, Any] = {}
+        self._calendars: dict[str | None, Any] = {}
+
+    # -- lazily built, heavy parts -------------------------------------------------------
+    def _finder(self, lang: str) -> Any:
+        finder = self._finders.get(lang)
+        if finder is None:
+            import spacy
+
+            from agent.analysis.dates import DateGrammar
+            from agent.analysis.promises import PromiseFinder
+
+            try:
+                nlp = spacy.blank(lang)
+            except (ImportError, KeyError, ValueError):
+                nlp = spacy.blank("xx")
+            nlp.add_pipe("sentencizer")
+            finder = PromiseFinder(lang, self.lang_data[lang], DateGrammar(lang, self.rules), nlp)
+            self._finders[lang] = finder
+        return finder
+
+    def calendar_for(self, lang: str) -> Any:
+        from agent.analysis.calendar import BusinessCalendar
+
+        country = self.country
+        if country is None:
+            country = self.lang_data.get(lang, {}).get("language", {}).get("country")
+        if country not in self._calendars:
+            self._calendars[country] = BusinessCalendar(country)
+        return self._calendars[country]
+
+    def warm_up(self) -> None:
+        for lang in self.lang_data:
+            self._finder(lang)
+            self.calendar_for(lang)
+
+    # -- the analysis -------------------------------------------------------------------
+    def analyze(self, msg: Message) -> Analysis:
+        language = self.identifier.identify(f"{msg.subject}\n{msg.text}")
+        rules_lang = language if language in self.lang_data else self.default_language
+        party = self.parties.resolve(msg, rules_lang)
+        finder = self._finder(rules_lang)
+        calendar = self.calendar_for(rules_lang)
+        promise = finder.find(
+            msg.text,
+            msg.date,
+            calendar,
+            want_interview=True,
+            date_known=not msg.date_missing,
+        )
+        bulk = bool(msg.headers.get("list-unsubscribe") or msg.headers.get("list-id")) or bool(
+            _BULK_PRECEDENCE.search(msg.headers.get("precedence", ""))
+        )
+        invite = msg.calendar_start is not None and (msg.calendar_method or "REQUEST") == "REQUEST"
+        result = self.classifiers[rules_lang].classify(
+            msg.subject,
+            msg.text,
+            bulk=bulk,
+            job_board=party.job_board,
+            has_promise=promise.promised_by is not None,
+            has_calendar_invite=invite,
+            ats=party.ats is not None,
+        )
+        kind = result.kind
+        interview_at = None
+        if kind in ("interview_invitation", "assessment_request"):
+            interview_at = msg.calendar_start if invite else promise.interview_at
+        evidence = list(promise.evidence)
+        if interview_at is not None:
+            evidence = [e for e in evidence if e.resolved != interview_at.astimezone(msg.date.tzinfo).date()]
+        if kind in ("rejection", "not_job"):
+            evidence = []
+        promised_by = max((e.resolved for e in evidence), default=None)
+        return Analysis(
+            message_id=msg.message_id,
+            language=language,
+            kind=kind,
+            confidence=result.confidence,
+            promised_by=promised_by,
+            interview_at=interview_at,
+            company=party.company if kind != "not_job" else None,
+            evidence=evidence,
+            cues=result.cues,
+            role=party.role if kind != "not_job" else None,
+            ats=party.ats,
+            contact_name=party.contact_name,
+            agency=party.agency,
+        )

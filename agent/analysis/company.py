@@ -1,0 +1,192 @@
+"""Who is behind a message: the employer, the ATS or agency in between, the role, the person.
+
+Applicant tracking systems send on behalf of employers ("Acme via Teamtailor"), so
+the employer comes from the display name, the subject, the text or the signature,
+never from the ATS domain. Data (ATS domains, agencies, job boards, free-mail
+domains, phrasing) comes from ``rules/ats.toml`` and the language files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from agent.analysis.cues import compile_named
+from agent.message import Address, Message
+
+_VIA = re.compile(r"^(?P<company>.+?)\s+(?:via|through|gjennom|(?:\(|-\s*)?via)\s+(?P<ats>[\w .-]+?)\)?$", re.I)
+_NO_REPLY = re.compile(r"(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|ikke[-_.]?svar|noreply|mailer-daemon|notifications?|bounce|postmaster|system|automated)", re.I)
+_LEGAL_SUFFIX = r"(?:AS|ASA|SA|BA|HF|IKS|KF|Inc\.?|Ltd\.?|LLC|GmbH|AB|Oy|ApS|A/S|plc|Group|Gruppen)"
+_SIGNATURE_COMPANY = re.compile(rf"^(?P<company>[A-ZÆØÅ][\w&'.-]*(?: [\w&'.-]+){{0,4}} {_LEGAL_SUFFIX})\b", re.M)
+_GENERIC_WORDS = {
+    "we", "our", "the", "you", "your", "thank", "thanks", "dear", "hi", "hello", "hei", "vi", "du",
+    "team", "a", "an", "this", "us", "it", "i", "deg", "oss", "dere", "denne", "stillingen",
+}
+
+
+@dataclass(frozen=True)
+class Party:
+    company: str | None
+    ats: str | None
+    agency: str | None
+    contact_name: str | None
+    role: str | None
+    job_board: bool
+    no_reply: bool
+
+
+def _domain_matches(domain: str, suffixes: Mapping[str, str] | Sequence[str]) -> str | None:
+    for suffix in suffixes:
+        if domain == suffix or domain.endswith("." + suffix):
+            return suffixes[suffix] if isinstance(suffixes, Mapping) else suffix
+    return None
+
+
+def _tidy(name: str) -> str | None:
+    name = re.sub(r"\s+", " ", name).strip(" \t\"'.,:;-–|()")
+    if not name or len(name) > 60:
+        return None
+    if name.lower() in _GENERIC_WORDS or name.lower().split()[0] in {"we", "you", "our", "your", "vi", "du"}:
+        return None
+    return name
+
+
+def looks_like_person(name: str) -> bool:
+    words = name.replace(",", " ").split()
+    if not 1 <= len(words) <= 4:
+        return False
+    if re.search(r"\d|@|team|recruit|career|talent|hr\b|jobs?\b|rekrutt|karriere|no-?reply|acquisition|people|hiring", name, re.I):
+        return False
+    return all(w[:1].isupper() for w in words if len(w) > 2)
+
+
+class PartyResolver:
+    def __init__(self, ats_rules: Mapping[str, object], lang_rules: Mapping[str, Mapping[str, object]]) -> None:
+        self.ats: dict[str, str] = dict(ats_rules.get("ats", {}))  # type: ignore[arg-type]
+        self.agencies: list[str] = [a.lower() for a in ats_rules.get("agencies", {}).get("names", [])]  # type: ignore[union-attr]
+        self.job_boards: list[str] = list(ats_rules.get("job_boards", {}).get("domains", []))  # type: ignore[union-attr]
+        self.free_mail: list[str] = list(ats_rules.get("free_mail", {}).get("domains", []))  # type: ignore[union-attr]
+        self.company_patterns: dict[str, list[re.Pattern[str]]] = {}
+        self.role_patterns: dict[str, list[re.Pattern[str]]] = {}
+        self.subject_role_patterns: dict[str, list[re.Pattern[str]]] = {}
+        self.strip_words: dict[str, list[str]] = {}
+        for lang, data in lang_rules.items():
+            company = data.get("company", {})
+            role = data.get("role", {})
+            assert isinstance(company, dict) and isinstance(role, dict)
+            self.company_patterns[lang] = compile_named(f"{lang}.toml:company.patterns", company.get("patterns"))
+            self.role_patterns[lang] = compile_named(f"{lang}.toml:role.patterns", role.get("patterns"))
+            self.subject_role_patterns[lang] = compile_named(
+                f"{lang}.toml:role.subject_patterns", role.get("subject_patterns"), flags=re.I
+            )
+            self.strip_words[lang] = sorted(
+                (w.lower() for w in company.get("display_name_strip", [])), key=len, reverse=True
+            )
+
+    def _agency(self, sender: Address | None) -> str | None:
+        if sender is None:
+            return None
+        hay = f"{sender.name} {sender.domain}".lower()
+        for name in self.agencies:
+            if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", hay):
+                return name.title() if name.islower() else name
+        return None
+
+    def _strip_display(self, name: str) -> str | None:
+        words = self.strip_words.get("en", []) + [w for lang, ws in self.strip_words.items() if lang != "en" for w in ws]
+        cleaned = name
+        changed = True
+        while changed:
+            changed = False
+            for word in words:
+                pattern = rf"(^|\s|[-|,:]){re.escape(word)}(\s|[-|,:]|$)"
+                new = re.sub(pattern, " ", cleaned, flags=re.I).strip(" -|,:")
+                if new != cleaned:
+                    cleaned, changed = new, True
+        cleaned = re.sub(r"\s+(at|hos|i)$", "", cleaned, flags=re.I)
+        cleaned = re.sub(r"^(at|hos)\s+", "", cleaned, flags=re.I)
+        return _tidy(cleaned)
+
+    def _from_text(self, lang: str, text: str) -> str | None:
+        for pattern in self.company_patterns.get(lang, []) + [
+            p for other, ps in self.company_patterns.items() if other != lang for p in ps
+        ]:
+            for match in pattern.finditer(text[:4000]):
+                name = _tidy(match.group("company"))
+                if name:
+                    return name
+        return None
+
+    def _role(self, lang: str, subject: str, text: str) -> str | None:
+        for pattern in self.subject_role_patterns.get(lang, []):
+            m = pattern.search(subject)
+            if m:
+                role = _tidy(m.group("role"))
+                if role and len(role.split()) <= 7:
+                    return role
+        for pattern in self.role_patterns.get(lang, []):
+            m = pattern.search(text[:4000])
+            if m:
+                role = _tidy(m.group("role"))
+                if role and len(role.split()) <= 7:
+                    return role
+        return None
+
+    def resolve(self, msg: Message, lang: str) -> Party:
+        sender = msg.reply_to[0] if msg.reply_to and msg.from_ and _NO_REPLY.search(msg.from_.addr) else msg.from_
+        sender = msg.from_ or sender
+        domain = sender.domain if sender else ""
+        ats = _domain_matches(domain, self.ats) if domain else None
+        job_board = bool(domain and _domain_matches(domain, self.job_boards))
+        agency = self._agency(sender)
+        display = sender.name if sender else ""
+        no_reply = bool(sender and _NO_REPLY.search(sender.addr.split("@")[0]))
+
+        company: str | None = None
+        via = _VIA.match(display) if display else None
+        if via:
+            company = _tidy(via.group("company"))
+        if company is None and display and not looks_like_person(display):
+            stripped = self._strip_display(display)
+            if stripped and (not ats or stripped.lower() != ats.lower()):
+                company = stripped
+        text_company = self._from_text(lang, f"{msg.subject}\n{msg.text}")
+        sig = _SIGNATURE_COMPANY.search(msg.signature) if msg.signature else None
+        sig_company = _tidy(sig.group("company")) if sig else None
+        domain_stem = ""
+        if domain and not ats and not job_board and not _domain_matches(domain, self.free_mail):
+            parts = domain.split(".")
+            domain_stem = parts[-2] if len(parts) >= 2 else parts[0]
+        # Prefer a fuller name that agrees with the domain ("Acme" + signature "Acme AS").
+        for candidate in (sig_company, text_company):
+            if candidate and company and candidate.lower().startswith(company.lower()) and len(candidate) > len(company):
+                company = candidate
+        if company is None:
+            for candidate in (sig_company, text_company):
+                if candidate and (not domain_stem or domain_stem[:4].lower() in candidate.lower().replace(" ", "")):
+                    company = candidate
+                    break
+        if company is None and text_company and (ats or not domain_stem):
+            company = text_company
+        if company is None and domain_stem:
+            company = domain_stem.capitalize() if domain_stem.islower() else domain_stem
+        if agency and company and company.lower() == agency.lower():
+            client = text_company if text_company and text_company.lower() != agency.lower() else None
+            company = client or company
+        contact = None
+        if sender and sender.name and looks_like_person(_VIA.sub(r"\g<company>", sender.name)) and not via:
+            contact = sender.name
+        elif msg.signature:
+            lines = [ln.strip() for ln in msg.signature.splitlines()[1:4] if ln.strip()]
+            if lines and looks_like_person(lines[0]) and len(lines[0].split()) >= 2:
+                contact = lines[0]
+        return Party(
+            company=company,
+            ats=ats,
+            agency=agency,
+            contact_name=contact,
+            role=self._role(lang, msg.subject, msg.text),
+            job_board=job_board,
+            no_reply=no_reply,
+        )

@@ -1,0 +1,130 @@
+"""Kind classification: weighted cue phrases from the rules, plus mail-header signals.
+
+Scores add up per kind: a strong cue counts 5, a weak cue 2 (at most three of them),
+a subject cue 3. Bulk-mail headers and job-board senders push towards ``not_job``.
+Conventions (they match how recruiting mail is labelled in practice):
+  * a rejection or an offer outranks everything else in the same message;
+  * a receipt that also says the application is being reviewed, or when to expect
+    news, is a ``status_update``; a bare receipt is ``application_received``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from agent.analysis.cues import CueSet, compile_cues
+from agent.analysis.types import KINDS
+
+JOB_KINDS = tuple(k for k in KINDS if k != "not_job")
+# Tie-break order: earlier wins when scores are equal.
+_PRECEDENCE = (
+    "rejection",
+    "offer",
+    "reference_request",
+    "assessment_request",
+    "interview_invitation",
+    "status_update",
+    "application_received",
+)
+STRONG, WEAK, SUBJECT = 5.0, 2.0, 3.0
+MAX_WEAK = 3
+
+
+@dataclass(frozen=True)
+class KindCues:
+    strong: CueSet
+    weak: CueSet
+    subject: CueSet
+
+
+@dataclass
+class KindResult:
+    kind: str
+    confidence: float
+    cues: list[str] = field(default_factory=list)
+    scores: dict[str, float] = field(default_factory=dict)
+
+
+class KindClassifier:
+    def __init__(self, lang: str, data: Mapping[str, object]) -> None:
+        kinds = data.get("kinds", {})
+        if not isinstance(kinds, dict):
+            kinds = {}
+        self.lang = lang
+        self.cues: dict[str, KindCues] = {}
+        for kind in KINDS:
+            section = kinds.get(kind, {}) if isinstance(kinds, dict) else {}
+            origin = f"{lang}.toml:kinds.{kind}"
+            self.cues[kind] = KindCues(
+                compile_cues(f"{origin}.strong", section.get("strong")),
+                compile_cues(f"{origin}.cues", section.get("cues")),
+                compile_cues(f"{origin}.subject", section.get("subject")),
+            )
+
+    def classify(
+        self,
+        subject: str,
+        text: str,
+        *,
+        bulk: bool = False,
+        job_board: bool = False,
+        has_promise: bool = False,
+        has_calendar_invite: bool = False,
+        ats: bool = False,
+    ) -> KindResult:
+        scores: dict[str, float] = {}
+        strong_hits: dict[str, int] = {}
+        evidence: dict[str, list[str]] = {}
+        body = text[:20_000]
+        for kind, cues in self.cues.items():
+            strong = cues.strong.matched_texts(body)
+            distinct_strong = list(dict.fromkeys(s.lower() for s in strong))
+            weak = list(dict.fromkeys(w.lower() for w in cues.weak.matched_texts(body)))[:MAX_WEAK]
+            subj = list(dict.fromkeys(s.lower() for s in cues.subject.matched_texts(subject)))[:2]
+            scores[kind] = STRONG * len(distinct_strong) + WEAK * len(weak) + SUBJECT * len(subj)
+            strong_hits[kind] = len(distinct_strong)
+            evidence[kind] = [*distinct_strong, *weak, *(f"subject: {s}" for s in subj)]
+
+        if has_calendar_invite:
+            scores["interview_invitation"] += STRONG
+            evidence["interview_invitation"].append("calendar invitation")
+        if has_promise:
+            scores["status_update"] += WEAK
+        if bulk:
+            scores["not_job"] += 4
+            evidence["not_job"].append("bulk mail headers")
+        if job_board:
+            scores["not_job"] += 8
+            evidence["not_job"].append("job board sender")
+        if ats:
+            for kind in JOB_KINDS:
+                if scores[kind] > 0:
+                    scores[kind] += 1
+
+        best_job = max(JOB_KINDS, key=lambda k: (scores[k], -_PRECEDENCE.index(k)))
+        best_score = scores[best_job]
+        not_job = scores["not_job"]
+
+        if best_score < 4 or (not_job >= best_score and strong_hits[best_job] < 2) or (
+            job_board and strong_hits[best_job] < 2
+        ):
+            total = not_job + best_score
+            conf = 0.9 if best_score == 0 else max(0.55, min(0.95, (not_job + 3) / (total + 3)))
+            return KindResult("not_job", conf, evidence["not_job"][:6], scores)
+
+        kind = best_job
+        # A rejection or an offer outranks the politeness around it.
+        for decisive in ("rejection", "offer"):
+            if strong_hits[decisive] >= 1 and scores[decisive] >= 0.6 * best_score and kind != decisive:
+                if decisive == "offer" and strong_hits["rejection"] >= 1:
+                    continue
+                kind = decisive
+                break
+        if kind == "application_received" and (strong_hits["status_update"] >= 1 or has_promise):
+            kind = "status_update"
+        ordered = sorted((s for k, s in scores.items() if k != kind), reverse=True)
+        runner_up = ordered[0] if ordered else 0.0
+        confidence = scores[kind] / (scores[kind] + runner_up + 2.0)
+        confidence = max(0.5, min(0.99, 0.45 + confidence * 0.6))
+        return KindResult(kind, confidence, evidence[kind][:6], scores)

@@ -1,0 +1,121 @@
+"""Promises: sentences where the sender commits to a reply or decision, and the day.
+
+spaCy (a blank pipeline with a rule-based sentencizer, no model download) splits the
+new text into sentences; the date grammar finds temporal expressions; cue lists from
+the rules decide whether the clause around an expression is the sender's commitment
+or something else (a deadline for the candidate, the interview time, a start date).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from agent.analysis.calendar import BusinessCalendar
+from agent.analysis.cues import compile_cues
+from agent.analysis.dates import DateGrammar, TemporalMatch
+from agent.analysis.types import Evidence
+
+_CLAUSE_BREAK = re.compile(r"[;:–—]|,\s+(?=(?:and|but|or|og|men|eller|so|så|then|deretter|while|mens|before|after|før|etter|please|vennligst)\b)|\s+(?:but|men|however|imidlertid)\s+", re.I)
+_MAX_PROMISE_DAYS = 200  # "we keep your CV for a year" is not a reply window
+
+
+@dataclass(frozen=True)
+class SentenceDates:
+    sentence: str
+    matches: tuple[TemporalMatch, ...]
+
+
+@dataclass
+class PromiseResult:
+    promised_by: date | None
+    evidence: list[Evidence]
+    interview_at: datetime | None
+    sentences: list[SentenceDates]
+
+
+class PromiseFinder:
+    def __init__(self, lang: str, data: Mapping[str, object], grammar: DateGrammar, nlp: object) -> None:
+        commitment = data.get("commitment", {})
+        interview = data.get("interview", {})
+        assert isinstance(commitment, dict) and isinstance(interview, dict)
+        origin = f"{lang}.toml:commitment"
+        self.lang = lang
+        self.commitment = compile_cues(f"{origin}.cues", commitment.get("cues"))
+        self.candidate = compile_cues(f"{origin}.candidate_deadline", commitment.get("candidate_deadline"))
+        self.interview = compile_cues(f"{lang}.toml:interview.cues", interview.get("cues"))
+        self.grammar = grammar
+        self.nlp = nlp
+
+    def sentences(self, text: str) -> list[str]:
+        out: list[str] = []
+        for block in re.split(r"\n\s*\n", text):
+            block = " ".join(line.strip() for line in block.splitlines() if line.strip())
+            if not block:
+                continue
+            if len(block) > 5000:
+                block = block[:5000]
+            doc = self.nlp(block)  # type: ignore[operator]
+            out.extend(s.text.strip() for s in doc.sents if s.text.strip())
+        return out
+
+    def _clause(self, sentence: str, match: TemporalMatch) -> str:
+        start = 0
+        for brk in _CLAUSE_BREAK.finditer(sentence, 0, match.start):
+            start = brk.end()
+        end = len(sentence)
+        nxt = _CLAUSE_BREAK.search(sentence, match.end)
+        if nxt:
+            end = nxt.start()
+        return sentence[start:end]
+
+    def _is_promise(self, sentence: str, match: TemporalMatch) -> bool:
+        clause = self._clause(sentence, match)
+        if self.candidate.search(clause):
+            return False
+        if self.commitment.search(clause):
+            return True
+        if self.candidate.search(sentence):
+            # The commitment must stand in a clause of its own, free of the candidate's task.
+            for part in _CLAUSE_BREAK.split(sentence):
+                if part and self.commitment.search(part) and not self.candidate.search(part):
+                    return bool(match.phrase in sentence)
+            return False
+        return bool(self.commitment.search(sentence))
+
+    def find(
+        self,
+        text: str,
+        ref: datetime,
+        calendar: BusinessCalendar,
+        *,
+        want_interview: bool,
+        date_known: bool = True,
+    ) -> PromiseResult:
+        evidence: list[Evidence] = []
+        promised: date | None = None
+        interview_at: datetime | None = None
+        found: list[SentenceDates] = []
+        ref_day = ref.date()
+        for sentence in self.sentences(text):
+            matches = self.grammar.find(sentence, ref, calendar)
+            if not matches:
+                continue
+            found.append(SentenceDates(sentence, tuple(matches)))
+            for match in matches:
+                if want_interview and match.at is not None and interview_at is None:
+                    if match.at > ref and (self.interview.search(sentence) or self.candidate.search(sentence)):
+                        interview_at = match.at
+                if not date_known:
+                    if not re.search(r"\b(19|20)\d\d\b", match.phrase):
+                        continue  # without the message's Date only a full date can be trusted
+                elif match.resolved < ref_day or (match.resolved - ref_day).days > _MAX_PROMISE_DAYS:
+                    continue
+                if not self._is_promise(sentence, match):
+                    continue
+                evidence.append(Evidence(sentence=sentence, phrase=match.phrase, resolved=match.resolved))
+                if promised is None or match.resolved > promised:
+                    promised = match.resolved
+        return PromiseResult(promised, evidence, interview_at, found)

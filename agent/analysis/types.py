@@ -1,0 +1,59 @@
+"""Result types of the analysis (pure data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+KINDS = (
+    "application_received",
+    "interview_invitation",
+    "status_update",
+    "assessment_request",
+    "reference_request",
+    "offer",
+    "rejection",
+    "not_job",
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    sentence: str
+    phrase: str
+    resolved: date
+
+    def to_json(self) -> dict[str, Any]:
+        return {"sentence": self.sentence, "phrase": self.phrase, "resolved": self.resolved.isoformat()}
+
+
+@dataclass
+class Analysis:
+    message_id: str
+    language: str
+    kind: str
+    confidence: float
+    promised_by: date | None = None
+    interview_at: datetime | None = None
+    company: str | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+    # Beyond the JSON contract: used by the tracker, drafts and `followup show`.
+    cues: list[str] = field(default_factory=list)
+    role: str | None = None
+    ats: str | None = None
+    contact_name: str | None = None
+    agency: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The DESIGN.md contract, exactly these keys in this order."""
+        return {
+            "message_id": self.message_id,
+            "language": self.language,
+            "kind": self.kind,
+            "confidence": round(self.confidence, 2),
+            "promised_by": self.promised_by.isoformat() if self.promised_by else None,
+            "interview_at": self.interview_at.isoformat() if self.interview_at else None,
+            "company": self.company,
+            "evidence": [e.to_json() for e in self.evidence],
+        }

@@ -1,0 +1,1 @@
+"""click commands, one module per area; ``agent.cli`` registers them."""

@@ -1,0 +1,89 @@
+"""``followup analyze``: understand .eml files, one JSON object per line with --json."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from agent.errors import BadInputError, UsageError
+
+
+def parse_now(value: str | None) -> datetime | None:
+    """``--now`` as an aware datetime (naive input is taken as UTC)."""
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--now: expected an ISO 8601 date or time, got {value!r}") from None
+    if parsed.tzinfo is None:
+        from datetime import UTC
+
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    p = Path(path)
+    if not p.is_file():
+        raise BadInputError(f"{path}: no such file")
+    if p.stat().st_size > 50_000_000:
+        raise BadInputError(f"{path}: larger than 50 MB, not analyzed")
+    return p.read_bytes()
+
+
+def _summary(path: str, result: dict) -> str:
+    lines = [click.style(path, bold=True)]
+    lines.append(f"  kind:        {result['kind']} ({result['confidence']:.0%})  language: {result['language']}")
+    if result["company"]:
+        lines.append(f"  company:     {result['company']}")
+    if result["interview_at"]:
+        lines.append(f"  interview:   {result['interview_at']}")
+    lines.append(f"  promised by: {result['promised_by'] or 'nothing promised'}")
+    for ev in result["evidence"]:
+        lines.append(f"    “{ev['sentence']}”")
+        lines.append(f"      {ev['phrase']!r} → {ev['resolved']}")
+    return "\n".join(lines)
+
+
+@click.command("analyze")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the analysis contract as JSON (one object per line).")
+@click.option("--now", help="Reference time for messages without a usable Date (ISO 8601).")
+@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), help="Your own rules directory.")
+def analyze_command(paths: tuple[str, ...], as_json: bool, now: str | None, rules_dir: str | None) -> None:
+    """Analyze PATH... (.eml files, or - for standard input).
+
+    Prints the kind of message, its language, the employer, the interview time and
+    the latest day the sender promised a reply, with the sentence that says so.
+    Dates are resolved against each message's own Date header.
+    """
+    from agent.analysis import Analyzer
+    from agent.message import parse_message
+    from agent.rules import Rules
+
+    fallback = parse_now(now)
+    analyzer = Analyzer(Rules.load(rules_dir))
+    failures = 0
+    for path in paths:
+        try:
+            raw = _read(path)
+            msg = parse_message(raw, fallback_date=fallback)
+            result = analyzer.analyze(msg).to_json()
+        except BadInputError as exc:
+            failures += 1
+            message = str(exc) if str(exc).startswith(path) else f"{path}: {exc}"
+            click.secho(f"Error: {message}", fg="red", err=True)
+            continue
+        if as_json:
+            click.echo(json.dumps(result, ensure_ascii=False))
+        else:
+            click.echo(_summary(path, result))
+    if failures:
+        sys.exit(2)

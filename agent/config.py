@@ -1,0 +1,526 @@
+"""The user's configuration: a TOML file checked against a declarative spec.
+
+Lookup order: an explicit path (``--config``), then ``$FOLLOWUP_CONFIG``, then
+``<user config dir>/followup/config.toml``. Nothing is read at import time.
+Errors name the file, the key and what was expected. The file never holds a
+password: accounts name a ``password_command`` or use the keyring.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from agent.errors import ConfigError
+
+APP_NAME = "followup"
+CONFIG_ENV = "FOLLOWUP_CONFIG"
+DB_FILENAME = "followup.db"
+
+DEFAULT_PORTS = {"tls": 993, "starttls": 143}
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+# The country whose public holidays apply, guessed from the first language that implies one.
+LANGUAGE_COUNTRIES = {"nb": "NO", "nn": "NO", "no": "NO", "sv": "SE", "da": "DK", "fi": "FI", "de": "DE", "nl": "NL"}
+
+_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_SECRET_KEYS = ("password", "pass", "secret", "token", "app_password")
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    name: str
+    host: str | None
+    port: int
+    username: str
+    address: str
+    display_name: str = ""
+    security: str = "tls"  # tls | starttls
+    ca_file: str | None = None
+    folders: tuple[str, ...] = ()  # empty: INBOX and the Sent folder
+    drafts_folder: str | None = None
+    password_command: str | None = None
+    maildir: str | None = None  # a local Maildir account instead of IMAP (host is None)
+    aliases: tuple[str, ...] = ()  # the user's other own addresses
+    timeout: float = 30.0
+
+    @property
+    def is_local(self) -> bool:
+        return self.maildir is not None
+
+    @property
+    def own_addresses(self) -> tuple[str, ...]:
+        return (self.address.lower(), *(a.lower() for a in self.aliases))
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None
+    accounts: tuple[AccountConfig, ...]
+    state_dir: Path
+    timezone: str  # IANA name
+    country: str | None  # for public holidays
+    languages: tuple[str, ...] = ("en", "nb")
+    rules_dir: Path | None = None
+    scan_interval: int = 300
+    idle: bool = False
+    notify: bool = False
+    log_level: str = "INFO"
+    max_drafts_per_pass: int = 20
+
+    @property
+    def db_path(self) -> Path:
+        return self.state_dir / DB_FILENAME
+
+    def account(self, name: str) -> AccountConfig:
+        for account in self.accounts:
+            if account.name == name:
+                return account
+        known = ", ".join(a.name for a in self.accounts) or "none"
+        raise ConfigError(f"{self.path}: no account named {name!r} (configured: {known})")
+
+
+# ---------------------------------------------------------------------------
+# The spec: one checker per key. A checker returns the converted value or raises
+# _Invalid with what was expected.
+
+
+class _Invalid(Exception):
+    pass
+
+
+Checker = Callable[[Any], Any]
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(f"expected a non-empty string, got {_show(value)}")
+    return value.strip()
+
+
+def _optional_string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"expected a string, got {_show(value)}")
+    return value
+
+
+def _integer(low: int, high: int) -> Checker:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _Invalid(f"expected an integer {low}-{high}, got {_show(value)}")
+        return value
+
+    return check
+
+
+def _number(low: float, high: float) -> Checker:
+    def check(value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise _Invalid(f"expected a number of seconds {low:g}-{high:g}, got {_show(value)}")
+        return float(value)
+
+    return check
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(f"expected true or false, got {_show(value)}")
+    return value
+
+
+def _choice(*choices: str) -> Checker:
+    def check(value: Any) -> str:
+        if not isinstance(value, str) or value.lower() not in choices:
+            raise _Invalid(f"expected one of {', '.join(choices)}, got {_show(value)}")
+        return value.lower()
+
+    return check
+
+
+def _address(value: Any) -> str:
+    if not isinstance(value, str) or not _ADDRESS.match(value.strip()):
+        raise _Invalid(f"expected an email address like name@example.com, got {_show(value)}")
+    return value.strip()
+
+
+def _string_list(item: Checker) -> Checker:
+    def check(value: Any) -> tuple[Any, ...]:
+        if not isinstance(value, list):
+            raise _Invalid(f"expected a list, got {_show(value)}")
+        out = []
+        for index, element in enumerate(value):
+            try:
+                out.append(item(element))
+            except _Invalid as exc:
+                raise _Invalid(f"item {index}: {exc}") from None
+        return tuple(out)
+
+    return check
+
+
+def _language(value: Any) -> str:
+    if not isinstance(value, str) or not _LANGUAGE.match(value):
+        raise _Invalid(f"expected a language code such as 'en' or 'nb', got {_show(value)}")
+    return value
+
+
+def _country(value: Any) -> str:
+    if not isinstance(value, str) or not _COUNTRY.match(value.upper()):
+        raise _Invalid(f"expected a two-letter country code such as 'NO', got {_show(value)}")
+    return value.upper()
+
+
+def _timezone(value: Any) -> str:
+    if not isinstance(value, str) or not _valid_zone(value):
+        raise _Invalid(f"expected an IANA time zone such as 'Europe/Oslo', got {_show(value)}")
+    return value
+
+
+def _path(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise _Invalid(f"expected a path, got {_show(value)}")
+    return value.strip()
+
+
+def _log_level(value: Any) -> str:
+    if not isinstance(value, str) or value.upper() not in LOG_LEVELS:
+        raise _Invalid(f"expected one of {', '.join(LOG_LEVELS)}, got {_show(value)}")
+    return value.upper()
+
+
+def _name(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}", value):
+        raise _Invalid(f"expected a short name of letters, digits, '-', '_', '.' or '@', got {_show(value)}")
+    return value
+
+
+ACCOUNT_SPEC: dict[str, Checker] = {
+    "name": _name,
+    "host": _string,
+    "port": _integer(1, 65535),
+    "username": _string,
+    "address": _address,
+    "display_name": _optional_string,
+    "security": _choice("tls", "starttls"),
+    "ca_file": _path,
+    "folders": _string_list(_string),
+    "drafts_folder": _string,
+    "password_command": _string,
+    "maildir": _path,
+    "aliases": _string_list(_address),
+    "timeout": _number(1, 600),
+}
+
+TOP_SPEC: dict[str, Checker] = {
+    "accounts": lambda v: v,  # checked entry by entry with ACCOUNT_SPEC
+    "state_dir": _path,
+    "timezone": _timezone,
+    "country": _country,
+    "languages": _string_list(_language),
+    "rules_dir": _path,
+    "scan_interval": _integer(30, 86_400),
+    "idle": _boolean,
+    "notify": _boolean,
+    "log_level": _log_level,
+    "max_drafts_per_pass": _integer(1, 1000),
+}
+
+
+# ---------------------------------------------------------------------------
+# Lookup and defaults
+
+
+def default_config_path(env: Mapping[str, str] | None = None) -> Path:
+    """``$FOLLOWUP_CONFIG`` if set, else the platform's user config dir."""
+    env = os.environ if env is None else env
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV]).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME)) / "config.toml"
+
+
+def default_state_dir() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def system_timezone(env: Mapping[str, str] | None = None) -> str:
+    """The system's IANA zone: ``$TZ`` when it names one, else ``/etc/localtime``, else UTC."""
+    env = os.environ if env is None else env
+    tz = env.get("TZ", "").lstrip(":")
+    if tz and _valid_zone(tz):
+        return tz
+    try:
+        target = os.readlink("/etc/localtime")
+    except OSError:
+        target = ""
+    if "zoneinfo/" in target:
+        name = target.split("zoneinfo/", 1)[1]
+        if _valid_zone(name):
+            return name
+    try:
+        name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
+    except OSError:
+        name = ""
+    return name if name and _valid_zone(name) else "UTC"
+
+
+def _valid_zone(name: str) -> bool:
+    if not name or name.startswith("/") or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def country_for_languages(languages: tuple[str, ...]) -> str | None:
+    for language in languages:
+        if language in LANGUAGE_COUNTRIES:
+            return LANGUAGE_COUNTRIES[language]
+    return None
+
+
+# ---------------------------------------------------------------------------
+# Loading
+
+
+def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None = None) -> Config:
+    """Read and check the config; raises ConfigError naming file and key."""
+    env = os.environ if env is None else env
+    config_path = Path(path).expanduser() if path else default_config_path(env)
+    try:
+        raw_bytes = config_path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(
+            f"no config file at {config_path}",
+            hint="run `followup init` to create one, or pass --config PATH",
+        ) from None
+    except OSError as exc:
+        raise ConfigError(f"{config_path}: cannot read: {exc.strerror}") from None
+    try:
+        raw = tomllib.loads(raw_bytes.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{config_path}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{config_path}: invalid TOML: {exc}") from None
+    return config_from_dict(raw, path=config_path, env=env)
+
+
+def config_from_dict(raw: Mapping[str, Any], *, path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Check a parsed config (the TOML document as a dict) and build a Config."""
+    env = os.environ if env is None else env
+    label = str(path) if path else "config"
+    values = _check_table(raw, TOP_SPEC, label, prefix="")
+    base = path.parent if path else Path.cwd()
+
+    raw_accounts = raw.get("accounts", [])
+    if not isinstance(raw_accounts, list) or not all(isinstance(a, dict) for a in raw_accounts):
+        raise ConfigError(f"{label}: accounts: expected [[accounts]] tables")
+    accounts = tuple(_account(entry, index, label, base) for index, entry in enumerate(raw_accounts))
+    seen: set[str] = set()
+    for index, account in enumerate(accounts):
+        if account.name in seen:
+            raise ConfigError(f"{label}: accounts[{index}].name: {account.name!r} is used by two accounts")
+        seen.add(account.name)
+
+    languages = values.get("languages", ("en", "nb"))
+    if not languages:
+        raise ConfigError(f"{label}: languages: expected at least one language")
+    rules_dir = _resolve(values["rules_dir"], base) if "rules_dir" in values else None
+    if rules_dir is not None and not rules_dir.is_dir():
+        raise ConfigError(f"{label}: rules_dir: expected an existing directory, got '{rules_dir}'")
+    state_dir = _resolve(values["state_dir"], base) if "state_dir" in values else default_state_dir()
+    return Config(
+        path=path,
+        accounts=accounts,
+        state_dir=state_dir,
+        timezone=values.get("timezone") or system_timezone(env),
+        country=values.get("country", country_for_languages(languages)),
+        languages=languages,
+        rules_dir=rules_dir,
+        scan_interval=values.get("scan_interval", 300),
+        idle=values.get("idle", False),
+        notify=values.get("notify", False),
+        log_level=values.get("log_level", "INFO"),
+        max_drafts_per_pass=values.get("max_drafts_per_pass", 20),
+    )
+
+
+def _account(entry: Mapping[str, Any], index: int, label: str, base: Path) -> AccountConfig:
+    where = f"accounts[{index}]"
+    for key in entry:
+        if key.lower() in _SECRET_KEYS:
+            raise ConfigError(
+                f"{label}: {where}.{key}: passwords are not kept in the config file",
+                hint="remove it; run `followup init` to store it in the keyring, or set password_command",
+            )
+    values = _check_table(entry, ACCOUNT_SPEC, label, prefix=where + ".")
+    for key in ("name", "address"):
+        if key not in values:
+            raise ConfigError(f"{label}: {where}.{key}: required")
+    maildir = values.get("maildir")
+    host = values.get("host")
+    if maildir and host:
+        raise ConfigError(f"{label}: {where}: set either host (IMAP) or maildir (local), not both")
+    if not maildir and not host:
+        raise ConfigError(f"{label}: {where}.host: required (or maildir for a local Maildir account)")
+    if host and "username" not in values:
+        raise ConfigError(f"{label}: {where}.username: required for an IMAP account")
+    security = values.get("security", "tls")
+    ca_file = values.get("ca_file")
+    if ca_file is not None:
+        ca_path = _resolve(ca_file, base)
+        if not ca_path.is_file():
+            raise ConfigError(f"{label}: {where}.ca_file: expected an existing file, got '{ca_path}'")
+        ca_file = str(ca_path)
+    return AccountConfig(
+        name=values["name"],
+        host=host,
+        port=values.get("port", DEFAULT_PORTS[security]),
+        username=values.get("username", values["address"]),
+        address=values["address"],
+        display_name=values.get("display_name", ""),
+        security=security,
+        ca_file=ca_file,
+        folders=values.get("folders", ()),
+        drafts_folder=values.get("drafts_folder"),
+        password_command=values.get("password_command"),
+        maildir=str(_resolve(maildir, base)) if maildir else None,
+        aliases=values.get("aliases", ()),
+        timeout=values.get("timeout", 30.0),
+    )
+
+
+def _check_table(table: Mapping[str, Any], spec: Mapping[str, Checker], label: str, *, prefix: str) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        checker = spec.get(key)
+        if checker is None:
+            close = difflib.get_close_matches(key, spec.keys(), n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(spec)}"
+            raise ConfigError(f"{label}: {prefix}{key}: unknown key{hint}")
+        try:
+            values[key] = checker(value)
+        except _Invalid as exc:
+            raise ConfigError(f"{label}: {prefix}{key}: {exc}") from None
+    return values
+
+
+def _resolve(value: str, base: Path) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else (base / path).resolve()
+
+
+# ---------------------------------------------------------------------------
+# Writing
+
+
+def write_config(config_dict: Mapping[str, Any], path: Path) -> None:
+    """Check ``config_dict`` and write it atomically as TOML, mode 0600.
+
+    Refuses a document holding a password (ConfigError); the file is replaced in
+    one rename, so a reader sees either the old or the new config.
+    """
+    path = Path(path).expanduser()
+    config_from_dict(config_dict, path=path)  # the same checks as loading, secrets included
+    text = to_toml(config_dict)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def read_config_dict(path: Path) -> dict[str, Any]:
+    """The raw TOML document (for ``followup init`` to extend); {} when absent."""
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+
+
+def to_toml(document: Mapping[str, Any]) -> str:
+    """Serialise the config's shapes: scalars, lists of scalars and arrays of tables."""
+    lines: list[str] = []
+    tables: list[tuple[str, Mapping[str, Any]]] = []
+    for key, value in document.items():
+        if isinstance(value, list) and value and all(isinstance(v, Mapping) for v in value):
+            tables.extend((key, v) for v in value)
+        elif isinstance(value, Mapping):
+            raise ConfigError(f"config: {key}: nested tables are not part of the config")
+        elif value is not None:
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    for name, table in tables:
+        lines.append("")
+        lines.append(f"[[{_toml_key(name)}]]")
+        for key, value in table.items():
+            if value is not None:
+                lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else _toml_string(key)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str | Path):
+        return _toml_string(str(value))
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise ConfigError(f"config: cannot write a value of type {type(value).__name__}")
+
+
+def _toml_string(text: str) -> str:
+    out = ['"']
+    for char in text:
+        if char == '"':
+            out.append('\\"')
+        elif char == "\\":
+            out.append("\\\\")
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)

@@ -1,0 +1,205 @@
+"""Who is behind a sender: employer names, domains, no-reply addresses and first names.
+
+Built once from rules data (``ats.toml`` and ``employers.toml``); every method is
+pure. The tracker uses it to join messages from one employer, and to pick the
+human to write to.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from agent.errors import RulesError
+from agent.rules import Rules
+
+_PUNCT = re.compile(r"[^\w/&]+", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+_PAREN = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def _strings(data: Mapping[str, Any], key: str, source: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise RulesError(f"{source}:{key} must be a list of strings")
+    return value
+
+
+@dataclass(frozen=True)
+class EmployerDirectory:
+    ats_domains: Mapping[str, str] = field(default_factory=dict)  # domain suffix -> product
+    agency_names: frozenset[str] = frozenset()  # compact lower-case names ("academicwork")
+    job_board_domains: frozenset[str] = frozenset()
+    free_mail_domains: frozenset[str] = frozenset()
+    company_suffixes: frozenset[str] = frozenset()
+    multi_part_suffixes: frozenset[str] = frozenset()
+    noreply_patterns: tuple[re.Pattern[str], ...] = ()
+    non_person_words: frozenset[str] = frozenset()
+    via_separators: tuple[str, ...] = (" via ",)
+
+    @classmethod
+    def from_data(cls, ats: Mapping[str, Any], employers: Mapping[str, Any]) -> EmployerDirectory:
+        ats_table = ats.get("ats", {})
+        if not isinstance(ats_table, dict):
+            raise RulesError("ats.toml:ats must be a table of domain = name")
+        agencies = _strings(ats.get("agencies", {}), "names", "ats.toml:agencies")
+        boards = _strings(ats.get("job_boards", {}), "domains", "ats.toml:job_boards")
+        free = _strings(ats.get("free_mail", {}), "domains", "ats.toml:free_mail")
+        company = employers.get("company", {})
+        domains = employers.get("domains", {})
+        addresses = employers.get("addresses", {})
+        names = employers.get("names", {})
+        patterns = []
+        for raw in _strings(addresses, "noreply_local", "employers.toml:addresses"):
+            try:
+                patterns.append(re.compile(raw, re.I))
+            except re.error as exc:
+                raise RulesError(f"employers.toml:addresses.noreply_local {raw!r}: {exc}") from None
+        return cls(
+            ats_domains={str(k).lower(): str(v) for k, v in ats_table.items()},
+            agency_names=frozenset(_compact(a) for a in agencies if _compact(a)),
+            job_board_domains=frozenset(d.lower() for d in boards),
+            free_mail_domains=frozenset(d.lower() for d in free),
+            company_suffixes=frozenset(
+                s.lower() for s in _strings(company, "suffixes", "employers.toml:company")
+            ),
+            multi_part_suffixes=frozenset(
+                s.lower()
+                for s in _strings(domains, "multi_part_suffixes", "employers.toml:domains")
+            ),
+            noreply_patterns=tuple(patterns),
+            non_person_words=frozenset(
+                w.lower() for w in _strings(names, "non_person", "employers.toml:names")
+            ),
+            via_separators=tuple(_strings(names, "via", "employers.toml:names")) or (" via ",),
+        )
+
+    @classmethod
+    def from_rules(cls, rules: Rules) -> EmployerDirectory:
+        return cls.from_data(
+            rules.toml("ats.toml", required=False), rules.toml("employers.toml", required=False)
+        )
+
+    # -- names ---------------------------------------------------------------
+
+    def normalize_company(self, name: str | None) -> str:
+        """Comparable form: lower case, no punctuation, no legal-form or regional suffixes."""
+        if not name:
+            return ""
+        text = unicodedata.normalize("NFKC", name).casefold()
+        text = self.strip_via(text)
+        text = _PAREN.sub(" ", text)
+        words = [w for w in _PUNCT.sub(" ", text.replace("a/s", " as ")).split() if w]
+        while len(words) > 1 and words[-1] in self.company_suffixes:
+            words.pop()
+        while len(words) > 1 and words[0] == "the":
+            words.pop(0)
+        return " ".join(words)
+
+    def company_key(self, name: str | None) -> str:
+        return self.normalize_company(name).replace(" ", "")
+
+    def strip_via(self, name: str) -> str:
+        lowered = name.lower()
+        for sep in self.via_separators:
+            at = lowered.find(sep)
+            if at > 0:
+                return name[:at].strip()
+        return name.strip()
+
+    def is_agency_name(self, name: str | None) -> bool:
+        return bool(name) and self.company_key(name) in self.agency_names
+
+    # -- domains ---------------------------------------------------------------
+
+    def registrable_domain(self, domain: str) -> str:
+        labels = [label for label in domain.lower().strip(".").split(".") if label]
+        if len(labels) <= 2:
+            return ".".join(labels)
+        if ".".join(labels[-2:]) in self.multi_part_suffixes:
+            return ".".join(labels[-3:])
+        return ".".join(labels[-2:])
+
+    def ats_for(self, domain: str) -> str | None:
+        domain = domain.lower()
+        for suffix, product in self.ats_domains.items():
+            if domain == suffix or domain.endswith("." + suffix):
+                return product
+        return None
+
+    def agency_for_domain(self, domain: str) -> str | None:
+        label = self.registrable_domain(domain).split(".")[0]
+        return label if label and label.replace("-", "") in self.agency_names else None
+
+    def is_employer_domain(self, domain: str) -> bool:
+        """True when a sender's domain says which company it is (not free mail, ATS, board, agency)."""
+        if not domain or "." not in domain:
+            return False
+        reg = self.registrable_domain(domain)
+        return not (
+            reg in self.free_mail_domains
+            or domain.lower() in self.free_mail_domains
+            or reg in self.job_board_domains
+            or self.ats_for(domain)
+            or self.agency_for_domain(domain)
+        )
+
+    # -- addresses and people ----------------------------------------------------
+
+    def is_noreply(self, address: str) -> bool:
+        local = address.rpartition("@")[0].lower()
+        return any(p.fullmatch(local) for p in self.noreply_patterns)
+
+    def is_human_address(self, address: str) -> bool:
+        """An address a person reads: not a no-reply pattern, not an ATS system domain."""
+        if "@" not in address:
+            return False
+        return not self.is_noreply(address) and not self.ats_for(address.rpartition("@")[2])
+
+    def first_name(self, display_name: str | None, company: str | None = None) -> str | None:
+        """The first name to greet, or None when the name is a team, a system or a company."""
+        if not display_name:
+            return None
+        name = self.strip_via(display_name.strip().strip("\"'"))
+        name = _PAREN.sub(" ", name)
+        if "," in name:
+            last, _, first = name.partition(",")
+            name = f"{first.strip()} {last.strip()}"
+        words = [w for w in _SPACES.split(name.strip()) if w]
+        if not words or "@" in name:
+            return None
+        lowered = {w.lower().strip(".:-") for w in words}
+        if lowered & self.non_person_words:
+            return None
+        if company and self.company_key(name) == self.company_key(company):
+            return None
+        if self.company_key(name) in self.agency_names:
+            return None
+        first = words[0]
+        if any(ch.isdigit() for ch in first) or not first[0].isalpha():
+            return None
+        if len(first) > 1 and first.isupper():
+            if len(words) == 1:
+                return None  # "HR", "ACME"
+            first = first.capitalize()
+        return first[:40]
+
+    def employer_keys(self, company: str | None, domains: Iterable[str]) -> set[str]:
+        """Keys under which a direct employer is known: its name and its mail domains."""
+        keys: set[str] = set()
+        key = self.company_key(company)
+        if key and key not in self.agency_names:
+            keys.add("company:" + key)
+        for domain in domains:
+            if self.is_employer_domain(domain):
+                reg = self.registrable_domain(domain)
+                keys.add("domain:" + reg)
+                keys.add("company:" + reg.split(".")[0].replace("-", ""))
+        return keys
+
+
+def _compact(name: str) -> str:
+    return re.sub(r"[^\w]+", "", unicodedata.normalize("NFKC", name).casefold())

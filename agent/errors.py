@@ -1,0 +1,78 @@
+"""One exception tree for the whole product.
+
+Every error a user can meet derives from :class:`FollowupError`. The CLI turns
+them into a message and an exit code in one place (``agent.cli``). Messages
+never contain secrets.
+"""
+
+from __future__ import annotations
+
+
+class FollowupError(Exception):
+    """Base of all product errors. ``hint`` tells the user what to do next."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class UsageError(FollowupError):
+    exit_code = 2
+
+
+class BadInputError(FollowupError):
+    """A file or message that cannot be read at all."""
+
+    exit_code = 2
+
+
+class ConfigError(FollowupError):
+    """The configuration file is missing or invalid; names the file and key."""
+
+    exit_code = 3
+
+
+class RulesError(FollowupError):
+    """A rules file is invalid; names ``file:rule``."""
+
+    exit_code = 3
+
+
+class SecretError(FollowupError):
+    """A password could not be obtained (keyring locked, missing, command failed)."""
+
+    exit_code = 4
+
+
+class MailboxError(FollowupError):
+    """Talking to the mailbox failed."""
+
+    exit_code = 5
+
+
+class TransientMailboxError(MailboxError):
+    """Network trouble, server BYE, timeouts: safe to retry later."""
+
+
+class AuthError(MailboxError):
+    """The server refused the credentials. Retrying quickly would risk a lockout."""
+
+
+class TLSError(MailboxError):
+    """Certificate verification failed or STARTTLS is not offered."""
+
+
+class FolderError(MailboxError):
+    """A needed folder (e.g. Drafts) could not be identified."""
+
+
+class StateError(FollowupError):
+    """The state database is unusable or locked by another instance."""
+
+    exit_code = 6
+
+
+class AlreadyRunningError(StateError):
+    exit_code = 75

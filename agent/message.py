@@ -1,0 +1,401 @@
+"""Bytes to :class:`Message`: ids, thread references, people, an aware date and clean text.
+
+Pure: no clock, no disk. Every failure inside a message becomes a recorded
+``defect`` and a best-effort value, never an exception, except for input that is
+not a mail message at all (:class:`agent.errors.BadInputError`).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import email.utils
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta, timezone
+from email.header import decode_header, make_header
+from email.message import Message as EmailMessage
+
+from agent.errors import BadInputError
+
+MAX_TEXT_CHARS = 200_000
+MAX_HEADER_CHARS = 2_000
+
+_FWS = re.compile(r"\s+")
+_ID_RE = re.compile(r"<[^<>\s]+>")
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    addr: str
+
+    @property
+    def domain(self) -> str:
+        return self.addr.rpartition("@")[2].lower()
+
+    def __str__(self) -> str:
+        return email.utils.formataddr((self.name, self.addr)) if self.name else self.addr
+
+
+@dataclass
+class Message:
+    message_id: str
+    subject: str
+    date: datetime
+    from_: Address | None = None
+    reply_to: tuple[Address, ...] = ()
+    to: tuple[Address, ...] = ()
+    cc: tuple[Address, ...] = ()
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    text: str = ""
+    quoted: str = ""
+    signature: str = ""
+    date_missing: bool = False
+    calendar_start: datetime | None = None
+    calendar_method: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    defects: list[str] = field(default_factory=list)
+
+    @property
+    def thread_ids(self) -> tuple[str, ...]:
+        """Every Message-ID this message points at (parent first)."""
+        ids: list[str] = []
+        if self.in_reply_to:
+            ids.append(self.in_reply_to)
+        ids.extend(r for r in reversed(self.references) if r not in ids)
+        return tuple(ids)
+
+    @property
+    def is_own_draft(self) -> bool:
+        return "x-followup-id" in self.headers
+
+
+# Headers kept verbatim (trimmed) for the classifier and the tracker.
+_KEPT_HEADERS = (
+    "list-unsubscribe",
+    "list-id",
+    "precedence",
+    "auto-submitted",
+    "x-followup-id",
+    "x-mailer",
+    "sender",
+    "x-auto-response-suppress",
+)
+
+
+def _clean_header(value: object) -> str:
+    """Decode RFC 2047 words, unfold, strip control characters, bound the length."""
+    if value is None:
+        return ""
+    text = str(value)
+    if "=?" in text:
+        try:
+            text = str(make_header(decode_header(text)))
+        except Exception:  # noqa: BLE001 - broken encoded words stay as they are
+            pass
+    text = "".join(ch if ch >= " " or ch == "\t" else " " for ch in text)
+    text = _FWS.sub(" ", text).strip()
+    return text[:MAX_HEADER_CHARS]
+
+
+def _msgids(value: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_ID_RE.findall(value)))[:200]
+
+
+def _addresses(values: list[str]) -> tuple[Address, ...]:
+    out = []
+    try:
+        pairs = email.utils.getaddresses(values)
+    except Exception:  # noqa: BLE001
+        return ()
+    for name, addr in pairs:
+        addr = _clean_header(addr)
+        if "@" not in addr:
+            continue
+        out.append(Address(_clean_header(name).strip("\"' "), addr.lower()))
+    return tuple(out[:100])
+
+
+def _parse_date(raw: str) -> datetime | None:
+    raw = _clean_header(raw)
+    if not raw:
+        return None
+    try:
+        parsed = email.utils.parsedate_to_datetime(raw)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        parsed = None
+    if parsed is None:
+        # Formats seen in the wild: "2002/09/14 Sat 13:06:03 GMT", ISO 8601.
+        m = re.search(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\D+?(\d{1,2}):(\d{2})(?::(\d{2}))?", raw)
+        if not m:
+            return None
+        try:
+            y, mo, d, h, mi = (int(x) for x in m.groups()[:5])
+            s = int(m.group(6) or 0)
+            parsed = datetime(y, mo, d, h, mi, s, tzinfo=UTC)
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    if not (1990 <= parsed.year <= 2100):
+        return None
+    return parsed
+
+
+def _decode_part(part: EmailMessage, defects: list[str]) -> str:
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception:  # noqa: BLE001
+        payload = None
+    if payload is None:
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    charset = (part.get_content_charset() or "").lower()
+    for candidate in (charset, "utf-8", "windows-1252"):
+        if not candidate or candidate in ("unknown-8bit", "x-unknown", "bogus"):
+            continue
+        try:
+            text = payload.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            if candidate == charset:
+                defects.append(f"charset {charset!r} did not decode")
+            continue
+        if candidate != charset and charset:
+            defects.append(f"decoded as {candidate} instead of {charset}")
+        return text
+    return payload.decode("utf-8", errors="replace")
+
+
+def html_to_text(html: str) -> str:
+    """Readable text from HTML mail, using inscriptis (tables and lists kept readable)."""
+    from inscriptis import get_text
+    from inscriptis.css_profiles import CSS_PROFILES
+    from inscriptis.model.config import ParserConfig
+
+    html = re.sub(r"(?is)<(script|style|head)\b.*?</\1\s*>", " ", html)
+    try:
+        text = get_text(html, ParserConfig(css=CSS_PROFILES["strict"]))
+    except Exception:  # noqa: BLE001 - broken markup: strip tags crudely
+        text = re.sub(r"<[^>]+>", " ", html)
+    return text
+
+
+_HTML_QUOTE_START = re.compile(
+    r"""<blockquote\b|<div[^>]+class=["']?(gmail_quote|yahoo_quoted|moz-cite-prefix)|"""
+    r"""<div[^>]+id=["']?(divRplyFwdMsg|appendonsend|mail-editor-reference-message-container)""",
+    re.I,
+)
+
+
+def html_to_text_split(html: str) -> tuple[str, str]:
+    """(new text, quoted text) of an HTML body: quoted containers are cut off before conversion."""
+    m = _HTML_QUOTE_START.search(html)
+    if not m:
+        return html_to_text(html), ""
+    return html_to_text(html[: m.start()]), html_to_text(html[m.start() :])
+
+
+def _body_parts(msg: EmailMessage, defects: list[str]) -> tuple[str, str, list[bytes]]:
+    plain, html, calendars = "", "", []
+    for part in msg.walk():
+        if part.is_multipart():
+            continue
+        ctype = part.get_content_type()
+        disposition = (part.get("Content-Disposition") or "").lower()
+        if ctype == "text/calendar" or (part.get_filename() or "").lower().endswith(".ics"):
+            try:
+                data = part.get_payload(decode=True)
+            except Exception:  # noqa: BLE001
+                data = None
+            if data:
+                calendars.append(data)
+            continue
+        if "attachment" in disposition:
+            continue
+        if ctype == "text/plain" and not plain:
+            plain = _decode_part(part, defects)
+        elif ctype == "text/html" and not html:
+            html = _decode_part(part, defects)
+    return plain, html, calendars
+
+
+def _calendar_start(blobs: list[bytes], defects: list[str]) -> tuple[datetime | None, str | None]:
+    for blob in blobs:
+        try:
+            from icalendar import Calendar
+
+            cal = Calendar.from_ical(blob)
+        except Exception:  # noqa: BLE001
+            defects.append("unreadable calendar attachment")
+            continue
+        method = str(cal.get("METHOD") or "").upper() or None
+        for event in cal.walk("VEVENT"):
+            start = event.get("DTSTART")
+            if start is None:
+                continue
+            value = start.dt
+            if isinstance(value, datetime):
+                if value.tzinfo is None:
+                    value = value.replace(tzinfo=UTC)
+                return value, method
+    return None, None
+
+
+# --- quoted history and signatures ---------------------------------------------------
+
+_QUOTE_HEADERS = [
+    # English "On Tue, 3 Mar 2026 at 10:00, Kari <k@x> wrote:" (may wrap over two lines)
+    r"^\s*On\b.{0,300}?\bwrote:\s*$",
+    # Norwegian "Den tir. 3. mar. 2026 kl. 10:00 skrev Kari <k@x>:" and variants
+    r"^\s*(Den|På|man\.|tir\.|ons\.|tor\.|fre\.|lør\.|søn\.)\b.{0,300}?\bskrev\b.{0,200}?:\s*$",
+    r"^\s*-{2,}\s*(Original Message|Opprinnelig melding|Videresendt melding|Forwarded message)\s*-{2,}",
+    r"^\s*_{10,}\s*$",
+    r"^\s*\*?(From|Fra)\*?:\s.+$\n^\s*\*?(Sent|Sendt|Date|Dato)\*?:\s.+$",
+]
+_QUOTE_HEADER_RE = re.compile("|".join(f"(?:{p})" for p in _QUOTE_HEADERS), re.M | re.I | re.S)
+_QUOTE_HEADER_SINGLE_RE = [re.compile(p, re.M | re.I) for p in _QUOTE_HEADERS]
+
+_SIGN_OFFS = (
+    r"Best regards|Kind regards|Warm regards|Warmest regards|Regards|Best wishes|Best|Sincerely|"
+    r"Yours sincerely|Cheers|Thanks|Thank you|Many thanks|All the best|Med vennlig hilsen|"
+    r"Vennlig hilsen|Vennleg helsing|Mvh\.?|MVH|Beste hilsen|Hilsen|Med hilsen|Hilsner|Mange hilsener"
+)
+# A sign-off line: the phrase, optional punctuation, optionally a capitalised name; or "--".
+_SIGNATURE_RE = re.compile(
+    rf"^(--\s*$|(?i:{_SIGN_OFFS})\s*[,.!]?\s*(?:[A-ZÆØÅ][\w'.-]*(?:\s+[A-ZÆØÅ][\w'.-]*){{0,3}})?\s*$"
+    r"|(?i:Sent from my|Sendt fra min) \w+)",
+)
+
+
+def split_quoted(text: str) -> tuple[str, str]:
+    """Split ``text`` into (new text, quoted earlier mail)."""
+    cut = len(text)
+    for pattern in _QUOTE_HEADER_SINGLE_RE:
+        m = pattern.search(text)
+        if m and m.start() < cut:
+            cut = m.start()
+    # "On ... wrote:" split over two lines by a client that wraps at 78 columns.
+    m = re.search(r"^\s*(On|Den)\b[^\n]{0,200}\n[^\n]{0,200}\b(wrote|skrev)\b[^\n]{0,120}:\s*$", text, re.M | re.I)
+    if m and m.start() < cut:
+        cut = m.start()
+    head, tail = text[:cut], text[cut:]
+    kept, quoted = [], [tail] if tail else []
+    for line in head.splitlines():
+        if line.lstrip().startswith(">"):
+            quoted.append(line)
+        else:
+            kept.append(line)
+    return "\n".join(kept).strip(), "\n".join(quoted).strip()
+
+
+def split_signature(text: str) -> tuple[str, str]:
+    """Split off a sign-off and everything after it (only in the last part of the text)."""
+    lines = text.splitlines()
+    floor = max(0, len(lines) - 25)
+    for idx in range(len(lines) - 1, floor - 1, -1):
+        line = lines[idx].strip()
+        if _SIGNATURE_RE.match(line):
+            # a sign-off needs little after it; long text after is not a signature
+            after = "\n".join(lines[idx + 1 :])
+            if len(after) <= 1200:
+                return "\n".join(lines[:idx]).rstrip(), "\n".join(lines[idx:]).strip()
+    return text, ""
+
+
+def _normalise_text(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ")
+    text = re.sub(r"[ \t\u200b\u200c\u200d\ufeff]+", " ", text)
+    text = re.sub(r"\n[ \t]+", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip()[:MAX_TEXT_CHARS]
+
+
+def synthetic_message_id(raw: bytes) -> str:
+    return f"<{hashlib.sha256(raw).hexdigest()[:32]}@followup.invalid>"
+
+
+def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Message:
+    """Parse one RFC 5322 message. ``fallback_date`` (e.g. INTERNALDATE) fills a missing Date."""
+    if not isinstance(raw, (bytes, bytearray)):
+        raise TypeError("parse_message expects bytes")
+    raw = bytes(raw)
+    head = raw[:4096]
+    if not raw.strip() or not re.search(rb"^[A-Za-z][A-Za-z0-9-]{0,76}:", head, re.M) or b"\x00" in head:
+        raise BadInputError("not an email message (no header lines)")
+    defects: list[str] = []
+    try:
+        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    except Exception as exc:  # noqa: BLE001
+        raise BadInputError(f"unreadable message: {exc.__class__.__name__}") from None
+    if not any(msg.get(h) for h in ("From", "Subject", "Date", "Message-ID", "To")):
+        raise BadInputError("not an email message (no From, To, Subject, Date or Message-ID)")
+    for defect in getattr(msg, "defects", []) or []:
+        defects.append(defect.__class__.__name__)
+
+    def header(name: str) -> str:
+        try:
+            values = msg.get_all(name) or []
+        except Exception:  # noqa: BLE001
+            return ""
+        return _clean_header(values[0]) if values else ""
+
+    def header_all(name: str) -> list[str]:
+        try:
+            return [_clean_header(v) for v in (msg.get_all(name) or [])]
+        except Exception:  # noqa: BLE001
+            return []
+
+    ids = _msgids(header("Message-ID"))
+    message_id = ids[0] if ids else synthetic_message_id(raw)
+    if not ids:
+        defects.append("no Message-ID")
+    date = _parse_date(header("Date"))
+    date_missing = date is None
+    if date is None:
+        defects.append("no usable Date")
+        date = fallback_date or datetime(1970, 1, 1, tzinfo=UTC)
+    in_reply_to = _msgids(header("In-Reply-To"))
+    from_list = _addresses(header_all("From"))
+    plain, html, calendars = _body_parts(msg, defects)
+    html_quoted = ""
+    if plain.strip():
+        body = plain
+        if "<html" in plain[:500].lower() or "<div" in plain[:500].lower():
+            body, html_quoted = html_to_text_split(plain)
+    elif html:
+        body, html_quoted = html_to_text_split(html)
+    else:
+        body = ""
+    body = _normalise_text(body)
+    text, quoted = split_quoted(body)
+    if html_quoted:
+        quoted = (quoted + "\n" + _normalise_text(html_quoted)).strip()
+    text, signature = split_signature(text)
+    cal_start, cal_method = _calendar_start(calendars, defects)
+    kept = {h: header(h) for h in _KEPT_HEADERS if msg.get(h) is not None}
+    return Message(
+        message_id=message_id,
+        subject=header("Subject"),
+        date=date,
+        from_=from_list[0] if from_list else None,
+        reply_to=_addresses(header_all("Reply-To")),
+        to=_addresses(header_all("To")),
+        cc=_addresses(header_all("Cc")),
+        in_reply_to=in_reply_to[0] if in_reply_to else None,
+        references=_msgids(" ".join(header_all("References"))),
+        text=text,
+        quoted=quoted,
+        signature=signature,
+        date_missing=date_missing,
+        calendar_start=cal_start,
+        calendar_method=cal_method,
+        headers=kept,
+        defects=defects,
+    )
+
+
+def fixed_offset(minutes: int) -> timezone:
+    return timezone(timedelta(minutes=minutes))

@@ -1,0 +1,131 @@
+"""Plain records shared by the store (which persists them) and the pure core (which reads them).
+
+A ``TrackedMessage`` is everything the product keeps about one message: headers and
+the analysis, never the whole body. Processes are derived from these records and the
+user's corrections on every pass, so they are always explainable and never drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from agent.analysis.types import Evidence
+
+INBOUND = "inbound"
+OUTBOUND = "outbound"
+
+# Draft states. "intent" is committed before the APPEND; the others follow it.
+DRAFT_INTENT = "intent"  # decided and committed; APPEND not confirmed yet
+DRAFT_APPENDED = "appended"  # our draft is in the Drafts folder, untouched
+DRAFT_USER_EDITED = "user_edited"  # the user changed or replaced it: theirs now, never touched again
+DRAFT_USER_DELETED = "user_deleted"  # the user deleted it: never recreated
+DRAFT_SENT = "sent"  # seen in Sent: counts as a follow-up
+DRAFT_CANCELLED = "cancelled"  # a reply came first; our untouched draft was removed
+DRAFT_DISCARDED = "discarded"  # removed with `followup drafts discard`
+DRAFT_STATES = (
+    DRAFT_INTENT,
+    DRAFT_APPENDED,
+    DRAFT_USER_EDITED,
+    DRAFT_USER_DELETED,
+    DRAFT_SENT,
+    DRAFT_CANCELLED,
+    DRAFT_DISCARDED,
+)
+OPEN_DRAFT_STATES = (DRAFT_INTENT, DRAFT_APPENDED)
+
+
+@dataclass(frozen=True)
+class TrackedMessage:
+    message_id: str
+    account: str
+    direction: str  # INBOUND or OUTBOUND (From is one of the user's own addresses)
+    folder_role: str  # "inbox", "sent", or "other"
+    date: datetime  # aware
+    subject: str
+    from_name: str = ""
+    from_addr: str = ""
+    reply_to: tuple[str, ...] = ()
+    to: tuple[str, ...] = ()  # addresses
+    to_names: tuple[str, ...] = ()  # display names aligned with ``to`` ("" when absent)
+    in_reply_to: str | None = None
+    references: tuple[str, ...] = ()
+    language: str = "en"
+    kind: str = "not_job"
+    confidence: float = 0.0
+    promised_by: date | None = None
+    interview_at: datetime | None = None
+    company: str | None = None
+    role: str | None = None
+    ats: str | None = None
+    agency: str | None = None
+    contact_name: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    followup_id: str | None = None  # set when this is one of our drafts (e.g. seen in Sent)
+
+    @property
+    def thread_ids(self) -> tuple[str, ...]:
+        ids: list[str] = []
+        if self.in_reply_to:
+            ids.append(self.in_reply_to)
+        ids.extend(r for r in self.references if r not in ids)
+        return tuple(ids)
+
+
+@dataclass
+class DraftRecord:
+    followup_id: str  # deterministic: the X-Followup-Id header value
+    account: str
+    process_id: str
+    action: str  # followup_after_promise | next_steps | nudge | feedback_request | competing_offer
+    state: str
+    due_at: datetime
+    message_id: str  # the draft's own Message-ID (deterministic)
+    language: str = "en"
+    subject: str = ""
+    to: str = ""
+    body: str = ""
+    in_reply_to: str | None = None
+    folder: str | None = None
+    uid: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    note: str | None = None  # e.g. "no recipient: the sender was a no-reply address"
+
+
+@dataclass(frozen=True)
+class ProcessOverride:
+    """What the user told us about a process (``followup close/snooze/edit``)."""
+
+    process_id: str
+    closed_reason: str | None = None  # withdrawn | hired | other
+    snoozed_until: date | None = None
+    company: str | None = None
+    role: str | None = None
+    promised_by: date | None = None
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ManualProcess:
+    """A process the mail missed (``followup add``), e.g. a phone interview."""
+
+    process_id: str
+    company: str
+    created_at: datetime
+    role: str | None = None
+    contact: str | None = None  # an address to write to
+    interview_at: datetime | None = None
+    promised_by: date | None = None
+    language: str = "en"
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class CompetingOffer:
+    """``followup offer --deadline DATE``: the user holds an offer elsewhere."""
+
+    created_at: datetime
+    deadline: date
+    process_id: str | None = None  # the process that made the offer, if tracked
+    extra: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,164 @@
+"""Account passwords: from the account's ``password_command`` or the system keyring.
+
+Every path is bounded in time: the command runs with a timeout, and the keyring
+is asked from a worker thread so that a locked or hung Secret Service turns into
+a SecretError instead of a stuck daemon. There is no plaintext fallback, ever.
+Error messages name the account and what to do, never the secret or the
+command's output (which could hold it). A password obtained here is registered
+with the log redactor before it is returned.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from agent.config import AccountConfig
+from agent.errors import SecretError
+from agent.logging_setup import register_secret
+
+KEYRING_SERVICE = "followup"
+_SHELL_SYNTAX = set("|&;<>()$`\\\"'*?[]{}~\n#=")
+
+T = TypeVar("T")
+
+# A keyring call that never returned keeps its worker thread; while it hangs we
+# answer at once instead of piling up more blocked threads.
+_hung_lock = threading.Lock()
+_hung_calls: set[threading.Thread] = set()
+
+
+def _unavailable(account_name: str, reason: str) -> SecretError:
+    return SecretError(
+        f"credentials unavailable for account {account_name}: {reason}",
+        hint="run `followup init` to store the password, or set password_command in the config",
+    )
+
+
+def get_password(account: AccountConfig, *, timeout: float = 10.0) -> str:
+    """The account's password; SecretError within about ``timeout`` seconds otherwise."""
+    if account.password_command:
+        password = _from_command(account.name, account.password_command, timeout)
+    else:
+        password = _from_keyring(account.name, timeout)
+    register_secret(password)
+    return password
+
+
+def set_password(account_name: str, password: str, *, timeout: float = 10.0) -> None:
+    """Store ``password`` in the keyring under service "followup", user ``account_name``."""
+    if not password:
+        raise SecretError(f"refusing to store an empty password for account {account_name}")
+    register_secret(password)
+    import keyring
+
+    _bounded(account_name, lambda: keyring.set_password(KEYRING_SERVICE, account_name, password), timeout)
+
+
+def delete_password(account_name: str, *, timeout: float = 10.0) -> None:
+    import keyring
+    import keyring.errors
+
+    def delete() -> None:
+        try:
+            keyring.delete_password(KEYRING_SERVICE, account_name)
+        except keyring.errors.PasswordDeleteError:
+            pass
+
+    _bounded(account_name, delete, timeout)
+
+
+def _from_keyring(account_name: str, timeout: float) -> str:
+    import keyring
+
+    password = _bounded(account_name, lambda: keyring.get_password(KEYRING_SERVICE, account_name), timeout)
+    if not password:
+        raise _unavailable(account_name, "no password stored in the keyring")
+    return password
+
+
+def _bounded(account_name: str, call: Callable[[], T], timeout: float) -> T:
+    """Run a keyring call in a daemon thread; map every failure to SecretError."""
+    import keyring.errors
+
+    with _hung_lock:
+        still_hung = {t for t in _hung_calls if t.is_alive()}
+        _hung_calls.intersection_update(still_hung)
+    if still_hung:
+        raise _unavailable(account_name, "keyring is locked or not available (an earlier request has not returned)")
+
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # reported to the caller below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=run, name="followup-keyring", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        with _hung_lock:
+            _hung_calls.add(worker)
+        raise _unavailable(account_name, f"keyring is locked or not available (no answer within {timeout:g} s)")
+    error = outcome.get("error")
+    if error is None:
+        return outcome.get("value")  # type: ignore[return-value]
+    if isinstance(error, keyring.errors.NoKeyringError):
+        reason = "no keyring backend is available"
+    elif isinstance(error, keyring.errors.KeyringLocked):
+        reason = "keyring is locked"
+    elif isinstance(error, keyring.errors.InitError):
+        reason = "keyring could not be opened"
+    elif isinstance(error, keyring.errors.KeyringError | OSError | RuntimeError):
+        reason = f"keyring error ({type(error).__name__})"
+    else:
+        reason = f"keyring failed ({type(error).__name__})"
+    raise _unavailable(account_name, reason) from None
+
+
+def _command_argv(command: str) -> list[str]:
+    if _SHELL_SYNTAX & set(command):
+        return ["/bin/sh", "-c", command]
+    try:
+        argv = shlex.split(command)
+    except ValueError:
+        return ["/bin/sh", "-c", command]
+    return argv or ["/bin/sh", "-c", command]
+
+
+def _from_command(account_name: str, command: str, timeout: float) -> str:
+    """First line of the command's stdout. Errors never quote its output."""
+    argv = _command_argv(command)
+    program = os.path.basename(argv[0]) if argv[0] != "/bin/sh" else "the shell"
+    try:
+        result = subprocess.run(
+            argv,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise _unavailable(account_name, f"password_command: program {program!r} not found") from None
+    except PermissionError:
+        raise _unavailable(account_name, f"password_command: program {program!r} is not executable") from None
+    except subprocess.TimeoutExpired:
+        raise _unavailable(account_name, f"password_command did not finish within {timeout:g} s") from None
+    except OSError as exc:
+        raise _unavailable(account_name, f"password_command could not run ({exc.strerror})") from None
+    if result.returncode != 0:
+        raise _unavailable(account_name, f"password_command failed with exit code {result.returncode}")
+    try:
+        text = result.stdout.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _unavailable(account_name, "password_command printed something that is not UTF-8") from None
+    password = text.splitlines()[0] if text else ""
+    if not password:
+        raise _unavailable(account_name, "password_command printed nothing")
+    return password

@@ -1,0 +1,1 @@
+"""Mailbox sources: IMAP and Maildir behind one small interface (``base.Source``)."""

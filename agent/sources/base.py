@@ -1,0 +1,108 @@
+"""The mailbox interface every source implements, and its value types.
+
+Sources are the I/O edge: the core never imports them. All folder names are
+plain Python strings (decoded from modified UTF-7 by the IMAP source).
+Scanning is read-only; the only writes are ``append`` of the agent's own drafts
+and ``delete`` of a draft the agent itself wrote.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+# Folder roles (RFC 6154 SPECIAL-USE names without the backslash, plus "inbox").
+INBOX = "inbox"
+DRAFTS = "drafts"
+SENT = "sent"
+TRASH = "trash"
+JUNK = "junk"
+ARCHIVE = "archive"
+ALL = "all"
+
+
+@dataclass(frozen=True)
+class Folder:
+    name: str
+    roles: frozenset[str] = frozenset()
+    delimiter: str = "/"
+
+
+@dataclass(frozen=True)
+class FolderState:
+    uidvalidity: int
+    uidnext: int
+    exists: int
+
+
+@dataclass
+class Fetched:
+    """One message as fetched: ``data`` holds the header block (phase one) or the
+    message up to the source's size cap (phase two)."""
+
+    uid: int
+    data: bytes
+    size: int = 0
+    internaldate: datetime | None = None
+    flags: frozenset[str] = field(default_factory=frozenset)
+    truncated: bool = False
+
+
+class Source(ABC):
+    """One mailbox account. Use as a context manager; ``close`` is idempotent."""
+
+    name: str = "source"
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def folders(self) -> list[Folder]: ...
+
+    def folder_for_role(self, role: str) -> Folder | None:
+        for folder in self.folders():
+            if role in folder.roles:
+                return folder
+        return None
+
+    @abstractmethod
+    def folder_state(self, folder: str) -> FolderState:
+        """UIDVALIDITY, UIDNEXT and message count (read-only: EXAMINE/STATUS)."""
+
+    @abstractmethod
+    def uids_after(self, folder: str, last_uid: int) -> list[int]:
+        """UIDs strictly greater than ``last_uid``, ascending (filtered client-side)."""
+
+    @abstractmethod
+    def fetch_headers(self, folder: str, uids: Iterable[int]) -> Iterator[Fetched]:
+        """Header blocks, in batches, never marking anything seen."""
+
+    @abstractmethod
+    def fetch_messages(self, folder: str, uids: Iterable[int], *, max_bytes: int = 2_000_000) -> Iterator[Fetched]:
+        """Whole messages (BODY.PEEK[]) up to ``max_bytes`` each, in batches."""
+
+    @abstractmethod
+    def fetch_flags(self, folder: str, uids: Iterable[int]) -> dict[int, frozenset[str]]: ...
+
+    @abstractmethod
+    def search_header(self, folder: str, header: str, value: str) -> list[int]:
+        """UIDs of messages whose ``header`` contains ``value`` (for Message-ID / X-Followup-Id)."""
+
+    @abstractmethod
+    def append(self, folder: str, raw: bytes, *, flags: Iterable[str] = (), when: datetime | None = None) -> int | None:
+        """Store a message; returns its UID when the server tells (APPENDUID), else None."""
+
+    @abstractmethod
+    def delete(self, folder: str, uid: int) -> None:
+        """Remove one message the agent wrote itself (UID EXPUNGE of that UID only)."""
+
+    def noop(self) -> None:  # noqa: B027 - optional for sources without a connection
+        """Keep a connection alive / let the server report changes."""
+
+    @abstractmethod
+    def close(self) -> None: ...

@@ -1,0 +1,175 @@
+"""The state database's schema as numbered migrations.
+
+Each migration has a name and runs once, inside a transaction that also records
+it in the ``migrations`` table, so a crash mid-migration leaves the database as
+it was. Migrations are only ever appended to this list, never edited.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    name: str
+    apply: Callable[[sqlite3.Connection], None]
+
+
+def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
+    statements = [s.strip() for s in sql.split(";") if s.strip()]
+
+    def apply(conn: sqlite3.Connection) -> None:
+        for statement in statements:
+            conn.execute(statement)
+
+    return apply
+
+
+_INITIAL = """
+CREATE TABLE folders (
+    account     TEXT NOT NULL,
+    folder      TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    last_uid    INTEGER NOT NULL DEFAULT 0 CHECK (last_uid >= 0),
+    updated_at  TEXT NOT NULL,
+    PRIMARY KEY (account, folder)
+) WITHOUT ROWID;
+
+CREATE TABLE messages (
+    account         TEXT NOT NULL,
+    message_id      TEXT NOT NULL,
+    folder          TEXT,
+    uid             INTEGER,
+    uidvalidity     INTEGER,
+    direction       TEXT,
+    folder_role     TEXT,
+    date            TEXT,
+    subject         TEXT,
+    from_name       TEXT,
+    from_addr       TEXT,
+    reply_to_json   TEXT,
+    to_json         TEXT,
+    to_names_json   TEXT,
+    in_reply_to     TEXT,
+    references_json TEXT,
+    language        TEXT,
+    kind            TEXT,
+    confidence      REAL,
+    promised_by     TEXT,
+    interview_at    TEXT,
+    company         TEXT,
+    role            TEXT,
+    ats             TEXT,
+    agency          TEXT,
+    contact_name    TEXT,
+    evidence_json   TEXT,
+    followup_id     TEXT,
+    skip_reason     TEXT,
+    first_seen_at   TEXT NOT NULL,
+    updated_at      TEXT,
+    PRIMARY KEY (account, message_id),
+    CHECK ((skip_reason IS NULL) = (kind IS NOT NULL))
+);
+CREATE INDEX messages_by_kind ON messages (account, kind);
+CREATE INDEX messages_by_location ON messages (account, folder, uid);
+CREATE INDEX messages_skipped ON messages (first_seen_at) WHERE skip_reason IS NOT NULL;
+
+CREATE TABLE process_snapshot (
+    account    TEXT NOT NULL,
+    process_id TEXT NOT NULL,
+    position   INTEGER NOT NULL,
+    json       TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (account, process_id)
+);
+
+CREATE TABLE drafts (
+    followup_id TEXT PRIMARY KEY,
+    account     TEXT NOT NULL,
+    process_id  TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN
+                ('intent', 'appended', 'user_edited', 'user_deleted', 'sent', 'cancelled', 'discarded')),
+    due_at      TEXT NOT NULL,
+    message_id  TEXT NOT NULL,
+    language    TEXT NOT NULL,
+    subject     TEXT NOT NULL,
+    to_addr     TEXT NOT NULL,
+    body        TEXT NOT NULL,
+    in_reply_to TEXT,
+    folder      TEXT,
+    uid         INTEGER,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    note        TEXT
+);
+CREATE INDEX drafts_by_state ON drafts (account, state);
+CREATE INDEX drafts_by_process ON drafts (process_id);
+CREATE UNIQUE INDEX drafts_by_message_id ON drafts (message_id);
+
+CREATE TABLE draft_log (
+    id          INTEGER PRIMARY KEY,
+    followup_id TEXT NOT NULL REFERENCES drafts (followup_id) ON DELETE CASCADE,
+    at          TEXT NOT NULL,
+    from_state  TEXT,
+    to_state    TEXT NOT NULL,
+    reason      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX draft_log_by_draft ON draft_log (followup_id, id);
+
+CREATE TABLE overrides (
+    process_id    TEXT PRIMARY KEY,
+    closed_reason TEXT,
+    snoozed_until TEXT,
+    company       TEXT,
+    role          TEXT,
+    promised_by   TEXT,
+    updated_at    TEXT
+);
+
+CREATE TABLE manual_processes (
+    process_id   TEXT PRIMARY KEY,
+    company      TEXT NOT NULL,
+    created_at   TEXT NOT NULL,
+    role         TEXT,
+    contact      TEXT,
+    interview_at TEXT,
+    promised_by  TEXT,
+    language     TEXT NOT NULL DEFAULT 'en',
+    note         TEXT
+);
+
+CREATE TABLE offers (
+    id         INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    deadline   TEXT NOT NULL,
+    process_id TEXT,
+    extra_json TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE runs (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT,
+    account      TEXT,
+    summary_json TEXT,
+    error        TEXT
+);
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (Migration("0001_initial", _script(_INITIAL)),)
+
+MIGRATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS migrations (
+    name       TEXT PRIMARY KEY,
+    applied_at TEXT NOT NULL
+)
+"""
