@@ -22,21 +22,51 @@ from agent.errors import FollowupError
 # name -> (module:attribute, one-line help shown by `followup --help`)
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("agent.commands.demo:demo_command", "Run the agent on the bundled example mailbox."),
-    "analyze": ("agent.commands.analyze:analyze_command", "Analyze .eml files: kind, promise, company."),
-    "scan": ("agent.commands.scan:scan_command", "Scan the mailbox once: sync, analyze, track, draft."),
-    "status": ("agent.commands.review:status_command", "Accounts, last scan, processes, next action."),
+    "analyze": (
+        "agent.commands.analyze:analyze_command",
+        "Analyze .eml files: kind, promise, company.",
+    ),
+    "scan": (
+        "agent.commands.scan:scan_command",
+        "Scan the mailbox once: sync, analyze, track, draft.",
+    ),
+    "status": (
+        "agent.commands.review:status_command",
+        "Accounts, last scan, processes, next action.",
+    ),
     "processes": ("agent.commands.review:processes_command", "List hiring processes."),
-    "show": ("agent.commands.review:show_command", "Show one process: timeline, promise, next action."),
-    "drafts": ("agent.commands.drafts:drafts_group", "List, show, edit or discard follow-up drafts."),
+    "show": (
+        "agent.commands.review:show_command",
+        "Show one process: timeline, promise, next action.",
+    ),
+    "drafts": (
+        "agent.commands.drafts:drafts_group",
+        "List, show, edit or discard follow-up drafts.",
+    ),
     "add": ("agent.commands.correct:add_command", "Add a process the mail missed."),
     "close": ("agent.commands.correct:close_command", "Close a process (withdrawn, hired, other)."),
-    "snooze": ("agent.commands.correct:snooze_command", "Pause follow-ups for a process until a date."),
-    "edit": ("agent.commands.correct:edit_command", "Fix a process's company, role or promised date."),
-    "offer": ("agent.commands.correct:offer_command", "Record a competing offer; drafts notes to the others."),
+    "snooze": (
+        "agent.commands.correct:snooze_command",
+        "Pause follow-ups for a process until a date.",
+    ),
+    "edit": (
+        "agent.commands.correct:edit_command",
+        "Fix a process's company, role or promised date.",
+    ),
+    "offer": (
+        "agent.commands.correct:offer_command",
+        "Record a competing offer; drafts notes to the others.",
+    ),
     "run": ("agent.commands.run:run_command", "Run as a background service (scan on a schedule)."),
-    "service": ("agent.commands.service:service_group", "Install, remove or inspect the background service."),
+    "service": (
+        "agent.commands.service:service_group",
+        "Install, remove or inspect the background service.",
+    ),
     "init": ("agent.commands.setup:init_command", "Set up an account (guided or with flags)."),
-    "doctor": ("agent.commands.setup:doctor_command", "Check config, password, login, folders and state."),
+    "doctor": (
+        "agent.commands.setup:doctor_command",
+        "Check config, password, login, folders and state.",
+    ),
 }
 
 log = logging.getLogger(__name__)

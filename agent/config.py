@@ -28,7 +28,16 @@ DB_FILENAME = "followup.db"
 DEFAULT_PORTS = {"tls": 993, "starttls": 143}
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # The country whose public holidays apply, guessed from the first language that implies one.
-LANGUAGE_COUNTRIES = {"nb": "NO", "nn": "NO", "no": "NO", "sv": "SE", "da": "DK", "fi": "FI", "de": "DE", "nl": "NL"}
+LANGUAGE_COUNTRIES = {
+    "nb": "NO",
+    "nn": "NO",
+    "no": "NO",
+    "sv": "SE",
+    "da": "DK",
+    "fi": "FI",
+    "de": "DE",
+    "nl": "NL",
+}
 
 _ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
@@ -129,7 +138,11 @@ def _integer(low: int, high: int) -> Checker:
 
 def _number(low: float, high: float) -> Checker:
     def check(value: Any) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
             raise _Invalid(f"expected a number of seconds {low:g}-{high:g}, got {_show(value)}")
         return float(value)
 
@@ -204,7 +217,9 @@ def _log_level(value: Any) -> str:
 
 def _name(value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}", value):
-        raise _Invalid(f"expected a short name of letters, digits, '-', '_', '.' or '@', got {_show(value)}")
+        raise _Invalid(
+            f"expected a short name of letters, digits, '-', '_', '.' or '@', got {_show(value)}"
+        )
     return value
 
 
@@ -324,7 +339,9 @@ def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None
     return config_from_dict(raw, path=config_path, env=env)
 
 
-def config_from_dict(raw: Mapping[str, Any], *, path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+def config_from_dict(
+    raw: Mapping[str, Any], *, path: Path | None = None, env: Mapping[str, str] | None = None
+) -> Config:
     """Check a parsed config (the TOML document as a dict) and build a Config."""
     env = os.environ if env is None else env
     label = str(path) if path else "config"
@@ -334,11 +351,15 @@ def config_from_dict(raw: Mapping[str, Any], *, path: Path | None = None, env: M
     raw_accounts = raw.get("accounts", [])
     if not isinstance(raw_accounts, list) or not all(isinstance(a, dict) for a in raw_accounts):
         raise ConfigError(f"{label}: accounts: expected [[accounts]] tables")
-    accounts = tuple(_account(entry, index, label, base) for index, entry in enumerate(raw_accounts))
+    accounts = tuple(
+        _account(entry, index, label, base) for index, entry in enumerate(raw_accounts)
+    )
     seen: set[str] = set()
     for index, account in enumerate(accounts):
         if account.name in seen:
-            raise ConfigError(f"{label}: accounts[{index}].name: {account.name!r} is used by two accounts")
+            raise ConfigError(
+                f"{label}: accounts[{index}].name: {account.name!r} is used by two accounts"
+            )
         seen.add(account.name)
 
     languages = values.get("languages", ("en", "nb"))
@@ -347,7 +368,9 @@ def config_from_dict(raw: Mapping[str, Any], *, path: Path | None = None, env: M
     rules_dir = _resolve(values["rules_dir"], base) if "rules_dir" in values else None
     if rules_dir is not None and not rules_dir.is_dir():
         raise ConfigError(f"{label}: rules_dir: expected an existing directory, got '{rules_dir}'")
-    state_dir = _resolve(values["state_dir"], base) if "state_dir" in values else default_state_dir()
+    state_dir = (
+        _resolve(values["state_dir"], base) if "state_dir" in values else default_state_dir()
+    )
     return Config(
         path=path,
         accounts=accounts,
@@ -381,7 +404,9 @@ def _account(entry: Mapping[str, Any], index: int, label: str, base: Path) -> Ac
     if maildir and host:
         raise ConfigError(f"{label}: {where}: set either host (IMAP) or maildir (local), not both")
     if not maildir and not host:
-        raise ConfigError(f"{label}: {where}.host: required (or maildir for a local Maildir account)")
+        raise ConfigError(
+            f"{label}: {where}.host: required (or maildir for a local Maildir account)"
+        )
     if host and "username" not in values:
         raise ConfigError(f"{label}: {where}.username: required for an IMAP account")
     security = values.get("security", "tls")
@@ -389,7 +414,9 @@ def _account(entry: Mapping[str, Any], index: int, label: str, base: Path) -> Ac
     if ca_file is not None:
         ca_path = _resolve(ca_file, base)
         if not ca_path.is_file():
-            raise ConfigError(f"{label}: {where}.ca_file: expected an existing file, got '{ca_path}'")
+            raise ConfigError(
+                f"{label}: {where}.ca_file: expected an existing file, got '{ca_path}'"
+            )
         ca_file = str(ca_path)
     return AccountConfig(
         name=values["name"],
@@ -409,7 +436,9 @@ def _account(entry: Mapping[str, Any], index: int, label: str, base: Path) -> Ac
     )
 
 
-def _check_table(table: Mapping[str, Any], spec: Mapping[str, Checker], label: str, *, prefix: str) -> dict[str, Any]:
+def _check_table(
+    table: Mapping[str, Any], spec: Mapping[str, Checker], label: str, *, prefix: str
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for key, value in table.items():
         checker = spec.get(key)

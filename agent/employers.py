@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from agent.errors import RulesError
+from agent.records import INBOUND, TrackedMessage
 from agent.rules import Rules
 
 _PUNCT = re.compile(r"[^\w/&]+", re.UNICODE)
@@ -35,6 +36,7 @@ class EmployerDirectory:
     job_board_domains: frozenset[str] = frozenset()
     free_mail_domains: frozenset[str] = frozenset()
     company_suffixes: frozenset[str] = frozenset()
+    legal_forms: frozenset[str] = frozenset()  # lower case
     multi_part_suffixes: frozenset[str] = frozenset()
     noreply_patterns: tuple[re.Pattern[str], ...] = ()
     non_person_words: frozenset[str] = frozenset()
@@ -65,6 +67,9 @@ class EmployerDirectory:
             free_mail_domains=frozenset(d.lower() for d in free),
             company_suffixes=frozenset(
                 s.lower() for s in _strings(company, "suffixes", "employers.toml:company")
+            ),
+            legal_forms=frozenset(
+                s.lower() for s in _strings(company, "legal_forms", "employers.toml:company")
             ),
             multi_part_suffixes=frozenset(
                 s.lower()
@@ -98,6 +103,15 @@ class EmployerDirectory:
         while len(words) > 1 and words[0] == "the":
             words.pop(0)
         return " ".join(words)
+
+    def display_company(self, name: str | None) -> str | None:
+        """The name as people say it: "Acme AS" -> "Acme", "Acme, Inc." -> "Acme"."""
+        if not name:
+            return None
+        words = self.strip_via(name).split()
+        while len(words) > 1 and words[-1].lower().strip(",") in self.legal_forms:
+            words.pop()
+        return " ".join(words).rstrip(",") or name
 
     def company_key(self, name: str | None) -> str:
         return self.normalize_company(name).replace(" ", "")
@@ -203,3 +217,74 @@ class EmployerDirectory:
 
 def _compact(name: str) -> str:
     return re.sub(r"[^\w]+", "", unicodedata.normalize("NFKC", name).casefold())
+
+
+@dataclass(frozen=True)
+class ContactChoice:
+    name: str
+    address: str | None
+    greeting_name: str | None
+    note: str | None
+    message_id: str | None  # the message the contact came from
+
+
+def choose_contact(
+    messages: Sequence[TrackedMessage],
+    *,
+    own: set[str],
+    directory: EmployerDirectory,
+    company: str | None,
+) -> ContactChoice:
+    """The human to write to: Reply-To or the sender of the latest inbound message a person
+    reads; for no-reply senders, a person seen elsewhere in the process; else nobody."""
+    inbound = [m for m in reversed(messages) if m.direction == INBOUND]
+    for m in inbound:
+        sender = m.from_addr.lower()
+        for reply_to in m.reply_to:
+            reply_to = reply_to.lower()
+            if reply_to in own or directory.is_noreply(reply_to) or "@" not in reply_to:
+                continue
+            name = m.from_name if reply_to == sender else ""
+            note = _reply_to_note(directory, sender, reply_to)
+            return _choice(directory, name, reply_to, note, m, company)
+        if sender not in own and directory.is_human_address(sender):
+            return _choice(directory, m.from_name, sender, None, m, company)
+    # Nobody reachable wrote to us: someone the user wrote to, or someone addressed with us.
+    for m in reversed(messages):
+        names = m.to_names if len(m.to_names) == len(m.to) else ("",) * len(m.to)
+        for addr, name in zip(m.to, names, strict=True):
+            addr = addr.lower()
+            if addr not in own and directory.is_human_address(addr):
+                return _choice(directory, name, addr, None, m, company)
+    signed = next((m for m in inbound if m.contact_name), None)
+    greeting = directory.first_name(signed.contact_name, company) if signed else None
+    return ContactChoice("", None, greeting, None, None)
+
+
+def _choice(
+    directory: EmployerDirectory,
+    name: str,
+    address: str,
+    note: str | None,
+    message: TrackedMessage,
+    company: str | None,
+) -> ContactChoice:
+    clean = directory.strip_via(name) if name else ""
+    greeting = directory.first_name(clean, company)
+    if greeting is None and message.contact_name and message.direction == INBOUND:
+        greeting = directory.first_name(message.contact_name, company)
+        clean = clean or message.contact_name
+    return ContactChoice(clean, address, greeting, note, message.message_id)
+
+
+def _reply_to_note(directory: EmployerDirectory, sender: str, reply_to: str) -> str | None:
+    sender_domain = sender.rpartition("@")[2]
+    reply_domain = reply_to.rpartition("@")[2]
+    if not directory.is_employer_domain(sender_domain):
+        return None  # an ATS or free-mail sender naming the real address is normal
+    if directory.registrable_domain(sender_domain) == directory.registrable_domain(reply_domain):
+        return None
+    return (
+        f"Reply-To {reply_to} is not on the sender's domain "
+        f"{directory.registrable_domain(sender_domain)}: check the recipient before sending"
+    )

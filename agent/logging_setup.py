@@ -17,7 +17,7 @@ import re
 import sys
 import threading
 from collections.abc import Iterable
-from typing import TextIO
+from typing import Any, TextIO
 
 REDACTED = "**REDACTED**"
 _MIN_SECRET_LENGTH = 3
@@ -48,7 +48,17 @@ def _variants(secret: str) -> set[str]:
     raw = secret.encode("utf-8")
     forms.add(repr(raw)[2:-1])
     forms.add(base64.b64encode(raw).decode("ascii").rstrip("="))
-    return {f for f in forms if len(f) >= _MIN_SECRET_LENGTH}
+    forms = {f for f in forms if len(f) >= _MIN_SECRET_LENGTH}
+    # Inside a longer base64 blob (AUTHENTICATE PLAIN, XOAUTH2) the secret starts at
+    # any of three byte offsets; the groups made of its bytes alone are fixed text.
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + raw).decode("ascii")
+        first_group = -(-offset // 3)
+        last_group = (offset + len(raw)) // 3
+        core = encoded[first_group * 4 : last_group * 4]
+        if len(core) >= 8:
+            forms.add(core)
+    return forms
 
 
 def register_secret(value: str | None) -> None:
@@ -61,7 +71,13 @@ def register_secret(value: str | None) -> None:
         _secrets.update(_variants(value))
         if len(_secrets) != before:
             ordered = sorted(_secrets, key=len, reverse=True)
-            _pattern = re.compile("|".join(re.escape(s) for s in ordered))
+            _pattern = re.compile("|".join(_tolerant(s) for s in ordered))
+
+
+def _tolerant(form: str) -> str:
+    """A pattern for ``form`` that also matches it with quotes and backslashes escaped
+    once more (an IMAP quoted string shown through a bytes repr, say)."""
+    return "".join("\\\\*" + re.escape(ch) if ch in "\\\"'" else re.escape(ch) for ch in form)
 
 
 def redact(text: str) -> str:
@@ -80,25 +96,49 @@ def _replace_auth(match: re.Match[str]) -> str:
     return match.group("head2") + REDACTED
 
 
+def _redact_record(record: logging.LogRecord) -> None:
+    try:
+        message = record.getMessage()
+    except Exception:  # a broken format string must not hide the record
+        message = f"{record.msg!r} {record.args!r}"
+    record.msg = redact(message)
+    record.args = None
+    if record.exc_info and record.exc_info[0] is not None:
+        text = logging.Formatter().formatException(record.exc_info)
+        record.exc_text = redact(text)
+        record.exc_info = None
+    elif record.exc_text:
+        record.exc_text = redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
+
+
 class RedactingFilter(logging.Filter):
     """Rewrites each record so that no handler downstream can print a secret."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string must not hide the record
-            message = f"{record.msg!r} {record.args!r}"
-        record.msg = redact(message)
-        record.args = None
-        if record.exc_info and record.exc_info[0] is not None:
-            text = logging.Formatter().formatException(record.exc_info)
-            record.exc_text = redact(text)
-            record.exc_info = None
-        elif record.exc_text:
-            record.exc_text = redact(record.exc_text)
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info)
+        _redact_record(record)
         return True
+
+
+_factory_installed = False
+
+
+def _install_record_factory() -> None:
+    """Redact records as they are made, so that every handler (ours or not) gets clean text."""
+    global _factory_installed
+    with _lock:
+        if _factory_installed:
+            return
+        make = logging.getLogRecordFactory()
+
+        def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+            record = make(*args, **kwargs)
+            _redact_record(record)
+            return record
+
+        logging.setLogRecordFactory(factory)
+        _factory_installed = True
 
 
 class _JournalFormatter(logging.Formatter):
@@ -116,14 +156,17 @@ def setup_logging(
     *,
     journald: bool | None = None,
     secrets: Iterable[str] = (),
-    protocol_debug: bool = False,
+    protocol_debug: bool | None = None,
     stream: TextIO | None = None,
 ) -> logging.Handler:
     """Configure the root logger once (calling again replaces our handler).
 
     ``journald=None`` detects systemd via ``$JOURNAL_STREAM``. ``protocol_debug``
     (``-vv``) lets imapclient's protocol log through; otherwise it stays at WARNING.
+    ``None`` means: on exactly when ``level`` is DEBUG (which ``-vv`` selects).
     """
+    if protocol_debug is None:
+        protocol_debug = level.upper() == "DEBUG"
     for secret in secrets:
         register_secret(secret)
     if journald is None:
@@ -133,9 +176,14 @@ def setup_logging(
     if journald:
         handler.setFormatter(_JournalFormatter("%(name)s: %(message)s"))
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"))
+        handler.setFormatter(
+            logging.Formatter(
+                "%(asctime)s %(levelname)s %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S"
+            )
+        )
     handler.addFilter(RedactingFilter())
 
+    _install_record_factory()
     root = logging.getLogger()
     for old in list(root.handlers):
         if old.get_name() == _HANDLER_NAME:

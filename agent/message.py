@@ -21,8 +21,10 @@ from agent.errors import BadInputError
 
 MAX_TEXT_CHARS = 200_000
 MAX_HEADER_CHARS = 2_000
+MAX_LIST_HEADER_CHARS = 100_000
 
 _FWS = re.compile(r"\s+")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _ID_RE = re.compile(r"<[^<>\s]+>")
 
 
@@ -101,6 +103,19 @@ def _clean_header(value: object) -> str:
     return text[:MAX_HEADER_CHARS]
 
 
+def _unescape_8bit(value: object) -> str:
+    """A raw header value as text: unencoded 8-bit bytes (RFC 6532 UTF-8, or legacy Latin-1)
+    arrive from the parser as surrogate escapes and are decoded here."""
+    text = str(value)
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return text
+    data = text.encode("utf-8", "surrogateescape")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("windows-1252", errors="replace")
+
+
 def _msgids(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_ID_RE.findall(value)))[:200]
 
@@ -145,6 +160,22 @@ def _parse_date(raw: str) -> datetime | None:
     return parsed
 
 
+_SINGLE_BYTE_LATIN = frozenset(
+    ("iso-8859-1", "iso8859-1", "latin-1", "latin1", "iso-8859-15", "windows-1252", "cp1252")
+)
+
+
+def _is_utf8_with_non_ascii(payload: bytes) -> bool:
+    """True for bytes that hold multi-byte UTF-8 sequences (rare by chance in Latin-1 text)."""
+    if payload.isascii():
+        return False
+    try:
+        payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _decode_part(part: EmailMessage, defects: list[str]) -> str:
     try:
         payload = part.get_payload(decode=True)
@@ -154,6 +185,11 @@ def _decode_part(part: EmailMessage, defects: list[str]) -> str:
         raw = part.get_payload()
         return raw if isinstance(raw, str) else ""
     charset = (part.get_content_charset() or "").lower()
+    if charset in _SINGLE_BYTE_LATIN and _is_utf8_with_non_ascii(payload):
+        # Declared Latin-1 (or a cousin) but the bytes are UTF-8: common from web forms and
+        # ATS mailers; decoding as declared would turn "søknad" into "sÃ¸knad".
+        defects.append(f"decoded as utf-8 instead of {charset}")
+        return payload.decode("utf-8")
     for candidate in (charset, "utf-8", "windows-1252"):
         if not candidate or candidate in ("unknown-8bit", "x-unknown", "bogus"):
             continue
@@ -251,6 +287,8 @@ _QUOTE_HEADERS = [
     r"^\s*On\b.{0,300}?\bwrote:\s*$",
     # Norwegian "Den tir. 3. mar. 2026 kl. 10:00 skrev Kari <k@x>:" and variants
     r"^\s*(Den|På|man\.|tir\.|ons\.|tor\.|fre\.|lør\.|søn\.)\b.{0,300}?\bskrev\b.{0,200}?:\s*$",
+    # Apple Mail in Norwegian: "24. nov. 2026 kl. 10:12 skrev Kari <k@x>:"
+    r"^\s*\d{1,2}\.\s*\w+\.?\s+\d{4}\b.{0,200}?\bskrev\b.{0,200}?:\s*$",
     r"^\s*-{2,}\s*(Original Message|Opprinnelig melding|Videresendt melding|Forwarded message)\s*-{2,}",
     r"^\s*_{10,}\s*$",
     r"^\s*\*?(From|Fra)\*?:\s.+$\n^\s*\*?(Sent|Sendt|Date|Dato)\*?:\s.+$",
@@ -278,7 +316,11 @@ def split_quoted(text: str) -> tuple[str, str]:
         if m and m.start() < cut:
             cut = m.start()
     # "On ... wrote:" split over two lines by a client that wraps at 78 columns.
-    m = re.search(r"^\s*(On|Den)\b[^\n]{0,200}\n[^\n]{0,200}\b(wrote|skrev)\b[^\n]{0,120}:\s*$", text, re.M | re.I)
+    m = re.search(
+        r"^\s*(On|Den)\b[^\n]{0,200}\n[^\n]{0,200}\b(wrote|skrev)\b[^\n]{0,120}:\s*$",
+        text,
+        re.M | re.I,
+    )
     if m and m.start() < cut:
         cut = m.start()
     head, tail = text[:cut], text[cut:]
@@ -323,7 +365,11 @@ def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Messa
         raise TypeError("parse_message expects bytes")
     raw = bytes(raw)
     head = raw[:4096]
-    if not raw.strip() or not re.search(rb"^[A-Za-z][A-Za-z0-9-]{0,76}:", head, re.M) or b"\x00" in head:
+    if (
+        not raw.strip()
+        or not re.search(rb"^[A-Za-z][A-Za-z0-9-]{0,76}:", head, re.M)
+        or b"\x00" in head
+    ):
         raise BadInputError("not an email message (no header lines)")
     defects: list[str] = []
     try:
@@ -335,18 +381,24 @@ def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Messa
     for defect in getattr(msg, "defects", []) or []:
         defects.append(defect.__class__.__name__)
 
-    def header(name: str) -> str:
+    def header_values(name: str) -> list[str]:
+        wanted = name.lower()
         try:
-            values = msg.get_all(name) or []
-        except Exception:  # noqa: BLE001
-            return ""
-        return _clean_header(values[0]) if values else ""
-
-    def header_all(name: str) -> list[str]:
-        try:
-            return [_clean_header(v) for v in (msg.get_all(name) or [])]
+            return [_unescape_8bit(v) for k, v in msg.raw_items() if k.lower() == wanted]
         except Exception:  # noqa: BLE001
             return []
+
+    def header(name: str) -> str:
+        values = header_values(name)
+        return _clean_header(values[0]) if values else ""
+
+    def header_raw_all(name: str) -> list[str]:
+        # Address and id lists are split while still encoded: decoding first would let an
+        # encoded word such as =?utf-8?B?...?= smuggle in commas, brackets or a new address.
+        return [
+            _FWS.sub(" ", _CONTROL.sub(" ", v)).strip()[:MAX_LIST_HEADER_CHARS]
+            for v in header_values(name)
+        ]
 
     ids = _msgids(header("Message-ID"))
     message_id = ids[0] if ids else synthetic_message_id(raw)
@@ -358,7 +410,7 @@ def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Messa
         defects.append("no usable Date")
         date = fallback_date or datetime(1970, 1, 1, tzinfo=UTC)
     in_reply_to = _msgids(header("In-Reply-To"))
-    from_list = _addresses(header_all("From"))
+    from_list = _addresses(header_raw_all("From"))
     plain, html, calendars = _body_parts(msg, defects)
     html_quoted = ""
     if plain.strip():
@@ -381,11 +433,11 @@ def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Messa
         subject=header("Subject"),
         date=date,
         from_=from_list[0] if from_list else None,
-        reply_to=_addresses(header_all("Reply-To")),
-        to=_addresses(header_all("To")),
-        cc=_addresses(header_all("Cc")),
+        reply_to=_addresses(header_raw_all("Reply-To")),
+        to=_addresses(header_raw_all("To")),
+        cc=_addresses(header_raw_all("Cc")),
         in_reply_to=in_reply_to[0] if in_reply_to else None,
-        references=_msgids(" ".join(header_all("References"))),
+        references=_msgids(" ".join(header_raw_all("References"))),
         text=text,
         quoted=quoted,
         signature=signature,

@@ -18,7 +18,9 @@ OUTBOUND = "outbound"
 # Draft states. "intent" is committed before the APPEND; the others follow it.
 DRAFT_INTENT = "intent"  # decided and committed; APPEND not confirmed yet
 DRAFT_APPENDED = "appended"  # our draft is in the Drafts folder, untouched
-DRAFT_USER_EDITED = "user_edited"  # the user changed or replaced it: theirs now, never touched again
+DRAFT_USER_EDITED = (
+    "user_edited"  # the user changed or replaced it: theirs now, never touched again
+)
 DRAFT_USER_DELETED = "user_deleted"  # the user deleted it: never recreated
 DRAFT_SENT = "sent"  # seen in Sent: counts as a follow-up
 DRAFT_CANCELLED = "cancelled"  # a reply came first; our untouched draft was removed

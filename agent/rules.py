@@ -49,7 +49,9 @@ class Rules:
         path = self.path(relative)
         if path is None:
             if required:
-                raise RulesError(f"rules file {relative} not found in {', '.join(map(str, self.dirs))}")
+                raise RulesError(
+                    f"rules file {relative} not found in {', '.join(map(str, self.dirs))}"
+                )
             data: dict[str, Any] = {}
         else:
             try:

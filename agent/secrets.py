@@ -32,11 +32,14 @@ _hung_lock = threading.Lock()
 _hung_calls: set[threading.Thread] = set()
 
 
-def _unavailable(account_name: str, reason: str) -> SecretError:
-    return SecretError(
-        f"credentials unavailable for account {account_name}: {reason}",
-        hint="run `followup init` to store the password, or set password_command in the config",
-    )
+_READ_HINT = "run `followup init` to store the password, or set password_command in the config"
+_WRITE_HINT = (
+    "use --password-command (a command that prints the password) where no keyring is available"
+)
+
+
+def _unavailable(account_name: str, reason: str, hint: str = _READ_HINT) -> SecretError:
+    return SecretError(f"credentials unavailable for account {account_name}: {reason}", hint=hint)
 
 
 def get_password(account: AccountConfig, *, timeout: float = 10.0) -> str:
@@ -56,7 +59,12 @@ def set_password(account_name: str, password: str, *, timeout: float = 10.0) -> 
     register_secret(password)
     import keyring
 
-    _bounded(account_name, lambda: keyring.set_password(KEYRING_SERVICE, account_name, password), timeout)
+    _bounded(
+        account_name,
+        lambda: keyring.set_password(KEYRING_SERVICE, account_name, password),
+        timeout,
+        hint=_WRITE_HINT,
+    )
 
 
 def delete_password(account_name: str, *, timeout: float = 10.0) -> None:
@@ -75,13 +83,17 @@ def delete_password(account_name: str, *, timeout: float = 10.0) -> None:
 def _from_keyring(account_name: str, timeout: float) -> str:
     import keyring
 
-    password = _bounded(account_name, lambda: keyring.get_password(KEYRING_SERVICE, account_name), timeout)
+    password = _bounded(
+        account_name, lambda: keyring.get_password(KEYRING_SERVICE, account_name), timeout
+    )
     if not password:
         raise _unavailable(account_name, "no password stored in the keyring")
     return password
 
 
-def _bounded(account_name: str, call: Callable[[], T], timeout: float) -> T:
+def _bounded(
+    account_name: str, call: Callable[[], T], timeout: float, *, hint: str = _READ_HINT
+) -> T:
     """Run a keyring call in a daemon thread; map every failure to SecretError."""
     import keyring.errors
 
@@ -89,7 +101,11 @@ def _bounded(account_name: str, call: Callable[[], T], timeout: float) -> T:
         still_hung = {t for t in _hung_calls if t.is_alive()}
         _hung_calls.intersection_update(still_hung)
     if still_hung:
-        raise _unavailable(account_name, "keyring is locked or not available (an earlier request has not returned)")
+        raise _unavailable(
+            account_name,
+            "keyring is locked or not available (an earlier request has not returned)",
+            hint,
+        )
 
     outcome: dict[str, object] = {}
 
@@ -105,7 +121,11 @@ def _bounded(account_name: str, call: Callable[[], T], timeout: float) -> T:
     if worker.is_alive():
         with _hung_lock:
             _hung_calls.add(worker)
-        raise _unavailable(account_name, f"keyring is locked or not available (no answer within {timeout:g} s)")
+        raise _unavailable(
+            account_name,
+            f"keyring is locked or not available (no answer within {timeout:g} s)",
+            hint,
+        )
     error = outcome.get("error")
     if error is None:
         return outcome.get("value")  # type: ignore[return-value]
@@ -119,7 +139,7 @@ def _bounded(account_name: str, call: Callable[[], T], timeout: float) -> T:
         reason = f"keyring error ({type(error).__name__})"
     else:
         reason = f"keyring failed ({type(error).__name__})"
-    raise _unavailable(account_name, reason) from None
+    raise _unavailable(account_name, reason, hint) from None
 
 
 def _command_argv(command: str) -> list[str]:
@@ -145,19 +165,31 @@ def _from_command(account_name: str, command: str, timeout: float) -> str:
             check=False,
         )
     except FileNotFoundError:
-        raise _unavailable(account_name, f"password_command: program {program!r} not found") from None
+        raise _unavailable(
+            account_name, f"password_command: program {program!r} not found"
+        ) from None
     except PermissionError:
-        raise _unavailable(account_name, f"password_command: program {program!r} is not executable") from None
+        raise _unavailable(
+            account_name, f"password_command: program {program!r} is not executable"
+        ) from None
     except subprocess.TimeoutExpired:
-        raise _unavailable(account_name, f"password_command did not finish within {timeout:g} s") from None
+        raise _unavailable(
+            account_name, f"password_command did not finish within {timeout:g} s"
+        ) from None
     except OSError as exc:
-        raise _unavailable(account_name, f"password_command could not run ({exc.strerror})") from None
+        raise _unavailable(
+            account_name, f"password_command could not run ({exc.strerror})"
+        ) from None
     if result.returncode != 0:
-        raise _unavailable(account_name, f"password_command failed with exit code {result.returncode}")
+        raise _unavailable(
+            account_name, f"password_command failed with exit code {result.returncode}"
+        )
     try:
         text = result.stdout.decode("utf-8")
     except UnicodeDecodeError:
-        raise _unavailable(account_name, "password_command printed something that is not UTF-8") from None
+        raise _unavailable(
+            account_name, "password_command printed something that is not UTF-8"
+        ) from None
     password = text.splitlines()[0] if text else ""
     if not password:
         raise _unavailable(account_name, "password_command printed nothing")

@@ -12,12 +12,20 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from agent.analysis.types import Evidence
-from agent.records import CompetingOffer, DraftRecord, ManualProcess, ProcessOverride, TrackedMessage
+from agent.records import (
+    CompetingOffer,
+    DraftRecord,
+    ManualProcess,
+    ProcessOverride,
+    TrackedMessage,
+)
 
 
 def ts(value: datetime) -> str:
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"naive datetime {value.isoformat()} given to the store; pass an aware datetime")
+        raise ValueError(
+            f"naive datetime {value.isoformat()} given to the store; pass an aware datetime"
+        )
     return value.astimezone(UTC).isoformat()
 
 
@@ -48,7 +56,14 @@ def dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def message_row(msg: TrackedMessage, *, folder: str, uid: int | None, uidvalidity: int | None, first_seen_at: datetime) -> dict[str, Any]:
+def message_row(
+    msg: TrackedMessage,
+    *,
+    folder: str,
+    uid: int | None,
+    uidvalidity: int | None,
+    first_seen_at: datetime,
+) -> dict[str, Any]:
     return {
         "account": msg.account,
         "message_id": msg.message_id,
@@ -111,7 +126,11 @@ def tracked_message(row: sqlite3.Row) -> TrackedMessage:
         agency=row["agency"],
         contact_name=row["contact_name"],
         evidence=tuple(
-            Evidence(sentence=e["sentence"], phrase=e["phrase"], resolved=date.fromisoformat(e["resolved"]))
+            Evidence(
+                sentence=e["sentence"],
+                phrase=e["phrase"],
+                resolved=date.fromisoformat(e["resolved"]),
+            )
             for e in json.loads(row["evidence_json"] or "[]")
         ),
         followup_id=row["followup_id"],

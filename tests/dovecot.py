@@ -12,8 +12,8 @@ Addresses (one instance, one port pair, several loopback IPs):
   (hostname mismatch).
 * ``127.0.0.4`` - IMAPS with an expired certificate from the same CA.
 
-Users live in a passwd-file that Dovecot rereads when it grows, so every test
-can add its own user (:meth:`Dovecot.add_user`) with one of the folder
+Users live in one passwd-file each (``users.d/<name>``), so every test can add
+its own user (:meth:`Dovecot.add_user`) with one of the folder
 :data:`LAYOUTS`. When run as root, mail belongs to ``nobody`` and the instance
 lives under ``/tmp/followup-dovecot-*`` (every parent must be traversable).
 """
@@ -128,7 +128,7 @@ class Dovecot:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root or Path(tempfile.mkdtemp(prefix="followup-dovecot-", dir="/tmp"))
         self.conf = self.root / "dovecot.conf"
-        self.users_file = self.root / "users"
+        self.users_dir = self.root / "users.d"
         self.log_file = self.root / "log" / "dovecot.log"
         self.info_log_file = self.root / "log" / "info.log"
         self.ca_file = str(self.root / "ssl" / "ca.pem")
@@ -147,7 +147,7 @@ class Dovecot:
         for sub in ("run", "state", "log", "mail", "ssl"):
             (self.root / sub).mkdir(parents=True, exist_ok=True)
         self._make_certs()
-        self.users_file.touch()
+        self.users_dir.mkdir(exist_ok=True)
         self.imap_port = free_port()
         self.imaps_port = free_port()
         while self.imaps_port == self.imap_port:
@@ -178,6 +178,10 @@ class Dovecot:
                 raise RuntimeError(f"dovecot wrote no {pid_file}; see {self.root}/log/")
             time.sleep(0.005)
         self.pid = int(pid_file.read_text())
+        # Without its anvil socket the auth process silently runs without the per-IP
+        # penalty for failed logins (up to 15 s), which would make every test that
+        # checks a wrong password slow down the following ones.
+        (self.root / "run" / "anvil-auth-penalty").unlink(missing_ok=True)
         # A SIGTERM within the first milliseconds makes the master linger ~6 s.
         time.sleep(0.1)
         self.start_seconds = time.monotonic() - t0
@@ -268,11 +272,11 @@ auth_mechanisms = plain login
 auth_failure_delay = 0
 passdb {{
   driver = passwd-file
-  args = scheme=PLAIN username_format=%u {r}/users
+  args = scheme=PLAIN username_format=%u {r}/users.d/%u
 }}
 userdb {{
   driver = passwd-file
-  args = username_format=%u {r}/users
+  args = username_format=%u {r}/users.d/%u
   default_fields = {ids}home={r}/mail/%u
 }}
 mail_location = maildir:~/Maildir
@@ -314,14 +318,15 @@ local {EXPIRED_HOST} {{
     def add_user(
         self, layout: str = "english", *, name: str | None = None, password: str | None = None
     ) -> MailUser:
-        """Append a user to the passwd-file (Dovecot rereads it when it grows)."""
+        """A new user with its own empty mailbox, usable at once."""
         spec = LAYOUTS[layout]
         name = name or f"u{next(self._counter)}{layout.replace('_', '')}"
+        if not re.fullmatch(r"[a-z0-9][a-z0-9._-]*", name) or (self.users_dir / name).exists():
+            raise ValueError(f"bad or duplicate user name {name!r}")
         password = password or f"pw-{name}-{os.urandom(4).hex()}"
         if ":" in password or "\n" in password:
             raise ValueError("passwd-file passwords cannot hold ':' or newlines")
-        # nodelay: answer a failed login at once (no failure delay, no anvil penalty)
-        extra = ["nodelay"]
+        extra: list[str] = []
         if spec.fs_layout:
             extra.append("userdb_mail=maildir:~/Maildir:LAYOUT=fs")
         if spec.dotted:
@@ -331,8 +336,12 @@ local {EXPIRED_HOST} {{
             extra.append(f"{key}/auto=subscribe")
             if special_use:
                 extra.append(f"{key}/special_use={special_use}")
-        with open(self.users_file, "a", encoding="utf-8") as users:
-            users.write(f"{name}:{{PLAIN}}{password}::::::{' '.join(extra)}\n")
+        # One passwd-file per user: Dovecot opens a new file at once, while it
+        # rereads a changed file at most once per second.
+        entry = self.users_dir / name
+        staging = self.users_dir / f".{name}.tmp"
+        staging.write_text(f"{name}:{{PLAIN}}{password}::::::{' '.join(extra)}\n", encoding="utf-8")
+        staging.rename(entry)
         user = MailUser(name, password, layout)
         self._users[name] = user
         return user
@@ -377,7 +386,9 @@ local {EXPIRED_HOST} {{
 
     def flags(self, user: MailUser, folder: str) -> dict[int, frozenset[str]]:
         """Server-side flags per UID (without the session flag \\Recent)."""
-        out = self.doveadm("-f", "tab", "fetch", "-u", user.name, "uid flags", "mailbox", folder, "all")
+        out = self.doveadm(
+            "-f", "tab", "fetch", "-u", user.name, "uid flags", "mailbox", folder, "all"
+        )
         result: dict[int, frozenset[str]] = {}
         for line in out.splitlines()[1:]:
             uid, _, flags = line.partition("\t")
@@ -386,7 +397,14 @@ local {EXPIRED_HOST} {{
 
     def status(self, user: MailUser, folder: str) -> dict[str, int]:
         out = self.doveadm(
-            "-f", "tab", "mailbox", "status", "-u", user.name, "messages uidnext uidvalidity", folder
+            "-f",
+            "tab",
+            "mailbox",
+            "status",
+            "-u",
+            user.name,
+            "messages uidnext uidvalidity",
+            folder,
         )
         header, values = out.splitlines()[:2]
         fields = zip(header.split("\t"), values.split("\t"), strict=True)

@@ -44,9 +44,13 @@ class Analyzer:
         if not self.lang_data:
             self.lang_data["en"] = self.rules.toml("en.toml")
         self.default_language = "en" if "en" in self.lang_data else next(iter(self.lang_data))
-        self.identifier = LanguageIdentifier.from_rules(self.lang_data, self.rules.toml("langid.toml", required=False))
+        self.identifier = LanguageIdentifier.from_rules(
+            self.lang_data, self.rules.toml("langid.toml", required=False)
+        )
         self.identifier.default = self.default_language
-        self.classifiers = {lang: KindClassifier(lang, data) for lang, data in self.lang_data.items()}
+        self.classifiers = {
+            lang: KindClassifier(lang, data) for lang, data in self.lang_data.items()
+        }
         self.parties = PartyResolver(self.rules.toml("ats.toml", required=False), self.lang_data)
         self._finders: dict[str, Any] = {}
         self._calendars: dict[str | None, Any] = {}
@@ -84,6 +88,58 @@ class Analyzer:
             self._finder(lang)
             self.calendar_for(lang)
 
+    # -- the header-only prefilter ------------------------------------------------------
+    def _prefilter_cues(self) -> tuple[Any, Any]:
+        cached = getattr(self, "_prefilter", None)
+        if cached is None:
+            from agent.analysis.cues import compile_cues
+
+            subject: list[str] = []
+            sender: list[str] = []
+            for data in self.lang_data.values():
+                section = data.get("prefilter", {})
+                subject.extend(section.get("subject", []))
+                sender.extend(section.get("sender", []))
+                for kind, cues in data.get("kinds", {}).items():
+                    if kind != "not_job":
+                        subject.extend(cues.get("subject", []))
+            cached = (
+                compile_cues("prefilter.subject", subject),
+                compile_cues("prefilter.sender", sender),
+            )
+            self._prefilter = cached
+        return cached
+
+    def is_candidate(
+        self,
+        head: Message,
+        *,
+        in_known_thread: bool = False,
+        known_domains: set[str] | frozenset[str] = frozenset(),
+        outbound: bool = False,
+        recipient_domains: set[str] | frozenset[str] = frozenset(),
+    ) -> bool:
+        """From headers alone: is this message worth fetching and analysing?"""
+        if in_known_thread:
+            return True
+        subject_cues, sender_cues = self._prefilter_cues()
+        subject_hit = subject_cues.search(head.subject) is not None
+        if outbound:
+            return subject_hit or bool(recipient_domains & set(known_domains))
+        sender = head.from_
+        if sender is None:
+            return subject_hit
+        if sender.domain in known_domains:
+            return True
+        party = self.parties
+        from agent.analysis.company import _domain_matches
+
+        if _domain_matches(sender.domain, party.job_boards):
+            return False
+        if _domain_matches(sender.domain, party.ats) or party._agency(sender):
+            return True
+        return subject_hit or sender_cues.search(f"{sender.name} {sender.addr}") is not None
+
     # -- the analysis -------------------------------------------------------------------
     def analyze(self, msg: Message) -> Analysis:
         language = self.identifier.identify(f"{msg.subject}\n{msg.text}")
@@ -110,6 +166,7 @@ class Analyzer:
             has_promise=promise.promised_by is not None,
             has_calendar_invite=invite,
             ats=party.ats is not None,
+            job_subject=self._prefilter_cues()[0].search(msg.subject) is not None,
         )
         kind = result.kind
         interview_at = None
@@ -117,7 +174,9 @@ class Analyzer:
             interview_at = msg.calendar_start if invite else promise.interview_at
         evidence = list(promise.evidence)
         if interview_at is not None:
-            evidence = [e for e in evidence if e.resolved != interview_at.astimezone(msg.date.tzinfo).date()]
+            evidence = [
+                e for e in evidence if e.resolved != interview_at.astimezone(msg.date.tzinfo).date()
+            ]
         if kind in ("rejection", "not_job"):
             evidence = []
         promised_by = max((e.resolved for e in evidence), default=None)

@@ -15,13 +15,43 @@ from dataclasses import dataclass
 from agent.analysis.cues import compile_named
 from agent.message import Address, Message
 
-_VIA = re.compile(r"^(?P<company>.+?)\s+(?:via|through|gjennom|(?:\(|-\s*)?via)\s+(?P<ats>[\w .-]+?)\)?$", re.I)
-_NO_REPLY = re.compile(r"(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|ikke[-_.]?svar|noreply|mailer-daemon|notifications?|bounce|postmaster|system|automated)", re.I)
+_VIA = re.compile(
+    r"^(?P<company>.+?)\s+(?:via|through|gjennom|(?:\(|-\s*)?via)\s+(?P<ats>[\w .-]+?)\)?$", re.I
+)
+_NO_REPLY = re.compile(
+    r"(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|ikke[-_.]?svar|noreply|mailer-daemon|notifications?|bounce|postmaster|system|automated)",
+    re.I,
+)
 _LEGAL_SUFFIX = r"(?:AS|ASA|SA|BA|HF|IKS|KF|Inc\.?|Ltd\.?|LLC|GmbH|AB|Oy|ApS|A/S|plc|Group|Gruppen)"
-_SIGNATURE_COMPANY = re.compile(rf"^(?P<company>[A-ZÆØÅ][\w&'.-]*(?: [\w&'.-]+){{0,4}} {_LEGAL_SUFFIX})\b", re.M)
+_SIGNATURE_COMPANY = re.compile(
+    rf"^(?P<company>[A-ZÆØÅ][\w&'.-]*(?: [\w&'.-]+){{0,4}} {_LEGAL_SUFFIX})\b", re.M
+)
 _GENERIC_WORDS = {
-    "we", "our", "the", "you", "your", "thank", "thanks", "dear", "hi", "hello", "hei", "vi", "du",
-    "team", "a", "an", "this", "us", "it", "i", "deg", "oss", "dere", "denne", "stillingen",
+    "we",
+    "our",
+    "the",
+    "you",
+    "your",
+    "thank",
+    "thanks",
+    "dear",
+    "hi",
+    "hello",
+    "hei",
+    "vi",
+    "du",
+    "team",
+    "a",
+    "an",
+    "this",
+    "us",
+    "it",
+    "i",
+    "deg",
+    "oss",
+    "dere",
+    "denne",
+    "stillingen",
 }
 
 
@@ -44,10 +74,18 @@ def _domain_matches(domain: str, suffixes: Mapping[str, str] | Sequence[str]) ->
 
 
 def _tidy(name: str) -> str | None:
+    name = re.split(r"[.!?](?:\s|$)|\s[-–|]\s|\n", name)[0]
     name = re.sub(r"\s+", " ", name).strip(" \t\"'.,:;-–|()")
     if not name or len(name) > 60:
         return None
-    if name.lower() in _GENERIC_WORDS or name.lower().split()[0] in {"we", "you", "our", "your", "vi", "du"}:
+    if name.lower() in _GENERIC_WORDS or name.lower().split()[0] in {
+        "we",
+        "you",
+        "our",
+        "your",
+        "vi",
+        "du",
+    }:
         return None
     return name
 
@@ -56,15 +94,76 @@ def looks_like_person(name: str) -> bool:
     words = name.replace(",", " ").split()
     if not 1 <= len(words) <= 4:
         return False
-    if re.search(r"\d|@|team|recruit|career|talent|hr\b|jobs?\b|rekrutt|karriere|no-?reply|acquisition|people|hiring", name, re.I):
+    if re.search(
+        r"\d|@|team|recruit|career|talent|hr\b|jobs?\b|rekrutt|karriere|no-?reply|acquisition|people|hiring",
+        name,
+        re.I,
+    ):
         return False
     return all(w[:1].isupper() for w in words if len(w) > 2)
 
 
+def _norm(text: str) -> str:
+    return re.sub(r"[^0-9a-zæøåäöü]", "", text.lower())
+
+
+def _registered_label(domain: str) -> str:
+    """'mail.tindralabs.co.uk' -> 'tindralabs'."""
+    parts = [p for p in domain.lower().split(".") if p]
+    if len(parts) >= 3 and parts[-2] in ("co", "com", "org", "ac", "gov", "net") and len(parts[-1]) == 2:
+        parts = parts[:-1]
+    label = parts[-2] if len(parts) >= 2 else parts[0]
+    return label
+
+
+def _agrees(name: str, stem: str) -> bool:
+    n, s = _norm(name), _norm(stem)
+    return bool(n and s) and (n.startswith(s[:5]) or s.startswith(n[:5]))
+
+
+_CAP_WORDS = re.compile(r"[A-ZÆØÅ][\w&'-]*(?:[ ]+(?:&[ ]+)?[A-ZÆØÅ&][\w&'-]*){0,4}")
+
+
+def _spelled_name(stem: str, texts: Sequence[str]) -> str | None:
+    """Capitalised words whose letters spell the domain label, e.g. 'Fenwick & Dahl' for fenwickdahl."""
+    target = _norm(stem)
+    if len(target) < 3:
+        return None
+    for text in texts:
+        if not text:
+            continue
+        for match in _CAP_WORDS.finditer(text):
+            words = match.group(0).split()
+            for i in range(len(words)):
+                joined = ""
+                for j in range(i, len(words)):
+                    joined += _norm(words[j])
+                    if joined == target:
+                        return " ".join(words[i : j + 1])
+                    if not target.startswith(joined):
+                        break
+    return None
+
+
+def _signature_org(signature: str) -> str | None:
+    """'Beth Morgan | Copperleaf | +44 …' or 'CTO, Tindra Labs' -> the organisation."""
+    for line in signature.splitlines()[1:8]:
+        parts = [p.strip() for p in re.split(r"\s[|·•]\s|,\s", line) if p.strip()]
+        if len(parts) >= 2:
+            for part in parts[1:]:
+                if re.match(r"^[A-ZÆØÅ][\w&'-]*(?: [A-ZÆØÅ&][\w&'-]*){0,3}$", part) and not looks_like_person(part):
+                    return part
+    return None
+
+
 class PartyResolver:
-    def __init__(self, ats_rules: Mapping[str, object], lang_rules: Mapping[str, Mapping[str, object]]) -> None:
+    def __init__(
+        self, ats_rules: Mapping[str, object], lang_rules: Mapping[str, Mapping[str, object]]
+    ) -> None:
         self.ats: dict[str, str] = dict(ats_rules.get("ats", {}))  # type: ignore[arg-type]
-        self.agencies: list[str] = [a.lower() for a in ats_rules.get("agencies", {}).get("names", [])]  # type: ignore[union-attr]
+        self.agencies: list[str] = [
+            a.lower() for a in ats_rules.get("agencies", {}).get("names", [])
+        ]  # type: ignore[union-attr]
         self.job_boards: list[str] = list(ats_rules.get("job_boards", {}).get("domains", []))  # type: ignore[union-attr]
         self.free_mail: list[str] = list(ats_rules.get("free_mail", {}).get("domains", []))  # type: ignore[union-attr]
         self.company_patterns: dict[str, list[re.Pattern[str]]] = {}
@@ -75,8 +174,12 @@ class PartyResolver:
             company = data.get("company", {})
             role = data.get("role", {})
             assert isinstance(company, dict) and isinstance(role, dict)
-            self.company_patterns[lang] = compile_named(f"{lang}.toml:company.patterns", company.get("patterns"))
-            self.role_patterns[lang] = compile_named(f"{lang}.toml:role.patterns", role.get("patterns"))
+            self.company_patterns[lang] = compile_named(
+                f"{lang}.toml:company.patterns", company.get("patterns")
+            )
+            self.role_patterns[lang] = compile_named(
+                f"{lang}.toml:role.patterns", role.get("patterns")
+            )
             self.subject_role_patterns[lang] = compile_named(
                 f"{lang}.toml:role.subject_patterns", role.get("subject_patterns"), flags=re.I
             )
@@ -94,7 +197,9 @@ class PartyResolver:
         return None
 
     def _strip_display(self, name: str) -> str | None:
-        words = self.strip_words.get("en", []) + [w for lang, ws in self.strip_words.items() if lang != "en" for w in ws]
+        words = self.strip_words.get("en", []) + [
+            w for lang, ws in self.strip_words.items() if lang != "en" for w in ws
+        ]
         cleaned = name
         changed = True
         while changed:
@@ -134,7 +239,11 @@ class PartyResolver:
         return None
 
     def resolve(self, msg: Message, lang: str) -> Party:
-        sender = msg.reply_to[0] if msg.reply_to and msg.from_ and _NO_REPLY.search(msg.from_.addr) else msg.from_
+        sender = (
+            msg.reply_to[0]
+            if msg.reply_to and msg.from_ and _NO_REPLY.search(msg.from_.addr)
+            else msg.from_
+        )
         sender = msg.from_ or sender
         domain = sender.domain if sender else ""
         ats = _domain_matches(domain, self.ats) if domain else None
@@ -156,26 +265,31 @@ class PartyResolver:
         sig_company = _tidy(sig.group("company")) if sig else None
         domain_stem = ""
         if domain and not ats and not job_board and not _domain_matches(domain, self.free_mail):
-            parts = domain.split(".")
-            domain_stem = parts[-2] if len(parts) >= 2 else parts[0]
-        # Prefer a fuller name that agrees with the domain ("Acme" + signature "Acme AS").
-        for candidate in (sig_company, text_company):
-            if candidate and company and candidate.lower().startswith(company.lower()) and len(candidate) > len(company):
-                company = candidate
-        if company is None:
-            for candidate in (sig_company, text_company):
-                if candidate and (not domain_stem or domain_stem[:4].lower() in candidate.lower().replace(" ", "")):
-                    company = candidate
-                    break
-        if company is None and text_company and (ats or not domain_stem):
-            company = text_company
-        if company is None and domain_stem:
-            company = domain_stem.capitalize() if domain_stem.islower() else domain_stem
+            domain_stem = _registered_label(domain)
+        if domain_stem:
+            # A company domain: the name that spells the domain wins ("Tindra Labs" for tindralabs.com).
+            spelled = _spelled_name(domain_stem, [display, msg.subject, msg.signature, msg.text[:3000]])
+            agreeing = [c for c in (company, sig_company, text_company) if c and _agrees(c, domain_stem)]
+            if agreeing:
+                company = max(agreeing, key=len) if not spelled else spelled
+            elif spelled:
+                company = spelled
+            elif company is None:
+                company = text_company or sig_company or domain_stem.replace("-", " ").title()
+        else:
+            company = company or text_company or sig_company or _signature_org(msg.signature)
         if agency and company and company.lower() == agency.lower():
-            client = text_company if text_company and text_company.lower() != agency.lower() else None
+            client = (
+                text_company if text_company and text_company.lower() != agency.lower() else None
+            )
             company = client or company
         contact = None
-        if sender and sender.name and looks_like_person(_VIA.sub(r"\g<company>", sender.name)) and not via:
+        if (
+            sender
+            and sender.name
+            and looks_like_person(_VIA.sub(r"\g<company>", sender.name))
+            and not via
+        ):
             contact = sender.name
         elif msg.signature:
             lines = [ln.strip() for ln in msg.signature.splitlines()[1:4] if ln.strip()]

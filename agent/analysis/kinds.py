@@ -4,8 +4,8 @@ Scores add up per kind: a strong cue counts 5, a weak cue 2 (at most three of th
 a subject cue 3. Bulk-mail headers and job-board senders push towards ``not_job``.
 Conventions (they match how recruiting mail is labelled in practice):
   * a rejection or an offer outranks everything else in the same message;
-  * a receipt that also says the application is being reviewed, or when to expect
-    news, is a ``status_update``; a bare receipt is ``application_received``.
+  * a receipt and a status update compete on their scores: a receipt that mostly
+    reports progress ("we are currently reviewing…") is a ``status_update``.
 """
 
 from __future__ import annotations
@@ -72,9 +72,11 @@ class KindClassifier:
         has_promise: bool = False,
         has_calendar_invite: bool = False,
         ats: bool = False,
+        job_subject: bool = False,
     ) -> KindResult:
         scores: dict[str, float] = {}
         strong_hits: dict[str, int] = {}
+        text_hits = 0
         evidence: dict[str, list[str]] = {}
         body = text[:20_000]
         for kind, cues in self.cues.items():
@@ -84,13 +86,22 @@ class KindClassifier:
             subj = list(dict.fromkeys(s.lower() for s in cues.subject.matched_texts(subject)))[:2]
             scores[kind] = STRONG * len(distinct_strong) + WEAK * len(weak) + SUBJECT * len(subj)
             strong_hits[kind] = len(distinct_strong)
+            if kind != "not_job":
+                text_hits += len(distinct_strong) + len(weak)
             evidence[kind] = [*distinct_strong, *weak, *(f"subject: {s}" for s in subj)]
 
-        if has_calendar_invite:
+        if has_calendar_invite and strong_hits["interview_invitation"] + len(
+            self.cues["interview_invitation"].weak.hits(body)
+        ):
             scores["interview_invitation"] += STRONG
             evidence["interview_invitation"].append("calendar invitation")
-        if has_promise:
-            scores["status_update"] += WEAK
+        if has_promise and text_hits:
+            scores["status_update"] += STRONG - 1
+            evidence["status_update"].append("promise of a reply")
+        if job_subject:
+            for kind in JOB_KINDS:
+                if scores[kind] > 0:
+                    scores[kind] += 1
         if bulk:
             scores["not_job"] += 4
             evidence["not_job"].append("bulk mail headers")
@@ -106,8 +117,10 @@ class KindClassifier:
         best_score = scores[best_job]
         not_job = scores["not_job"]
 
-        if best_score < 4 or (not_job >= best_score and strong_hits[best_job] < 2) or (
-            job_board and strong_hits[best_job] < 2
+        if (
+            best_score < 4
+            or (not_job >= best_score and strong_hits[best_job] < 2)
+            or (job_board and strong_hits[best_job] < 2)
         ):
             total = not_job + best_score
             conf = 0.9 if best_score == 0 else max(0.55, min(0.95, (not_job + 3) / (total + 3)))
@@ -116,13 +129,15 @@ class KindClassifier:
         kind = best_job
         # A rejection or an offer outranks the politeness around it.
         for decisive in ("rejection", "offer"):
-            if strong_hits[decisive] >= 1 and scores[decisive] >= 0.6 * best_score and kind != decisive:
+            if (
+                strong_hits[decisive] >= 1
+                and scores[decisive] >= 0.6 * best_score
+                and kind != decisive
+            ):
                 if decisive == "offer" and strong_hits["rejection"] >= 1:
                     continue
                 kind = decisive
                 break
-        if kind == "application_received" and (strong_hits["status_update"] >= 1 or has_promise):
-            kind = "status_update"
         ordered = sorted((s for k, s in scores.items() if k != kind), reverse=True)
         runner_up = ordered[0] if ordered else 0.0
         confidence = scores[kind] / (scores[kind] + runner_up + 2.0)

@@ -27,7 +27,9 @@ class LanguageIdentifier:
         self.default = default
 
     @classmethod
-    def from_rules(cls, per_language: Mapping[str, dict], extra: Mapping[str, dict]) -> LanguageIdentifier:
+    def from_rules(
+        cls, per_language: Mapping[str, dict], extra: Mapping[str, dict]
+    ) -> LanguageIdentifier:
         profiles = []
         for code, data in per_language.items():
             section = data.get("language", {})

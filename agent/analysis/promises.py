@@ -18,7 +18,10 @@ from agent.analysis.cues import compile_cues
 from agent.analysis.dates import DateGrammar, TemporalMatch
 from agent.analysis.types import Evidence
 
-_CLAUSE_BREAK = re.compile(r"[;:–—]|,\s+(?=(?:and|but|or|og|men|eller|so|så|then|deretter|while|mens|before|after|før|etter|please|vennligst)\b)|\s+(?:but|men|however|imidlertid)\s+", re.I)
+_CLAUSE_BREAK = re.compile(
+    r"[;:–—]|,\s+(?=(?:and|but|or|og|men|eller|so|så|then|deretter|while|mens|before|after|før|etter|please|vennligst)\b)|\s+(?:but|men|however|imidlertid)\s+",
+    re.I,
+)
 _MAX_PROMISE_DAYS = 200  # "we keep your CV for a year" is not a reply window
 
 
@@ -37,14 +40,18 @@ class PromiseResult:
 
 
 class PromiseFinder:
-    def __init__(self, lang: str, data: Mapping[str, object], grammar: DateGrammar, nlp: object) -> None:
+    def __init__(
+        self, lang: str, data: Mapping[str, object], grammar: DateGrammar, nlp: object
+    ) -> None:
         commitment = data.get("commitment", {})
         interview = data.get("interview", {})
         assert isinstance(commitment, dict) and isinstance(interview, dict)
         origin = f"{lang}.toml:commitment"
         self.lang = lang
         self.commitment = compile_cues(f"{origin}.cues", commitment.get("cues"))
-        self.candidate = compile_cues(f"{origin}.candidate_deadline", commitment.get("candidate_deadline"))
+        self.candidate = compile_cues(
+            f"{origin}.candidate_deadline", commitment.get("candidate_deadline")
+        )
         self.interview = compile_cues(f"{lang}.toml:interview.cues", interview.get("cues"))
         self.grammar = grammar
         self.nlp = nlp
@@ -106,16 +113,22 @@ class PromiseFinder:
             found.append(SentenceDates(sentence, tuple(matches)))
             for match in matches:
                 if want_interview and match.at is not None and interview_at is None:
-                    if match.at > ref and (self.interview.search(sentence) or self.candidate.search(sentence)):
+                    if match.at > ref and (
+                        self.interview.search(sentence) or self.candidate.search(sentence)
+                    ):
                         interview_at = match.at
                 if not date_known:
                     if not re.search(r"\b(19|20)\d\d\b", match.phrase):
                         continue  # without the message's Date only a full date can be trusted
-                elif match.resolved < ref_day or (match.resolved - ref_day).days > _MAX_PROMISE_DAYS:
+                elif (
+                    match.resolved < ref_day or (match.resolved - ref_day).days > _MAX_PROMISE_DAYS
+                ):
                     continue
                 if not self._is_promise(sentence, match):
                     continue
-                evidence.append(Evidence(sentence=sentence, phrase=match.phrase, resolved=match.resolved))
+                evidence.append(
+                    Evidence(sentence=sentence, phrase=match.phrase, resolved=match.resolved)
+                )
                 if promised is None or match.resolved > promised:
                     promised = match.resolved
         return PromiseResult(promised, evidence, interview_at, found)

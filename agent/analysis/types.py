@@ -25,7 +25,11 @@ class Evidence:
     resolved: date
 
     def to_json(self) -> dict[str, Any]:
-        return {"sentence": self.sentence, "phrase": self.phrase, "resolved": self.resolved.isoformat()}
+        return {
+            "sentence": self.sentence,
+            "phrase": self.phrase,
+            "resolved": self.resolved.isoformat(),
+        }
 
 
 @dataclass

@@ -40,7 +40,9 @@ def _read(path: str) -> bytes:
 
 def _summary(path: str, result: dict) -> str:
     lines = [click.style(path, bold=True)]
-    lines.append(f"  kind:        {result['kind']} ({result['confidence']:.0%})  language: {result['language']}")
+    lines.append(
+        f"  kind:        {result['kind']} ({result['confidence']:.0%})  language: {result['language']}"
+    )
     if result["company"]:
         lines.append(f"  company:     {result['company']}")
     if result["interview_at"]:
@@ -54,10 +56,19 @@ def _summary(path: str, result: dict) -> str:
 
 @click.command("analyze")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the analysis contract as JSON (one object per line).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the analysis contract as JSON (one object per line).",
+)
 @click.option("--now", help="Reference time for messages without a usable Date (ISO 8601).")
-@click.option("--rules", "rules_dir", type=click.Path(file_okay=False), help="Your own rules directory.")
-def analyze_command(paths: tuple[str, ...], as_json: bool, now: str | None, rules_dir: str | None) -> None:
+@click.option(
+    "--rules", "rules_dir", type=click.Path(file_okay=False), help="Your own rules directory."
+)
+def analyze_command(
+    paths: tuple[str, ...], as_json: bool, now: str | None, rules_dir: str | None
+) -> None:
     """Analyze PATH... (.eml files, or - for standard input).
 
     Prints the kind of message, its language, the employer, the interview time and

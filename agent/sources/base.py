@@ -13,6 +13,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from agent.errors import FolderError
+
 # Folder roles (RFC 6154 SPECIAL-USE names without the backslash, plus "inbox").
 INBOX = "inbox"
 DRAFTS = "drafts"
@@ -23,11 +25,15 @@ ARCHIVE = "archive"
 ALL = "all"
 
 
+DRAFT_FLAG = "\\Draft"
+
+
 @dataclass(frozen=True)
 class Folder:
     name: str
     roles: frozenset[str] = frozenset()
     delimiter: str = "/"
+    selectable: bool = True  # False for \Noselect / \NonExistent parents such as "[Gmail]"
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,7 @@ class Source(ABC):
     """One mailbox account. Use as a context manager; ``close`` is idempotent."""
 
     name: str = "source"
+    configured_drafts: str | None = None  # the account's drafts_folder setting, if any
 
     def __enter__(self) -> Source:
         return self
@@ -70,6 +77,21 @@ class Source(ABC):
                 return folder
         return None
 
+    def drafts_folder(self) -> Folder:
+        """The folder drafts go to; never guessed beyond well-known names, never created."""
+        folder = self.folder_for_role(DRAFTS)
+        if folder is None and self.configured_drafts:
+            raise FolderError(
+                f"the configured drafts_folder {self.configured_drafts!r} does not exist",
+                hint="check the folder name; followup never creates folders",
+            )
+        if folder is None:
+            raise FolderError(
+                "Drafts folder not identified; set drafts_folder in the config",
+                hint='name the folder your mail program keeps drafts in, e.g. drafts_folder = "Drafts"',
+            )
+        return folder
+
     @abstractmethod
     def folder_state(self, folder: str) -> FolderState:
         """UIDVALIDITY, UIDNEXT and message count (read-only: EXAMINE/STATUS)."""
@@ -83,7 +105,9 @@ class Source(ABC):
         """Header blocks, in batches, never marking anything seen."""
 
     @abstractmethod
-    def fetch_messages(self, folder: str, uids: Iterable[int], *, max_bytes: int = 2_000_000) -> Iterator[Fetched]:
+    def fetch_messages(
+        self, folder: str, uids: Iterable[int], *, max_bytes: int = 2_000_000
+    ) -> Iterator[Fetched]:
         """Whole messages (BODY.PEEK[]) up to ``max_bytes`` each, in batches."""
 
     @abstractmethod
@@ -94,12 +118,24 @@ class Source(ABC):
         """UIDs of messages whose ``header`` contains ``value`` (for Message-ID / X-Followup-Id)."""
 
     @abstractmethod
-    def append(self, folder: str, raw: bytes, *, flags: Iterable[str] = (), when: datetime | None = None) -> int | None:
+    def append(
+        self,
+        folder: str,
+        raw: bytes,
+        *,
+        flags: Iterable[str] = (DRAFT_FLAG,),
+        when: datetime | None = None,
+    ) -> int | None:
         """Store a message; returns its UID when the server tells (APPENDUID), else None."""
 
     @abstractmethod
-    def delete(self, folder: str, uid: int) -> None:
-        """Remove one message the agent wrote itself (UID EXPUNGE of that UID only)."""
+    def delete(self, folder: str, uid: int) -> bool:
+        """Remove one message the agent wrote itself (UID EXPUNGE of that UID only).
+
+        Returns False when the message could only be flagged ``\\Deleted`` (an IMAP
+        server without UIDPLUS: a plain EXPUNGE would also remove other messages
+        the user flagged).
+        """
 
     def noop(self) -> None:  # noqa: B027 - optional for sources without a connection
         """Keep a connection alive / let the server report changes."""

@@ -1,0 +1,57 @@
+"""Open the mailbox of a configured account (the edge where config meets a source)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from agent.config import AccountConfig
+from agent.errors import FolderError
+from agent.sources.base import DRAFTS, Folder, Source
+
+
+def open_source(
+    account: AccountConfig, *, password_getter: Callable[[AccountConfig], str] | None = None
+) -> Source:
+    """A connected source for ``account``: its Maildir, or its IMAP server (password via keyring/command)."""
+    if account.maildir:
+        from agent.sources.maildir import MaildirSource
+
+        return MaildirSource(account.maildir, name=account.name)
+    from agent.logging_setup import register_secret
+    from agent.secrets import get_password
+    from agent.sources.imap import ImapSource
+
+    password = (password_getter or get_password)(account)
+    register_secret(password)
+    assert account.host is not None
+    return ImapSource(
+        account.host,
+        account.port,
+        account.username,
+        password,
+        security=account.security,
+        ca_file=account.ca_file,
+        timeout=account.timeout,
+        drafts_folder=account.drafts_folder,
+        name=account.name,
+    )
+
+
+def drafts_folder(source: Source, account: AccountConfig) -> Folder:
+    """The folder drafts go to: the configured one, else the \\Drafts special-use folder."""
+    folders = source.folders()
+    if account.drafts_folder:
+        for folder in folders:
+            if folder.name == account.drafts_folder:
+                return folder
+        raise FolderError(
+            f"account {account.name}: drafts_folder {account.drafts_folder!r} does not exist on the server",
+            hint="check the name with `followup doctor`; followup never creates folders",
+        )
+    found = source.folder_for_role(DRAFTS)
+    if found is None:
+        raise FolderError(
+            f"account {account.name}: Drafts folder not identified; configure it",
+            hint='set drafts_folder = "..." for this account in the config (see `followup doctor`)',
+        )
+    return found

@@ -1,0 +1,247 @@
+"""Temporal expressions in text, resolved to the last day of the window they promise.
+
+:class:`DateGrammar` compiles ``rules/dates/<lang>.toml`` once. :meth:`DateGrammar.find`
+looks only near words that can start or anchor a date (weekday and month names,
+units, "today", digits...), runs the grammar's patterns there, keeps the longest
+non-overlapping matches, joins a clock time to the day beside it ("fredag 14. mars
+kl. 16") and two days joined by "-"/"to" into a range, and resolves everything
+against ``ref`` in ``ref``'s own time zone. It never reads the clock.
+
+Conventions (DESIGN.md): a deadline is the end of the promised window. "within two
+weeks" is ref + 14 days; "next week" the last business day of next week; "end of the
+month" its last business day; "by Friday" the next Friday after ref's day (a Friday
+said on a Friday means the following one; "today" says today); "next Friday" the
+Friday of next calendar week (``settings.next_weekday``). Readings: dates_readings.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+
+from agent.analysis.calendar import BusinessCalendar, calendar_for_language
+from agent.analysis.dates_readings import READINGS, Clock, Context, Groups, Reading
+from agent.analysis.dates_rules import DIGIT, CompiledDateRules, load_date_rules
+from agent.errors import RulesError
+from agent.rules import Rules, shipped_rules
+
+KINDS = ("date", "weekday", "window", "period", "week_number", "relative_day", "business_days", "vague", "time")
+_TOKEN = re.compile(r"\w+")
+_WINDOW_CHARS = 80
+
+
+@dataclass(frozen=True)
+class TemporalMatch:
+    start: int
+    end: int
+    phrase: str
+    resolved: date
+    first_day: date
+    kind: str
+    at: datetime | None = None
+    upper_bound_of_range: bool = False
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    order: int
+    reading: Reading
+
+    @property
+    def dated(self) -> bool:
+        return self.reading.last is not None
+
+
+class DateGrammar:
+    """The date grammar of one language, compiled once from its rules file."""
+
+    def __init__(self, lang: str, rules: Rules | None = None) -> None:
+        self.lang = lang
+        self.rules: CompiledDateRules = load_date_rules(lang, rules or shipped_rules())
+        for pattern in self.rules.patterns:
+            if pattern.reading not in READINGS:
+                raise RulesError(f"dates/{lang}.toml:pattern[{pattern.ident}]: unknown reading {pattern.reading!r}")
+        self._twelve_hour = bool(self.rules.settings.get("twelve_hour_clock", False))
+
+    # -- where to look -------------------------------------------------------------------
+    def _windows(self, text: str) -> list[tuple[int, int, frozenset[str]]]:
+        anchors = self.rules.anchors
+        spans: list[tuple[int, int, set[str]]] = []
+        for token in _TOKEN.finditer(text):
+            word = token.group().lower()
+            found = anchors.get(word)
+            if found is None and not any(c.isdigit() for c in word):
+                continue
+            needs = set(found) if found else set()
+            if any(c.isdigit() for c in word):
+                needs.add(DIGIT)
+            start = max(0, token.start() - _WINDOW_CHARS)
+            end = min(len(text), token.end() + _WINDOW_CHARS)
+            if spans and start <= spans[-1][1]:
+                last = spans[-1]
+                spans[-1] = (last[0], max(last[1], end), last[2] | needs)
+            else:
+                spans.append((start, end, needs))
+        windows = []
+        for start, end, needs in spans:
+            while start > 0 and not text[start - 1].isspace():
+                start -= 1
+            while end < len(text) and not text[end].isspace():
+                end += 1
+            windows.append((start, end, frozenset(needs)))
+        return windows
+
+    def _candidates(self, text: str, ctx: Context) -> list[_Candidate]:
+        stops = [m.span() for m in self.rules.stop.finditer(text)] if self.rules.stop else []
+        found: list[_Candidate] = []
+        for start, end, present in self._windows(text):
+            for pattern in self.rules.patterns:
+                if not pattern.needs & present:
+                    continue
+                for m in pattern.regex.finditer(text, start, end):
+                    if m.end() <= m.start() or any(s < m.end() and m.start() < e for s, e in stops):
+                        continue
+                    result = READINGS[pattern.reading](Groups(m, self.rules, dict(pattern.attrs)), ctx)
+                    if result is None:
+                        continue
+                    if pattern.kind:
+                        result = Reading(result.first, result.last, pattern.kind, result.clock, result.upper)
+                    found.append(_Candidate(m.start(), m.end(), pattern.order, result))
+        return found
+
+    # -- choosing and joining ------------------------------------------------------------
+    @staticmethod
+    def _select(candidates: list[_Candidate]) -> list[_Candidate]:
+        chosen: list[_Candidate] = []
+        for cand in sorted(candidates, key=lambda c: (c.start - c.end, c.order, c.start)):
+            if all(cand.end <= other.start or other.end <= cand.start for other in chosen):
+                chosen.append(cand)
+        return sorted(chosen, key=lambda c: c.start)
+
+    def _join_times(self, text: str, items: list[_Candidate]) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        index = 0
+        while index < len(items):
+            item = items[index]
+            if item.reading.clock is not None and not item.dated:
+                if out and out[-1].dated and out[-1].reading.clock is None and self._joins(text, out[-1], item):
+                    out[-1] = self._with_clock(out[-1], item)
+                    index += 1
+                    continue
+                nxt = items[index + 1] if index + 1 < len(items) else None
+                if nxt is not None and nxt.dated and nxt.reading.clock is None and self._joins(text, item, nxt):
+                    out.append(self._with_clock(nxt, item))
+                    index += 2
+                    continue
+            out.append(item)
+            index += 1
+        return out
+
+    def _joins(self, text: str, left: _Candidate, right: _Candidate) -> bool:
+        gap = text[left.end : right.start]
+        return self.rules.time_connector.fullmatch(gap) is not None
+
+    @staticmethod
+    def _with_clock(day: _Candidate, clock: _Candidate) -> _Candidate:
+        r = day.reading
+        return _Candidate(
+            min(day.start, clock.start),
+            max(day.end, clock.end),
+            day.order,
+            Reading(r.first, r.last, r.kind, clock.reading.clock, r.upper),
+        )
+
+    def _join_ranges(self, text: str, items: list[_Candidate]) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        for item in items:
+            prev = out[-1] if out else None
+            if (
+                prev is not None
+                and prev.dated
+                and item.dated
+                and prev.reading.kind in ("date", "weekday")
+                and item.reading.kind in ("date", "weekday")
+                and item.reading.last is not None
+                and prev.reading.last is not None
+                and item.reading.last > prev.reading.last
+                and self.rules.range_connector.fullmatch(text[prev.end : item.start])
+            ):
+                r = item.reading
+                out[-1] = _Candidate(
+                    prev.start,
+                    item.end,
+                    prev.order,
+                    Reading(prev.reading.first, r.last, r.kind, r.clock or prev.reading.clock, True),
+                )
+                continue
+            out.append(item)
+        return out
+
+    # -- the public entry ----------------------------------------------------------------
+    def find(self, text: str, ref: datetime, calendar: BusinessCalendar) -> list[TemporalMatch]:
+        """Temporal expressions of ``text`` in text order, resolved against ``ref``."""
+        if not text:
+            return []
+        ctx = Context(ref=ref, today=ref.date(), cal=calendar, rules=self.rules)
+        candidates = self._candidates(text, ctx)
+        if not candidates:
+            return []
+        items = self._join_ranges(text, self._join_times(text, self._select(candidates)))
+        return [self._to_match(text, item, ctx) for item in items]
+
+    def _to_match(self, text: str, item: _Candidate, ctx: Context) -> TemporalMatch:
+        phrase = text[item.start : item.end]
+        r = item.reading
+        at = None
+        if r.clock is not None:
+            hour = self._hour(r.clock, phrase)
+            clock_time = time(hour, r.clock.minute)
+            day = r.last
+            if day is None:
+                local_now = ctx.ref.time().replace(tzinfo=None)
+                day = ctx.today if clock_time > local_now else ctx.today + timedelta(days=1)
+            at = datetime.combine(day, clock_time, tzinfo=r.clock.tz or ctx.ref.tzinfo)
+        resolved = r.last if r.last is not None else (at.date() if at else ctx.today)
+        return TemporalMatch(
+            start=item.start,
+            end=item.end,
+            phrase=phrase,
+            resolved=resolved,
+            first_day=r.first or resolved,
+            kind=r.kind,
+            at=at,
+            upper_bound_of_range=r.upper,
+        )
+
+    def _hour(self, clock: Clock, phrase: str) -> int:
+        hour = clock.hour
+        if clock.ampm == "pm":
+            return hour + 12 if hour < 12 else hour
+        if clock.ampm == "am":
+            return 0 if hour == 12 else hour
+        if hour < 12 and self.rules.pm_words is not None and self.rules.pm_words.search(phrase):
+            return hour + 12
+        if self._twelve_hour and 1 <= hour <= 6 and not clock.zero_padded:
+            return hour + 12
+        return hour
+
+
+@cache
+def _shipped_grammar(lang: str) -> DateGrammar:
+    return DateGrammar(lang)
+
+
+def resolve_phrase(
+    phrase: str, lang: str, ref: datetime, calendar: BusinessCalendar | None = None
+) -> date | None:
+    """The deadline of the longest expression found in ``phrase`` (for benchmarks and tools)."""
+    grammar = _shipped_grammar(lang)
+    matches = grammar.find(phrase, ref, calendar or calendar_for_language(lang))
+    if not matches:
+        return None
+    best = max(matches, key=lambda m: (m.end - m.start, -m.start))
+    return best.resolved

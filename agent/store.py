@@ -1,0 +1,298 @@
+"""The state database: SQLite is the source of truth for everything followup knows.
+
+``Store`` is the whole API: the machinery in ``store_base`` (open, migrations,
+transactions, the writer lock), the mailbox state in ``store_mail`` (folder
+checkpoints, messages), and here the drafts with their state log, the user's
+corrections, the cached process list, runs and small key/value facts.
+
+A draft row is durable when ``put_draft``/``set_draft_state`` return (or, inside
+a transaction, when it commits): an intent is on disk before the draft is
+appended to the mailbox.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from agent import store_codec as codec
+from agent.errors import StateError
+from agent.logging_setup import redact
+from agent.records import (
+    DRAFT_STATES,
+    OPEN_DRAFT_STATES,
+    CompetingOffer,
+    DraftRecord,
+    ManualProcess,
+    ProcessOverride,
+)
+from agent.store_base import StoreBase, guarded
+from agent.store_mail import MailState
+
+__all__ = ["Store", "StoreBase"]
+
+
+class Store(MailState):
+    """An open state database. Use ``Store.open(path)``; close it (or use ``with``)."""
+
+    # -- drafts --------------------------------------------------------------
+
+    @guarded
+    def drafts(
+        self, account: str | None = None, *, states: Iterable[str] | None = None
+    ) -> list[DraftRecord]:
+        where: list[str] = []
+        params: list[Any] = []
+        if account is not None:
+            where.append("account = ?")
+            params.append(account)
+        if states is not None:
+            wanted = list(states)
+            if not wanted:
+                return []
+            where.append(f"state IN ({','.join('?' * len(wanted))})")
+            params.extend(wanted)
+        sql = "SELECT * FROM drafts" + (f" WHERE {' AND '.join(where)}" if where else "")
+        rows = self._conn.execute(sql + " ORDER BY created_at, followup_id", params).fetchall()
+        return [codec.draft_record(row) for row in rows]
+
+    @guarded
+    def draft(self, followup_id: str) -> DraftRecord | None:
+        row = self._conn.execute(
+            "SELECT * FROM drafts WHERE followup_id = ?", (followup_id,)
+        ).fetchone()
+        return None if row is None else codec.draft_record(row)
+
+    @guarded
+    def put_draft(self, record: DraftRecord) -> bool:
+        """Insert a new draft (normally in state "intent"); durable when the commit returns.
+
+        Returns False, changing nothing, when a draft with this followup_id exists:
+        a draft is never recreated.
+        """
+        if record.state not in DRAFT_STATES:
+            raise StateError(f"draft {record.followup_id}: unknown state {record.state!r}")
+        row = codec.draft_row(record, datetime.now(UTC))
+        columns = list(row)
+        with self.transaction():
+            cursor = self._conn.execute(
+                f"INSERT INTO drafts ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
+                "ON CONFLICT (followup_id) DO NOTHING",
+                row,
+            )
+            if cursor.rowcount == 0:
+                return False
+            self._conn.execute(
+                "INSERT INTO draft_log (followup_id, at, from_state, to_state, reason) VALUES (?, ?, NULL, ?, ?)",
+                (record.followup_id, row["created_at"], record.state, "created"),
+            )
+            self._sync_pending = True
+        return True
+
+    @guarded
+    def set_draft_state(
+        self,
+        followup_id: str,
+        state: str,
+        *,
+        at: datetime,
+        reason: str = "",
+        uid: int | None = None,
+        folder: str | None = None,
+        body: str | None = None,
+        subject: str | None = None,
+    ) -> None:
+        """Move a draft to ``state`` and log the transition (durable like ``put_draft``).
+
+        A closed draft (edited, deleted, sent, cancelled, discarded) never reopens.
+        """
+        if state not in DRAFT_STATES:
+            raise StateError(f"draft {followup_id}: unknown state {state!r}")
+        when = codec.ts(at)
+        with self.transaction():
+            row = self._conn.execute(
+                "SELECT state FROM drafts WHERE followup_id = ?", (followup_id,)
+            ).fetchone()
+            if row is None:
+                raise StateError(f"no draft with id {followup_id}")
+            current = row["state"]
+            if current not in OPEN_DRAFT_STATES and state in OPEN_DRAFT_STATES:
+                raise StateError(
+                    f"draft {followup_id} is {current}; it cannot become {state} again"
+                )
+            self._conn.execute(
+                "UPDATE drafts SET state = ?, updated_at = ?, uid = COALESCE(?, uid), folder = COALESCE(?, folder), "
+                "body = COALESCE(?, body), subject = COALESCE(?, subject) WHERE followup_id = ?",
+                (state, when, uid, folder, body, subject, followup_id),
+            )
+            self._conn.execute(
+                "INSERT INTO draft_log (followup_id, at, from_state, to_state, reason) VALUES (?, ?, ?, ?, ?)",
+                (followup_id, when, current, state, reason),
+            )
+            self._sync_pending = True
+
+    @guarded
+    def draft_history(self, followup_id: str) -> list[dict[str, Any]]:
+        rows = self._conn.execute(
+            "SELECT at, from_state, to_state, reason FROM draft_log WHERE followup_id = ? ORDER BY id",
+            (followup_id,),
+        ).fetchall()
+        return [dict(row) | {"at": codec.parse_ts(row["at"])} for row in rows]
+
+    # -- the user's corrections ----------------------------------------------
+
+    @guarded
+    def overrides(self) -> dict[str, ProcessOverride]:
+        rows = self._conn.execute("SELECT * FROM overrides ORDER BY process_id").fetchall()
+        return {row["process_id"]: codec.override_record(row) for row in rows}
+
+    @guarded
+    def put_override(self, o: ProcessOverride) -> None:
+        """Store ``o`` as the whole override of its process (replacing any earlier one)."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO overrides (process_id, closed_reason, snoozed_until, company, role, "
+                "promised_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    o.process_id,
+                    o.closed_reason,
+                    codec.day(o.snoozed_until),
+                    o.company,
+                    o.role,
+                    codec.day(o.promised_by),
+                    codec.opt_ts(o.updated_at),
+                ),
+            )
+
+    @guarded
+    def manual_processes(self) -> list[ManualProcess]:
+        rows = self._conn.execute(
+            "SELECT * FROM manual_processes ORDER BY created_at, process_id"
+        ).fetchall()
+        return [codec.manual_record(row) for row in rows]
+
+    @guarded
+    def add_manual_process(self, p: ManualProcess) -> None:
+        """Add (or, for the same process_id, replace) a process the user entered."""
+        with self.transaction():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO manual_processes (process_id, company, created_at, role, contact, "
+                "interview_at, promised_by, language, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    p.process_id,
+                    p.company,
+                    codec.ts(p.created_at),
+                    p.role,
+                    p.contact,
+                    codec.opt_ts(p.interview_at),
+                    codec.day(p.promised_by),
+                    p.language,
+                    p.note,
+                ),
+            )
+
+    @guarded
+    def offers(self) -> list[CompetingOffer]:
+        rows = self._conn.execute("SELECT * FROM offers ORDER BY created_at, id").fetchall()
+        return [codec.offer_record(row) for row in rows]
+
+    @guarded
+    def add_offer(self, o: CompetingOffer) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO offers (created_at, deadline, process_id, extra_json) VALUES (?, ?, ?, ?)",
+                (
+                    codec.ts(o.created_at),
+                    codec.day(o.deadline),
+                    o.process_id,
+                    codec.dump(dict(o.extra)),
+                ),
+            )
+
+    # -- derived state for the CLI -------------------------------------------
+
+    @guarded
+    def save_process_snapshot(
+        self, account: str, snapshots: list[tuple[str, dict[str, Any]]], at: datetime
+    ) -> None:
+        """Replace the account's cached process list (the tracker's output of this pass)."""
+        when = codec.ts(at)
+        with self.transaction():
+            self._conn.execute("DELETE FROM process_snapshot WHERE account = ?", (account,))
+            self._conn.executemany(
+                "INSERT INTO process_snapshot (account, process_id, position, json, updated_at) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (account, pid, pos, codec.dump(data), when)
+                    for pos, (pid, data) in enumerate(snapshots)
+                ],
+            )
+
+    @guarded
+    def process_snapshots(self) -> list[dict[str, Any]]:
+        rows = self._conn.execute(
+            "SELECT account, process_id, json FROM process_snapshot ORDER BY account, position"
+        ).fetchall()
+        out = []
+        for row in rows:
+            data = json.loads(row["json"])
+            if isinstance(data, dict):
+                data.setdefault("process_id", row["process_id"])
+                data.setdefault("account", row["account"])
+            out.append(data)
+        return out
+
+    @guarded
+    def start_run(self, account: str | None, at: datetime) -> int:
+        with self.transaction():
+            cursor = self._conn.execute(
+                "INSERT INTO runs (started_at, account) VALUES (?, ?)", (codec.ts(at), account)
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    @guarded
+    def finish_run(
+        self, run_id: int, at: datetime, summary: dict[str, Any], error: str | None = None
+    ) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "UPDATE runs SET finished_at = ?, summary_json = ?, error = ? WHERE id = ?",
+                (
+                    codec.ts(at),
+                    redact(codec.dump(summary)),
+                    redact(error) if error else None,
+                    run_id,
+                ),
+            )
+
+    @guarded
+    def last_runs(self, limit: int = 10) -> list[dict[str, Any]]:
+        rows = self._conn.execute(
+            "SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [
+            {
+                "id": row["id"],
+                "account": row["account"],
+                "started_at": codec.parse_ts(row["started_at"]),
+                "finished_at": codec.parse_ts(row["finished_at"]),
+                "summary": json.loads(row["summary_json"]) if row["summary_json"] else {},
+                "error": row["error"],
+            }
+            for row in rows
+        ]
+
+    @guarded
+    def get_meta(self, key: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else row[0]
+
+    @guarded
+    def set_meta(self, key: str, value: str | None) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, redact(value) if value else value),
+            )

@@ -1,0 +1,216 @@
+"""The mailbox side of the state: per-folder checkpoints and the messages seen.
+
+Every message the scan looks at is remembered by Message-ID (headers and the
+analysis, never the body), job mail or not, so nothing is fetched or judged twice;
+one that could not be analysed is kept as a skip with its reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from agent import store_codec as codec
+from agent.records import TrackedMessage
+from agent.store_base import StoreBase, guarded
+
+_SQL_CHUNK = 500
+
+
+class MailState(StoreBase):
+    """Folder checkpoints and message records (the part of the Store a scan writes)."""
+
+    # -- folders -----------------------------------------------------------
+
+    @guarded
+    def folder_checkpoint(self, account: str, folder: str) -> tuple[int, int] | None:
+        row = self._conn.execute(
+            "SELECT uidvalidity, last_uid FROM folders WHERE account = ? AND folder = ?",
+            (account, folder),
+        ).fetchone()
+        return None if row is None else (row[0], row[1])
+
+    @guarded
+    def set_folder_checkpoint(
+        self, account: str, folder: str, uidvalidity: int, last_uid: int
+    ) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO folders (account, folder, uidvalidity, last_uid, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (account, folder) DO UPDATE SET uidvalidity = excluded.uidvalidity, "
+                "last_uid = excluded.last_uid, updated_at = excluded.updated_at",
+                (account, folder, uidvalidity, last_uid, codec.ts(datetime.now(UTC))),
+            )
+
+    def reset_folder(self, account: str, folder: str, uidvalidity: int) -> None:
+        """UIDVALIDITY changed: start the folder over; messages stay, matched by Message-ID."""
+        self.set_folder_checkpoint(account, folder, uidvalidity, 0)
+
+    @guarded
+    def folder_checkpoints(self, account: str | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT account, folder, uidvalidity, last_uid, updated_at FROM folders"
+        rows = self._conn.execute(
+            sql + (" WHERE account = ?" if account else "") + " ORDER BY account, folder",
+            (account,) if account else (),
+        ).fetchall()
+        return [dict(row) | {"updated_at": codec.parse_ts(row["updated_at"])} for row in rows]
+
+    # -- messages ----------------------------------------------------------
+
+    @guarded
+    def has_message(self, account: str, message_id: str) -> bool:
+        row = self._conn.execute(
+            "SELECT 1 FROM messages WHERE account = ? AND message_id = ?", (account, message_id)
+        ).fetchone()
+        return row is not None
+
+    @guarded
+    def known_message_ids(self, account: str, message_ids: Iterable[str]) -> set[str]:
+        wanted = list(dict.fromkeys(message_ids))
+        known: set[str] = set()
+        for start in range(0, len(wanted), _SQL_CHUNK):
+            chunk = wanted[start : start + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT message_id FROM messages WHERE account = ? AND message_id IN ({marks})",
+                (account, *chunk),
+            )
+            known.update(row[0] for row in rows)
+        return known
+
+    @guarded
+    def record_message(
+        self,
+        msg: TrackedMessage,
+        *,
+        folder: str,
+        uid: int | None,
+        uidvalidity: int | None,
+        first_seen_at: datetime,
+    ) -> None:
+        """Insert or update one analysed message (job mail and not_job alike).
+
+        An update keeps the original ``first_seen_at`` and clears an earlier skip.
+        """
+        row = codec.message_row(
+            msg, folder=folder, uid=uid, uidvalidity=uidvalidity, first_seen_at=first_seen_at
+        )
+        columns = list(row)
+        updates = ", ".join(
+            f"{c} = excluded.{c}"
+            for c in columns
+            if c not in ("account", "message_id", "first_seen_at")
+        )
+        with self.transaction():
+            self._conn.execute(
+                f"INSERT INTO messages ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
+                f"ON CONFLICT (account, message_id) DO UPDATE SET {updates}, skip_reason = NULL",
+                row,
+            )
+
+    @guarded
+    def record_skip(
+        self,
+        account: str,
+        message_id: str,
+        *,
+        folder: str,
+        uid: int | None,
+        uidvalidity: int | None,
+        reason: str,
+        date: datetime | None,
+        first_seen_at: datetime,
+    ) -> None:
+        """Remember a message that could not be analysed, so it is not fetched again.
+
+        A skip never overwrites a message that was analysed before.
+        """
+        seen = codec.ts(first_seen_at)
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO messages (account, message_id, folder, uid, uidvalidity, date, skip_reason, "
+                "first_seen_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (account, message_id) DO UPDATE SET folder = excluded.folder, uid = excluded.uid, "
+                "uidvalidity = excluded.uidvalidity, skip_reason = excluded.skip_reason, "
+                "updated_at = excluded.updated_at WHERE messages.skip_reason IS NOT NULL",
+                (
+                    account,
+                    message_id,
+                    folder,
+                    uid,
+                    uidvalidity,
+                    codec.opt_ts(date),
+                    reason[:500],
+                    seen,
+                    seen,
+                ),
+            )
+
+    @guarded
+    def update_message_location(
+        self, account: str, message_id: str, folder: str, uid: int, uidvalidity: int
+    ) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "UPDATE messages SET folder = ?, uid = ?, uidvalidity = ? WHERE account = ? AND message_id = ?",
+                (folder, uid, uidvalidity, account, message_id),
+            )
+
+    @guarded
+    def message_location(self, account: str, message_id: str) -> tuple[str, int, int] | None:
+        """(folder, uid, uidvalidity) where the message was last seen."""
+        row = self._conn.execute(
+            "SELECT folder, uid, uidvalidity FROM messages WHERE account = ? AND message_id = ?",
+            (account, message_id),
+        ).fetchone()
+        if row is None or row["uid"] is None:
+            return None
+        return (row["folder"], row["uid"], row["uidvalidity"])
+
+    @guarded
+    def tracked_messages(
+        self, account: str | None = None, *, job_only: bool = True
+    ) -> list[TrackedMessage]:
+        where = ["skip_reason IS NULL"]
+        params: list[Any] = []
+        if job_only:
+            where.append("kind != 'not_job'")
+        if account is not None:
+            where.append("account = ?")
+            params.append(account)
+        rows = self._conn.execute(
+            f"SELECT * FROM messages WHERE {' AND '.join(where)} ORDER BY date, message_id", params
+        ).fetchall()
+        return [codec.tracked_message(row) for row in rows]
+
+    @guarded
+    def skipped(self, account: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT account, message_id, folder, uid, date, skip_reason, first_seen_at FROM messages "
+            "WHERE skip_reason IS NOT NULL" + (" AND account = ?" if account else "") + " "
+            "ORDER BY first_seen_at DESC, message_id LIMIT ?"
+        )
+        rows = self._conn.execute(sql, (account, limit) if account else (limit,)).fetchall()
+        return [
+            {
+                "account": row["account"],
+                "message_id": row["message_id"],
+                "folder": row["folder"],
+                "uid": row["uid"],
+                "date": codec.parse_ts(row["date"]),
+                "reason": row["skip_reason"],
+                "first_seen_at": codec.parse_ts(row["first_seen_at"]),
+            }
+            for row in rows
+        ]
+
+    @guarded
+    def message_counts(self, account: str | None = None) -> dict[str, int]:
+        """Messages per kind ("skipped" for skips), for ``followup status``."""
+        sql = "SELECT COALESCE(kind, 'skipped') AS k, COUNT(*) FROM messages"
+        rows = self._conn.execute(
+            sql + (" WHERE account = ?" if account else "") + " GROUP BY k",
+            (account,) if account else (),
+        ).fetchall()
+        return {row[0]: row[1] for row in rows}

@@ -1,0 +1,393 @@
+"""Sync one folder: new UIDs → headers → prefilter → text of candidates → analysis → store.
+
+Each chunk of UIDs commits in one transaction together with the folder's
+high-water mark, so a crash loses nothing and repeats nothing (I1). A message
+that cannot be read is recorded as skipped with its reason and the scan goes on
+(T6). Scanning is read-only on the mailbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from agent.analysis import Analyzer
+from agent.errors import BadInputError
+from agent.message import Message, parse_message
+from agent.records import INBOUND, OUTBOUND, TrackedMessage
+from agent.sources.base import Fetched, Source
+from agent.store import Store
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500
+MAX_MESSAGE_BYTES = 2_000_000
+
+
+@dataclass
+class SyncStats:
+    seen: int = 0
+    known: int = 0
+    candidates: int = 0
+    analyzed: int = 0
+    own_drafts: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    rebaselined: list[str] = field(default_factory=list)
+    sent_followups: list[str] = field(default_factory=list)
+
+    def merge(self, other: SyncStats) -> None:
+        self.seen += other.seen
+        self.known += other.known
+        self.candidates += other.candidates
+        self.analyzed += other.analyzed
+        self.own_drafts += other.own_drafts
+        self.kinds.update(other.kinds)
+        self.skipped.update(other.skipped)
+        self.rebaselined.extend(other.rebaselined)
+        self.sent_followups.extend(other.sent_followups)
+
+
+def crash_point(step: str) -> None:
+    """Test hook: ``FOLLOWUP_CRASH_AT_STEP=N`` exits hard at the N-th durable step."""
+    target = os.environ.get("FOLLOWUP_CRASH_AT_STEP")
+    if not target:
+        return
+    crash_point.count = getattr(crash_point, "count", 0) + 1  # type: ignore[attr-defined]
+    if crash_point.count == int(target):  # type: ignore[attr-defined]
+        log.warning("crash injected at step %s (%s)", target, step)
+        os._exit(100)
+
+
+def tracked_from(
+    msg: Message,
+    analysis_kind: str,
+    analysis: object | None,
+    *,
+    account: str,
+    direction: str,
+    folder_role: str,
+) -> TrackedMessage:
+    from agent.analysis.types import Analysis
+
+    a = analysis if isinstance(analysis, Analysis) else None
+    return TrackedMessage(
+        message_id=msg.message_id,
+        account=account,
+        direction=direction,
+        folder_role=folder_role,
+        date=msg.date,
+        subject=msg.subject,
+        from_name=msg.from_.name if msg.from_ else "",
+        from_addr=msg.from_.addr if msg.from_ else "",
+        reply_to=tuple(a_.addr for a_ in msg.reply_to),
+        to=tuple(t.addr for t in msg.to + msg.cc),
+        to_names=tuple(t.name for t in msg.to + msg.cc),
+        in_reply_to=msg.in_reply_to,
+        references=msg.references,
+        language=a.language if a else "en",
+        kind=analysis_kind,
+        confidence=a.confidence if a else 0.0,
+        promised_by=a.promised_by if a else None,
+        interview_at=a.interview_at if a else None,
+        company=a.company if a else None,
+        role=a.role if a else None,
+        ats=a.ats if a else None,
+        agency=a.agency if a else None,
+        contact_name=a.contact_name if a else None,
+        evidence=tuple(a.evidence) if a else (),
+        followup_id=msg.headers.get("x-followup-id") or None,
+    )
+
+
+class FolderSync:
+    """Syncs folders of one account into the store."""
+
+    def __init__(
+        self,
+        source: Source,
+        store: Store,
+        analyzer: Analyzer,
+        *,
+        account: str,
+        own_addresses: set[str],
+        now: datetime,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.source = source
+        self.store = store
+        self.analyzer = analyzer
+        self.account = account
+        self.own = {a.lower() for a in own_addresses}
+        self.now = now
+        self.progress = progress
+        self._thread_ids: set[str] | None = None
+        self._domains: set[str] | None = None
+
+    # -- what we already know, for the prefilter -------------------------------------------
+    def _known_context(self) -> tuple[set[str], set[str]]:
+        if self._thread_ids is None or self._domains is None:
+            ids: set[str] = set()
+            domains: set[str] = set()
+            for tm in self.store.tracked_messages(self.account):
+                ids.add(tm.message_id)
+                ids.update(tm.thread_ids)
+                addr = tm.from_addr if tm.direction == INBOUND else (tm.to[0] if tm.to else "")
+                if "@" in addr:
+                    domains.add(addr.rpartition("@")[2])
+            from agent.analysis.company import _domain_matches
+
+            domains = {
+                d for d in domains if not _domain_matches(d, self.analyzer.parties.free_mail)
+            }
+            self._thread_ids, self._domains = ids, domains
+        return self._thread_ids, self._domains
+
+    def pending_uids(self, folder: str) -> tuple[int, list[int]]:
+        """(uidvalidity, new UIDs); re-baselines the folder when UIDVALIDITY changed."""
+        state = self.source.folder_state(folder)
+        checkpoint = self.store.folder_checkpoint(self.account, folder)
+        last_uid = 0
+        if checkpoint is not None:
+            validity, last_uid = checkpoint
+            if validity != state.uidvalidity:
+                log.warning(
+                    "%s/%s: UIDVALIDITY changed (%s -> %s); re-reading the folder, matching by Message-ID",
+                    self.account,
+                    folder,
+                    validity,
+                    state.uidvalidity,
+                )
+                with self.store.transaction():
+                    self.store.reset_folder(self.account, folder, state.uidvalidity)
+                last_uid = 0
+        uids = [u for u in self.source.uids_after(folder, last_uid) if u > last_uid]
+        return state.uidvalidity, sorted(uids)
+
+    def sync_folder(self, folder: str, role: str) -> SyncStats:
+        stats = SyncStats()
+        uidvalidity, uids = self.pending_uids(folder)
+        if not uids and self.store.folder_checkpoint(self.account, folder) is None:
+            with self.store.transaction():
+                self.store.set_folder_checkpoint(self.account, folder, uidvalidity, 0)
+        for start in range(0, len(uids), CHUNK):
+            chunk = uids[start : start + CHUNK]
+            self._sync_chunk(folder, role, uidvalidity, chunk, stats)
+            if self.progress:
+                self.progress(len(chunk))
+        return stats
+
+    def _sync_chunk(
+        self, folder: str, role: str, uidvalidity: int, uids: list[int], stats: SyncStats
+    ) -> None:
+        headers: dict[int, tuple[Message | None, Fetched]] = {}
+        for fetched in self.source.fetch_headers(folder, uids):
+            try:
+                head = parse_message(fetched.data, fallback_date=fetched.internaldate)
+            except BadInputError as exc:
+                head = None
+                log.info(
+                    "%s/%s uid %s: unreadable header (%s)", self.account, folder, fetched.uid, exc
+                )
+            headers[fetched.uid] = (head, fetched)
+        ids = [h.message_id for h, _ in headers.values() if h is not None]
+        known = self.store.known_message_ids(self.account, ids)
+        thread_ids, domains = self._known_context()
+        candidates: list[int] = []
+        decisions: dict[int, str] = {}
+        for uid, (head, fetched) in headers.items():
+            stats.seen += 1
+            if head is None:
+                decisions[uid] = "skip:unreadable header"
+                continue
+            if head.message_id in known:
+                stats.known += 1
+                decisions[uid] = "known"
+                continue
+            if head.is_own_draft:
+                stats.own_drafts += 1
+                decisions[uid] = "own"
+                continue
+            outbound = bool(head.from_ and head.from_.addr in self.own)
+            thread = bool(set(head.thread_ids) & thread_ids)
+            to_domains = {a.domain for a in head.to + head.cc}
+            if self.analyzer.is_candidate(
+                head,
+                in_known_thread=thread,
+                known_domains=domains,
+                outbound=outbound,
+                recipient_domains=to_domains,
+            ):
+                candidates.append(uid)
+                decisions[uid] = "candidate"
+            else:
+                decisions[uid] = "not_candidate"
+        stats.candidates += len(candidates)
+        bodies: dict[int, Fetched] = {}
+        if candidates:
+            for fetched in self.source.fetch_messages(
+                folder, candidates, max_bytes=MAX_MESSAGE_BYTES
+            ):
+                bodies[fetched.uid] = fetched
+        with self.store.transaction():
+            for uid in uids:
+                if uid not in headers:
+                    continue  # expunged between SEARCH and FETCH
+                head, fetched = headers[uid]
+                decision = decisions[uid]
+                if decision.startswith("skip:"):
+                    reason = decision[5:]
+                    mid = _synthetic_id(fetched)
+                    self.store.record_skip(
+                        self.account,
+                        mid,
+                        folder=folder,
+                        uid=uid,
+                        uidvalidity=uidvalidity,
+                        reason=reason,
+                        date=fetched.internaldate,
+                        first_seen_at=self.now,
+                    )
+                    stats.skipped[reason] += 1
+                    continue
+                assert head is not None
+                if decision == "known":
+                    self.store.update_message_location(
+                        self.account, head.message_id, folder, uid, uidvalidity
+                    )
+                    continue
+                if decision == "own":
+                    if role == "sent":
+                        stats.sent_followups.append(head.headers.get("x-followup-id", ""))
+                    continue
+                direction = OUTBOUND if head.from_ and head.from_.addr in self.own else INBOUND
+                if decision == "not_candidate":
+                    tm = tracked_from(
+                        head,
+                        "not_job",
+                        None,
+                        account=self.account,
+                        direction=direction,
+                        folder_role=role,
+                    )
+                    self.store.record_message(
+                        tm, folder=folder, uid=uid, uidvalidity=uidvalidity, first_seen_at=self.now
+                    )
+                    stats.kinds["not_job"] += 1
+                    continue
+                body = bodies.get(uid)
+                if body is None:
+                    self.store.record_skip(
+                        self.account,
+                        head.message_id,
+                        folder=folder,
+                        uid=uid,
+                        uidvalidity=uidvalidity,
+                        reason="vanished before its text was fetched",
+                        date=head.date,
+                        first_seen_at=self.now,
+                    )
+                    stats.skipped["vanished"] += 1
+                    continue
+                self._analyze_one(head, body, folder, role, uidvalidity, direction, stats)
+            if uids:
+                self.store.set_folder_checkpoint(self.account, folder, uidvalidity, max(uids))
+        crash_point("checkpoint committed")
+        self._thread_ids = None
+        self._domains = None
+
+    def _analyze_one(
+        self,
+        head: Message,
+        body: Fetched,
+        folder: str,
+        role: str,
+        uidvalidity: int,
+        direction: str,
+        stats: SyncStats,
+    ) -> None:
+        try:
+            msg = parse_message(body.data, fallback_date=body.internaldate)
+            analysis = self.analyzer.analyze(msg)
+        except BadInputError as exc:
+            log.warning("%s: skipped, unreadable message (%s)", head.message_id, exc)
+            self.store.record_skip(
+                self.account,
+                head.message_id,
+                folder=folder,
+                uid=body.uid,
+                uidvalidity=uidvalidity,
+                reason=f"unreadable: {exc}",
+                date=head.date,
+                first_seen_at=self.now,
+            )
+            stats.skipped["unreadable"] += 1
+            return
+        except Exception as exc:  # noqa: BLE001 - a bad message never stops a pass
+            log.warning(
+                "%s: skipped, analysis failed (%s)",
+                head.message_id,
+                exc.__class__.__name__,
+                exc_info=log.isEnabledFor(logging.DEBUG),
+            )
+            self.store.record_skip(
+                self.account,
+                head.message_id,
+                folder=folder,
+                uid=body.uid,
+                uidvalidity=uidvalidity,
+                reason=f"analysis failed: {exc.__class__.__name__}",
+                date=head.date,
+                first_seen_at=self.now,
+            )
+            stats.skipped["analysis failed"] += 1
+            return
+        kind = analysis.kind
+        if direction == OUTBOUND:
+            # The user's own mail: an application, a reply or a follow-up written by hand.
+            kind = "outbound"
+        tm = tracked_from(
+            msg, kind, analysis, account=self.account, direction=direction, folder_role=role
+        )
+        self.store.record_message(
+            tm, folder=folder, uid=body.uid, uidvalidity=uidvalidity, first_seen_at=self.now
+        )
+        stats.analyzed += 1
+        stats.kinds[kind] += 1
+        if body.truncated:
+            log.info("%s: text truncated at %d bytes", msg.message_id, MAX_MESSAGE_BYTES)
+
+
+def _synthetic_id(fetched: Fetched) -> str:
+    from agent.message import synthetic_message_id
+
+    return synthetic_message_id(fetched.data[:65536] + str(fetched.uid).encode())
+
+
+def folders_to_scan(source: Source, configured: Iterable[str]) -> list[tuple[str, str]]:
+    """(folder, role) pairs: the configured folders, else INBOX and the Sent folder."""
+    from agent.sources.base import SENT
+
+    roles = {f.name: f.roles for f in source.folders()}
+    wanted = list(configured)
+    if not wanted:
+        wanted = ["INBOX"]
+        sent = source.folder_for_role(SENT)
+        if sent is not None:
+            wanted.append(sent.name)
+    out = []
+    for name in wanted:
+        r = roles.get(name, frozenset())
+        role = (
+            "sent"
+            if "sent" in r
+            else "inbox"
+            if name.upper() == "INBOX" or "inbox" in r
+            else "other"
+        )
+        out.append((name, role))
+    return out

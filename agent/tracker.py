@@ -1,0 +1,592 @@
+"""Hiring processes from tracked messages: grouping and the state machine.
+
+A process is one application at one employer. Messages join a process by thread
+first (Message-ID, In-Reply-To and References, union-find over the ids), then by
+employer (the company behind the sender, or its own mail domain; ATS, agency,
+job-board and free-mail domains never name an employer by themselves). Agency mail
+is grouped by (agency, client company or role). The user's sent mail joins by
+thread, by a job-related recipient company or domain, or by writing to someone who
+wrote to the user in the process.
+
+States::
+
+    applied -> interviewing -> awaiting_decision -> offer | rejected
+    closed by the user: withdrawn | hired | closed      (ProcessOverride.closed_reason)
+    ghosted: decided by agent.policy, never here
+
+Processes are derived from scratch on every pass, so they never drift from the mail:
+everything here is a pure function of the messages, the user's overrides and ``now``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from agent.analysis.types import Evidence
+from agent.employers import EmployerDirectory, choose_contact
+from agent.records import INBOUND, OUTBOUND, ManualProcess, ProcessOverride, TrackedMessage
+
+APPLIED = "applied"
+INTERVIEWING = "interviewing"
+AWAITING_DECISION = "awaiting_decision"
+OFFER = "offer"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+HIRED = "hired"
+CLOSED = "closed"
+GHOSTED = "ghosted"
+ACTIVE_STATES = (APPLIED, INTERVIEWING, AWAITING_DECISION)
+FINAL_STATES = (OFFER, REJECTED, WITHDRAWN, HIRED, CLOSED, GHOSTED)
+# ProcessOverride.closed_reason -> state
+CLOSE_REASONS = {"withdrawn": WITHDRAWN, "hired": HIRED, "other": CLOSED}
+
+NOT_JOB = "not_job"
+_ROLE_NOISE = re.compile(r"\((?:m/f|m/w|f/m|w/m|m/k|k/m)[^)]*\)|[^\w]+", re.I)
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str  # display name as written ("" when unknown)
+    address: str
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    kind: str  # a message kind, or interview_held | application_sent | outbound | reply | manual | override
+    message_id: str | None
+    summary: str
+    sentence: str | None
+    state_from: str | None
+    state_to: str | None
+
+
+@dataclass(frozen=True)
+class ThreadAnchor:
+    """The message a follow-up replies to."""
+
+    message_id: str
+    subject: str
+    references: tuple[str, ...]  # the anchor's own thread ids, oldest first
+    date: datetime
+
+
+@dataclass
+class Process:
+    id: str
+    account: str
+    company: str | None  # as written ("Acme AS")
+    role: str | None
+    state: str
+    round: int  # interview rounds invited to (0 before the first invitation)
+    language: str
+    contact: Contact | None
+    greeting_name: str | None  # the first name to greet, when a person is known
+    last_inbound: TrackedMessage | None
+    last_outbound: TrackedMessage | None
+    interview_at: datetime | None
+    interview_held: bool
+    promised_by: date | None
+    promise_evidence: Evidence | None
+    events: list[Event]
+    anchor: ThreadAnchor | None
+    started_at: datetime
+    messages: tuple[TrackedMessage, ...] = ()
+    company_short: str | None = None  # as said in a draft ("Acme")
+    promise_source: str | None = None  # the promising message's id, or "user"
+    stage: str | None = None  # "assessment" | "references" (late stage)
+    agency: str | None = None
+    ats: str | None = None
+    contact_note: str | None = None
+    snoozed_until: date | None = None
+    closed_reason: str | None = None
+    manual: bool = False
+    aliases: frozenset[str] = frozenset()  # ids this process would have had with fewer messages
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+    @property
+    def inbound(self) -> list[TrackedMessage]:
+        return [m for m in self.messages if m.direction == INBOUND]
+
+    @property
+    def outbound(self) -> list[TrackedMessage]:
+        return [m for m in self.messages if m.direction == OUTBOUND]
+
+    def answers_to(self, process_id: str) -> bool:
+        return process_id == self.id or process_id in self.aliases
+
+
+def short_hash(text: str, length: int = 10) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].lower()
+
+
+def role_key(role: str | None) -> str:
+    return " ".join(_ROLE_NOISE.sub(" ", role or "").casefold().split())
+
+
+def roles_compatible(known: Iterable[str], role: str | None) -> bool:
+    """True unless both sides name a role and the roles share too few words."""
+    key = role_key(role)
+    keys = [k for k in known if k]
+    if not key or not keys:
+        return True
+    words = set(key.split())
+    for other in keys:
+        other_words = set(other.split())
+        if words <= other_words or other_words <= words:
+            return True
+        if len(words & other_words) * 2 >= min(len(words), len(other_words)) + 1:
+            return True
+    return False
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass
+class _Group:
+    account: str
+    messages: list[TrackedMessage] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+    manual: ManualProcess | None = None
+
+    @property
+    def last(self) -> datetime:
+        dates = [m.date for m in self.messages]
+        if self.manual:
+            dates.append(self.manual.created_at)
+        return max(dates)
+
+    @property
+    def first(self) -> datetime:
+        dates = [m.date for m in self.messages]
+        if self.manual:
+            dates.append(self.manual.created_at)
+        return min(dates)
+
+
+def _order(m: TrackedMessage) -> tuple[datetime, str]:
+    return (m.date, m.message_id)
+
+
+def _relevant(messages: Iterable[TrackedMessage]) -> list[TrackedMessage]:
+    """One record per (account, Message-ID); agent drafts count only once seen in Sent."""
+    seen: dict[tuple[str, str], TrackedMessage] = {}
+    rank = {"inbox": 0, "sent": 0, "other": 1}
+    for m in messages:
+        if m.followup_id and (m.direction != OUTBOUND or m.folder_role != "sent"):
+            continue
+        key = (m.account, m.message_id)
+        if key not in seen or rank.get(m.folder_role, 1) < rank.get(seen[key].folder_role, 1):
+            seen[key] = m
+    return sorted(seen.values(), key=_order)
+
+
+def _keys_and_role(
+    messages: Iterable[TrackedMessage], directory: EmployerDirectory, own_domains: set[str]
+) -> tuple[set[str], str | None]:
+    keys: set[str] = set()
+    role: str | None = None
+    for m in messages:
+        if m.role:
+            role = m.role
+        if m.direction == INBOUND:
+            domain = _domain(m.from_addr)
+            agency = m.agency or directory.agency_for_domain(domain)
+            if agency:
+                client = directory.company_key(m.company) or role_key(m.role).replace(" ", "")
+                keys.add(f"agency:{directory.company_key(agency)}:{client}")
+                continue
+            domains = [domain] if domain not in own_domains else []
+            keys |= directory.employer_keys(m.company, domains)
+        elif m.kind != NOT_JOB:
+            domains = [d for d in map(_domain, m.to) if d not in own_domains]
+            if m.agency:
+                client = directory.company_key(m.company) or role_key(m.role).replace(" ", "")
+                keys.add(f"agency:{directory.company_key(m.agency)}:{client}")
+            else:
+                keys |= directory.employer_keys(m.company, domains)
+    return keys, role
+
+
+def _group(
+    messages: list[TrackedMessage],
+    manual: Iterable[ManualProcess],
+    directory: EmployerDirectory,
+    own: set[str],
+) -> list[_Group]:
+    own_domains = {_domain(a) for a in own} - directory.free_mail_domains
+    uf = _UnionFind()
+    for m in messages:
+        uf.find(f"{m.account}\0{m.message_id}")
+        for ref in m.thread_ids:
+            uf.union(f"{m.account}\0{m.message_id}", f"{m.account}\0{ref}")
+    components: dict[str, list[TrackedMessage]] = {}
+    for m in messages:
+        components.setdefault(uf.find(f"{m.account}\0{m.message_id}"), []).append(m)
+    ordered = sorted(components.values(), key=lambda c: _order(c[0]))
+
+    groups: list[_Group] = []
+    for mp in sorted(manual, key=lambda p: (p.created_at, p.process_id)):
+        keys = directory.employer_keys(mp.company, [_domain(mp.contact)] if mp.contact else [])
+        groups.append(_Group(account="", keys=keys, roles={role_key(mp.role)}, manual=mp))
+
+    leftovers: list[list[TrackedMessage]] = []
+    for comp in ordered:
+        if all(m.kind == NOT_JOB for m in comp):
+            leftovers.append(comp)
+            continue
+        keys, role = _keys_and_role(comp, directory, own_domains)
+        account = comp[0].account
+        matches = [
+            g
+            for g in groups
+            if g.account in (account, "") and g.keys & keys and roles_compatible(g.roles, role)
+        ]
+        if not role and len(matches) > 1:
+            matches = [max(matches, key=lambda g: g.last)]
+        if not matches:
+            groups.append(_Group(account, list(comp), keys, {role_key(role)}))
+            continue
+        target = matches[0]
+        target.account = account
+        for other in matches[1:]:
+            target.messages.extend(other.messages)
+            target.keys |= other.keys
+            target.roles |= other.roles
+            target.manual = target.manual or other.manual
+            groups.remove(other)
+        target.messages.extend(comp)
+        target.keys |= keys
+        target.roles.add(role_key(role))
+
+    # Unclassified sent mail joins when it goes to someone who wrote in a process.
+    for comp in leftovers:
+        if any(m.direction == INBOUND for m in comp):
+            continue
+        recipients = {a.lower() for m in comp for a in m.to} - own
+        candidates = []
+        for g in groups:
+            if g.account not in (comp[0].account, ""):
+                continue
+            senders = {m.from_addr.lower() for m in g.messages if m.direction == INBOUND}
+            senders |= {a.lower() for m in g.messages if m.direction == INBOUND for a in m.reply_to}
+            if g.manual and g.manual.contact:
+                senders.add(g.manual.contact.lower())
+            if recipients & senders:
+                candidates.append(g)
+        if candidates:
+            target = max(candidates, key=lambda g: g.last)
+            target.messages.extend(comp)
+            target.account = target.account or comp[0].account
+    return [g for g in groups if g.messages or g.manual]
+
+
+def build_processes(
+    messages: Iterable[TrackedMessage],
+    *,
+    own_addresses: set[str],
+    directory: EmployerDirectory,
+    overrides: Mapping[str, ProcessOverride] | None = None,
+    manual: Iterable[ManualProcess] = (),
+    now: datetime,
+) -> list[Process]:
+    """Every hiring process in ``messages``, oldest first, with overrides applied."""
+    own = {a.lower() for a in own_addresses}
+    groups = _group(_relevant(messages), manual, directory, own)
+    processes = []
+    for g in sorted(groups, key=lambda g: g.first):
+        process = _derive(g, directory, own, now)
+        override = _find_override(process, overrides or {})
+        if override:
+            process = apply_override(process, override, now=now)
+        processes.append(process)
+    return processes
+
+
+def _find_override(
+    process: Process, overrides: Mapping[str, ProcessOverride]
+) -> ProcessOverride | None:
+    if process.id in overrides:
+        return overrides[process.id]
+    for alias in sorted(process.aliases):
+        if alias in overrides:
+            return overrides[alias]
+    return None
+
+
+def apply_override(process: Process, override: ProcessOverride, *, now: datetime) -> Process:
+    """The user's corrections win over what the mail says."""
+    changes: dict[str, object] = {}
+    if override.company:
+        changes["company"] = override.company
+        changes["company_short"] = override.company
+    if override.role:
+        changes["role"] = override.role
+    if override.promised_by:
+        newer_promise = override.updated_at is not None and any(
+            m.promised_by and m.date > override.updated_at for m in process.inbound
+        )
+        if not newer_promise:
+            changes.update(
+                promised_by=override.promised_by, promise_evidence=None, promise_source="user"
+            )
+    if override.snoozed_until:
+        changes["snoozed_until"] = override.snoozed_until
+    events = list(process.events)
+    if override.closed_reason:
+        state = CLOSE_REASONS.get(override.closed_reason, CLOSED)
+        at = override.updated_at or now
+        events.append(
+            Event(
+                at,
+                "override",
+                None,
+                f"closed: {override.closed_reason}",
+                None,
+                process.state,
+                state,
+            )
+        )
+        changes.update(state=state, closed_reason=override.closed_reason)
+    changes["events"] = events
+    return replace(process, **changes)  # type: ignore[arg-type]
+
+
+def _evidence_for(m: TrackedMessage) -> Evidence | None:
+    for ev in m.evidence:
+        if ev.resolved == m.promised_by:
+            return ev
+    return m.evidence[0] if m.evidence else None
+
+
+class _Machine:
+    """Walks a process's messages in date order and records every state change."""
+
+    def __init__(self) -> None:
+        self.state: str | None = None
+        self.round = 0
+        self.stage: str | None = None
+        self.interview_at: datetime | None = None
+        self.held = False
+        self.promised_by: date | None = None
+        self.evidence: Evidence | None = None
+        self.promise_source: str | None = None
+        self.events: list[Event] = []
+
+    def record(
+        self,
+        at: datetime,
+        kind: str,
+        summary: str,
+        new_state: str | None = None,
+        message: TrackedMessage | None = None,
+    ) -> None:
+        before = self.state
+        if new_state is not None:
+            self.state = new_state
+        sentence = None
+        if message is not None and message.evidence:
+            sentence = message.evidence[0].sentence
+        self.events.append(
+            Event(
+                at,
+                kind,
+                message.message_id if message else None,
+                summary,
+                sentence,
+                before,
+                self.state,
+            )
+        )
+
+    def clock(self, at: datetime) -> None:
+        """An interview whose time has come is an interview held."""
+        if self.interview_at is not None and not self.held and self.interview_at <= at:
+            self.held = True
+            target = AWAITING_DECISION if self.state == INTERVIEWING else None
+            self.record(
+                self.interview_at, "interview_held", f"interview held (round {self.round})", target
+            )
+
+    def manual(self, mp: ManualProcess) -> None:
+        self.clock(mp.created_at)
+        if mp.promised_by:
+            self.promised_by, self.evidence, self.promise_source = mp.promised_by, None, "user"
+        if mp.interview_at:
+            self.round = max(self.round, 1)
+            self.interview_at, self.held = mp.interview_at, False
+            self.record(mp.created_at, "manual", "added by hand: interview", INTERVIEWING)
+        else:
+            self.record(mp.created_at, "manual", "added by hand", self.state or APPLIED)
+        self.clock(mp.created_at)
+
+    def message(self, m: TrackedMessage) -> None:
+        self.clock(m.date)
+        if m.direction == OUTBOUND:
+            if self.state is None:
+                self.record(m.date, "application_sent", "application sent", APPLIED, m)
+            else:
+                self.record(m.date, "outbound", "you wrote", None, m)
+            return
+        kind = m.kind
+        if kind != NOT_JOB:
+            if m.promised_by:
+                self.promised_by, self.evidence = m.promised_by, _evidence_for(m)
+                self.promise_source = m.message_id
+            else:  # a later answer settles an earlier promise
+                self.promised_by = self.evidence = self.promise_source = None
+        if kind == "application_received":
+            self.record(m.date, kind, "application received", self.state or APPLIED, m)
+        elif kind == "interview_invitation":
+            if self.held and self.round > 0:
+                self.round += 1
+                self.interview_at, self.held = m.interview_at, False
+            else:
+                self.round = max(self.round, 1)
+                self.interview_at = m.interview_at or self.interview_at
+            self.stage = None
+            self.record(m.date, kind, f"interview invitation (round {self.round})", INTERVIEWING, m)
+        elif kind == "assessment_request":
+            self.stage = "assessment"
+            self.record(m.date, kind, "assessment requested", INTERVIEWING, m)
+        elif kind == "reference_request":
+            self.stage = "references"
+            self.record(m.date, kind, "references requested (late stage)", AWAITING_DECISION, m)
+        elif kind == "status_update":
+            after_interview = self.held or self.state == AWAITING_DECISION
+            target = AWAITING_DECISION if after_interview else (self.state or APPLIED)
+            self.record(m.date, kind, "status update", target, m)
+        elif kind == "offer":
+            self.stage = None
+            self.record(m.date, kind, "offer", OFFER, m)
+        elif kind == "rejection":
+            self.record(m.date, kind, "rejection", REJECTED, m)
+        else:
+            self.record(m.date, "reply", "reply", None, m)
+        if m.interview_at and kind != "interview_invitation" and not self.held:
+            if self.state == INTERVIEWING:
+                self.interview_at = m.interview_at
+
+
+def _latest(messages: Iterable[TrackedMessage], attr: str) -> str | None:
+    value = None
+    for m in messages:
+        value = getattr(m, attr) or value
+    return value
+
+
+def _derive(group: _Group, directory: EmployerDirectory, own: set[str], now: datetime) -> Process:
+    messages = sorted(group.messages, key=_order)
+    mp = group.manual
+    machine = _Machine()
+    pending_manual = mp
+    for m in messages:
+        if pending_manual and pending_manual.created_at <= m.date:
+            machine.manual(pending_manual)
+            pending_manual = None
+        machine.message(m)
+    if pending_manual:
+        machine.manual(pending_manual)
+    machine.clock(now)
+
+    inbound = [m for m in messages if m.direction == INBOUND]
+    outbound = [m for m in messages if m.direction == OUTBOUND]
+    job_inbound = [m for m in inbound if m.kind != NOT_JOB]
+    company = mp.company if mp else directory.strip_via(_latest(messages, "company") or "")
+    agency = _latest(inbound, "agency")
+    if not company and not agency:
+        for m in reversed(inbound):
+            if directory.is_employer_domain(_domain(m.from_addr)):
+                company = directory.registrable_domain(_domain(m.from_addr))
+                break
+    role = _latest(messages, "role") or (mp.role if mp else None)
+    language = (
+        (job_inbound or inbound or messages)[-1].language
+        if messages
+        else (mp.language if mp else "en")
+    )
+    choice = choose_contact(messages, own=own, directory=directory, company=company)
+    contact = Contact(choice.name, choice.address) if choice.address else None
+    if contact is None and mp and mp.contact:
+        contact = Contact("", mp.contact.lower())
+
+    anchor_msg = None
+    if contact:
+        anchor_msg = next(
+            (
+                m
+                for m in reversed(inbound)
+                if contact.address in {m.from_addr.lower(), *(a.lower() for a in m.reply_to)}
+            ),
+            None,
+        )
+    anchor_msg = anchor_msg or (inbound[-1] if inbound else (outbound[-1] if outbound else None))
+    anchor = None
+    if anchor_msg:
+        refs = anchor_msg.references or (
+            (anchor_msg.in_reply_to,) if anchor_msg.in_reply_to else ()
+        )
+        anchor = ThreadAnchor(
+            anchor_msg.message_id, anchor_msg.subject, tuple(refs), anchor_msg.date
+        )
+
+    first_id = messages[0].message_id if messages else ""
+    process_id = mp.process_id if mp else short_hash(first_id)
+    return Process(
+        id=process_id,
+        account=group.account or (messages[0].account if messages else ""),
+        company=company or None,
+        role=role,
+        state=machine.state or APPLIED,
+        round=machine.round,
+        language=language or "en",
+        contact=contact,
+        greeting_name=choice.greeting_name,
+        last_inbound=inbound[-1] if inbound else None,
+        last_outbound=outbound[-1] if outbound else None,
+        interview_at=machine.interview_at,
+        interview_held=machine.held,
+        promised_by=machine.promised_by,
+        promise_evidence=machine.evidence,
+        promise_source=machine.promise_source,
+        events=machine.events,
+        anchor=anchor,
+        started_at=group.first,
+        messages=tuple(messages),
+        company_short=directory.display_company(company),
+        stage=machine.stage,
+        agency=agency,
+        ats=_latest(inbound, "ats"),
+        contact_note=choice.note,
+        manual=mp is not None,
+        aliases=frozenset(short_hash(m.message_id) for m in messages) - {process_id},
+    )
