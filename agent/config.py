@@ -8,17 +8,16 @@ password: accounts name a ``password_command`` or use the keyring.
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from agent.config_spec import ACCOUNT_SPEC, LOG_LEVELS, TOP_SPEC, check_table, valid_zone
 from agent.errors import ConfigError
 
 APP_NAME = "followup"
@@ -26,7 +25,6 @@ CONFIG_ENV = "FOLLOWUP_CONFIG"
 DB_FILENAME = "followup.db"
 
 DEFAULT_PORTS = {"tls": 993, "starttls": 143}
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 # The country whose public holidays apply, guessed from the first language that implies one.
 LANGUAGE_COUNTRIES = {
     "nb": "NO",
@@ -38,11 +36,18 @@ LANGUAGE_COUNTRIES = {
     "de": "DE",
     "nl": "NL",
 }
-
-_ADDRESS = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
 _SECRET_KEYS = ("password", "pass", "secret", "token", "app_password")
+
+__all__ = [
+    "LOG_LEVELS",
+    "AccountConfig",
+    "Config",
+    "config_from_dict",
+    "default_config_path",
+    "load_config",
+    "read_config_dict",
+    "write_config",
+]
 
 
 @dataclass(frozen=True)
@@ -99,163 +104,6 @@ class Config:
 
 
 # ---------------------------------------------------------------------------
-# The spec: one checker per key. A checker returns the converted value or raises
-# _Invalid with what was expected.
-
-
-class _Invalid(Exception):
-    pass
-
-
-Checker = Callable[[Any], Any]
-
-
-def _show(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _Invalid(f"expected a non-empty string, got {_show(value)}")
-    return value.strip()
-
-
-def _optional_string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _Invalid(f"expected a string, got {_show(value)}")
-    return value
-
-
-def _integer(low: int, high: int) -> Checker:
-    def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise _Invalid(f"expected an integer {low}-{high}, got {_show(value)}")
-        return value
-
-    return check
-
-
-def _number(low: float, high: float) -> Checker:
-    def check(value: Any) -> float:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not low <= value <= high
-        ):
-            raise _Invalid(f"expected a number of seconds {low:g}-{high:g}, got {_show(value)}")
-        return float(value)
-
-    return check
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _Invalid(f"expected true or false, got {_show(value)}")
-    return value
-
-
-def _choice(*choices: str) -> Checker:
-    def check(value: Any) -> str:
-        if not isinstance(value, str) or value.lower() not in choices:
-            raise _Invalid(f"expected one of {', '.join(choices)}, got {_show(value)}")
-        return value.lower()
-
-    return check
-
-
-def _address(value: Any) -> str:
-    if not isinstance(value, str) or not _ADDRESS.match(value.strip()):
-        raise _Invalid(f"expected an email address like name@example.com, got {_show(value)}")
-    return value.strip()
-
-
-def _string_list(item: Checker) -> Checker:
-    def check(value: Any) -> tuple[Any, ...]:
-        if not isinstance(value, list):
-            raise _Invalid(f"expected a list, got {_show(value)}")
-        out = []
-        for index, element in enumerate(value):
-            try:
-                out.append(item(element))
-            except _Invalid as exc:
-                raise _Invalid(f"item {index}: {exc}") from None
-        return tuple(out)
-
-    return check
-
-
-def _language(value: Any) -> str:
-    if not isinstance(value, str) or not _LANGUAGE.match(value):
-        raise _Invalid(f"expected a language code such as 'en' or 'nb', got {_show(value)}")
-    return value
-
-
-def _country(value: Any) -> str:
-    if not isinstance(value, str) or not _COUNTRY.match(value.upper()):
-        raise _Invalid(f"expected a two-letter country code such as 'NO', got {_show(value)}")
-    return value.upper()
-
-
-def _timezone(value: Any) -> str:
-    if not isinstance(value, str) or not _valid_zone(value):
-        raise _Invalid(f"expected an IANA time zone such as 'Europe/Oslo', got {_show(value)}")
-    return value
-
-
-def _path(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise _Invalid(f"expected a path, got {_show(value)}")
-    return value.strip()
-
-
-def _log_level(value: Any) -> str:
-    if not isinstance(value, str) or value.upper() not in LOG_LEVELS:
-        raise _Invalid(f"expected one of {', '.join(LOG_LEVELS)}, got {_show(value)}")
-    return value.upper()
-
-
-def _name(value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}", value):
-        raise _Invalid(
-            f"expected a short name of letters, digits, '-', '_', '.' or '@', got {_show(value)}"
-        )
-    return value
-
-
-ACCOUNT_SPEC: dict[str, Checker] = {
-    "name": _name,
-    "host": _string,
-    "port": _integer(1, 65535),
-    "username": _string,
-    "address": _address,
-    "display_name": _optional_string,
-    "security": _choice("tls", "starttls"),
-    "ca_file": _path,
-    "folders": _string_list(_string),
-    "drafts_folder": _string,
-    "password_command": _string,
-    "maildir": _path,
-    "aliases": _string_list(_address),
-    "timeout": _number(1, 600),
-}
-
-TOP_SPEC: dict[str, Checker] = {
-    "accounts": lambda v: v,  # checked entry by entry with ACCOUNT_SPEC
-    "state_dir": _path,
-    "timezone": _timezone,
-    "country": _country,
-    "languages": _string_list(_language),
-    "rules_dir": _path,
-    "scan_interval": _integer(30, 86_400),
-    "idle": _boolean,
-    "notify": _boolean,
-    "log_level": _log_level,
-    "max_drafts_per_pass": _integer(1, 1000),
-}
-
-
-# ---------------------------------------------------------------------------
 # Lookup and defaults
 
 
@@ -279,7 +127,7 @@ def system_timezone(env: Mapping[str, str] | None = None) -> str:
     """The system's IANA zone: ``$TZ`` when it names one, else ``/etc/localtime``, else UTC."""
     env = os.environ if env is None else env
     tz = env.get("TZ", "").lstrip(":")
-    if tz and _valid_zone(tz):
+    if tz and valid_zone(tz):
         return tz
     try:
         target = os.readlink("/etc/localtime")
@@ -287,23 +135,13 @@ def system_timezone(env: Mapping[str, str] | None = None) -> str:
         target = ""
     if "zoneinfo/" in target:
         name = target.split("zoneinfo/", 1)[1]
-        if _valid_zone(name):
+        if valid_zone(name):
             return name
     try:
         name = Path("/etc/timezone").read_text(encoding="utf-8").strip()
     except OSError:
         name = ""
-    return name if name and _valid_zone(name) else "UTC"
-
-
-def _valid_zone(name: str) -> bool:
-    if not name or name.startswith("/") or ".." in name:
-        return False
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True
+    return name if name and valid_zone(name) else "UTC"
 
 
 def country_for_languages(languages: tuple[str, ...]) -> str | None:
@@ -345,7 +183,7 @@ def config_from_dict(
     """Check a parsed config (the TOML document as a dict) and build a Config."""
     env = os.environ if env is None else env
     label = str(path) if path else "config"
-    values = _check_table(raw, TOP_SPEC, label, prefix="")
+    values = check_table(raw, TOP_SPEC, label, prefix="")
     base = path.parent if path else Path.cwd()
 
     raw_accounts = raw.get("accounts", [])
@@ -395,7 +233,7 @@ def _account(entry: Mapping[str, Any], index: int, label: str, base: Path) -> Ac
                 f"{label}: {where}.{key}: passwords are not kept in the config file",
                 hint="remove it; run `followup init` to store it in the keyring, or set password_command",
             )
-    values = _check_table(entry, ACCOUNT_SPEC, label, prefix=where + ".")
+    values = check_table(entry, ACCOUNT_SPEC, label, prefix=where + ".")
     for key in ("name", "address"):
         if key not in values:
             raise ConfigError(f"{label}: {where}.{key}: required")
@@ -434,23 +272,6 @@ def _account(entry: Mapping[str, Any], index: int, label: str, base: Path) -> Ac
         aliases=values.get("aliases", ()),
         timeout=values.get("timeout", 30.0),
     )
-
-
-def _check_table(
-    table: Mapping[str, Any], spec: Mapping[str, Checker], label: str, *, prefix: str
-) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for key, value in table.items():
-        checker = spec.get(key)
-        if checker is None:
-            close = difflib.get_close_matches(key, spec.keys(), n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; known keys: {', '.join(spec)}"
-            raise ConfigError(f"{label}: {prefix}{key}: unknown key{hint}")
-        try:
-            values[key] = checker(value)
-        except _Invalid as exc:
-            raise ConfigError(f"{label}: {prefix}{key}: {exc}") from None
-    return values
 
 
 def _resolve(value: str, base: Path) -> Path:

@@ -127,6 +127,8 @@ class MailState(StoreBase):
         A skip never overwrites a message that was analysed before.
         """
         seen = codec.ts(first_seen_at)
+        if date is not None and date.tzinfo is None:  # informational only: never fail a skip
+            date = date.replace(tzinfo=UTC)
         with self.transaction():
             self._conn.execute(
                 "INSERT INTO messages (account, message_id, folder, uid, uidvalidity, date, skip_reason, "

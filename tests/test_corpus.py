@@ -90,13 +90,13 @@ def test_corpus_message(eml: Path, analyzer: Any) -> None:
 
 def test_every_message_has_a_well_formed_expectation() -> None:
     assert MESSAGES, f"no corpus files in {CORPUS}"
-    orphans = sorted(
-        p.name for p in CORPUS.glob("*.json") if not p.with_suffix(".eml").exists()
-    )
+    orphans = sorted(p.name for p in CORPUS.glob("*.json") if not p.with_suffix(".eml").exists())
     assert not orphans, f"expectations without a message: {orphans}"
     for eml in MESSAGES:
         expected = _expected(eml)
-        assert set(expected) <= ALLOWED_KEYS, f"{eml.name}: unknown keys {set(expected) - ALLOWED_KEYS}"
+        assert set(expected) <= ALLOWED_KEYS, (
+            f"{eml.name}: unknown keys {set(expected) - ALLOWED_KEYS}"
+        )
         assert expected.get("note"), f"{eml.name}: every case needs a note"
         assert expected["kind"] in KINDS, eml.name
         assert expected["language"] in LANGUAGES, eml.name

@@ -48,7 +48,7 @@ def test_basic_fields_and_thread_ids() -> None:
         headers=(
             "In-Reply-To: <parent@example.no>\n"
             "References: <root@example.no>\n <parent@example.no>\n"
-            "Reply-To: Jobs <jobs@example.no>\nCc: a@example.no, \"Berg, Ingrid\" <i@example.no>\n"
+            'Reply-To: Jobs <jobs@example.no>\nCc: a@example.no, "Berg, Ingrid" <i@example.no>\n'
         )
     )
     msg = parse_message(raw)
@@ -154,7 +154,9 @@ def test_garbled_date_formats_seen_in_the_wild() -> None:
     assert iso.date == datetime(2026, 11, 24, 10, 12, 44, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("value", ["yesterday", "Mon, 99 Foo 2026 99:99:99 +0100", "Fri, 01 Jan 1900 00:00:00 +0000", ""])
+@pytest.mark.parametrize(
+    "value", ["yesterday", "Mon, 99 Foo 2026 99:99:99 +0100", "Fri, 01 Jan 1900 00:00:00 +0000", ""]
+)
 def test_unusable_dates_are_flagged(value: str) -> None:
     internal = datetime(2026, 12, 1, tzinfo=UTC)
     msg = parse_message(mail(date=value), fallback_date=internal)
@@ -173,7 +175,12 @@ def test_date_keeps_its_own_zone() -> None:
 
 @pytest.mark.parametrize("charset", ["bogus", "unknown-8bit", "x-no-such-charset"])
 def test_unknown_charsets_do_not_raise(charset: str) -> None:
-    msg = parse_message(mail("Hei, takk for s\xf8knaden.\n".encode("latin-1"), content_type=f"text/plain; charset={charset}"))
+    msg = parse_message(
+        mail(
+            "Hei, takk for s\xf8knaden.\n".encode("latin-1"),
+            content_type=f"text/plain; charset={charset}",
+        )
+    )
     assert msg.text == "Hei, takk for søknaden."
     assert any("decoded as" in d for d in msg.defects)
 
@@ -194,7 +201,9 @@ def test_genuine_latin1_stays_latin1() -> None:
 
 def test_windows_1252_quoted_printable() -> None:
     body = b"Du h=F8rer fra oss om to=96tre uker =93helt sikkert=94.\n"
-    msg = parse_message(mail(body, content_type="text/plain; charset=windows-1252", cte="quoted-printable"))
+    msg = parse_message(
+        mail(body, content_type="text/plain; charset=windows-1252", cte="quoted-printable")
+    )
     assert msg.text == "Du hører fra oss om to–tre uker “helt sikkert”."
 
 
@@ -223,16 +232,18 @@ def test_unterminated_multipart_boundary() -> None:
 
 
 def test_multipart_without_any_boundary_line() -> None:
-    msg = parse_message(mail("just text, no parts\n", content_type='multipart/mixed; boundary="nope"'))
+    msg = parse_message(
+        mail("just text, no parts\n", content_type='multipart/mixed; boundary="nope"')
+    )
     assert isinstance(msg.text, str)
 
 
 def test_plain_part_preferred_and_attachments_ignored() -> None:
     body = (
-        "--B\nContent-Type: multipart/alternative; boundary=\"A\"\n\n"
+        '--B\nContent-Type: multipart/alternative; boundary="A"\n\n'
         "--A\nContent-Type: text/plain; charset=utf-8\n\nPlain version.\n"
         "--A\nContent-Type: text/html; charset=utf-8\n\n<p>HTML version.</p>\n--A--\n"
-        "--B\nContent-Type: text/plain; name=\"cv.txt\"\nContent-Disposition: attachment; filename=\"cv.txt\"\n\n"
+        '--B\nContent-Type: text/plain; name="cv.txt"\nContent-Disposition: attachment; filename="cv.txt"\n\n'
         "Attachment text, not the message.\n--B--\n"
     )
     msg = parse_message(mail(body, content_type='multipart/mixed; boundary="B"'))
@@ -314,7 +325,7 @@ def test_gmail_html_quote_goes_to_quoted() -> None:
 
 def test_outlook_html_reply_goes_to_quoted() -> None:
     html = (
-        f"<html><body><div>{NEW}</div><div id=\"appendonsend\"></div><hr>"
+        f'<html><body><div>{NEW}</div><div id="appendonsend"></div><hr>'
         '<div id="divRplyFwdMsg"><b>From:</b> Kari<br><b>Sent:</b> 24 November 2026</div>'
         f"<div>{OLD}</div></body></html>"
     )
@@ -334,7 +345,17 @@ def test_text_without_history_is_left_alone() -> None:
 
 @pytest.mark.parametrize(
     "sign_off",
-    ["Best regards,", "Kind regards", "Thanks,", "Cheers,", "Med vennlig hilsen", "Vennlig hilsen", "Mvh", "Hilsen Hanne", "--"],
+    [
+        "Best regards,",
+        "Kind regards",
+        "Thanks,",
+        "Cheers,",
+        "Med vennlig hilsen",
+        "Vennlig hilsen",
+        "Mvh",
+        "Hilsen Hanne",
+        "--",
+    ],
 )
 def test_signature_is_split_off(sign_off: str) -> None:
     body = f"Hi Ola,\n\nWe will get back to you by Friday.\n\n{sign_off}\nKari Nilsen\nHR | Fjellvind AS\n+47 412 33 908\n"
@@ -351,7 +372,11 @@ def test_mobile_signature() -> None:
 
 
 def test_sign_off_followed_by_long_text_is_not_a_signature() -> None:
-    body = "Kort innledning.\n\nRegards\n" + ("Dette er et langt avsnitt som fortsetter brevet. " * 40) + "\n"
+    body = (
+        "Kort innledning.\n\nRegards\n"
+        + ("Dette er et langt avsnitt som fortsetter brevet. " * 40)
+        + "\n"
+    )
     text, signature = split_signature(body)
     assert signature == ""
     assert text == body

@@ -26,7 +26,7 @@ from agent.errors import (
     TransientMailboxError,
 )
 from agent.logging_setup import redact
-from agent.sources.base import DRAFTS, INBOX, SENT, Folder, Source
+from agent.sources.base import DRAFTS, INBOX, SENT, Folder
 
 OK = "ok"
 WARN = "warn"
@@ -63,38 +63,16 @@ class MailboxProbe:
     missing: tuple[str, ...]  # configured folders the server does not have
 
 
-def open_source(account: AccountConfig, password: str | None) -> Source:
-    """The account's mailbox (IMAP with a password, or a local Maildir)."""
-    if account.maildir is not None:
-        from agent.sources.maildir import MaildirSource
-
-        return MaildirSource(
-            Path(account.maildir), drafts_folder=account.drafts_folder, name=account.name
-        )
-    from agent.sources.imap import ImapSource
-
-    assert account.host is not None and password is not None
-    return ImapSource(
-        account.host,
-        account.port,
-        account.username,
-        password,
-        security=account.security,
-        ca_file=account.ca_file,
-        timeout=account.timeout,
-        drafts_folder=account.drafts_folder,
-        name=account.name,
-    )
-
-
 def probe_mailbox(account: AccountConfig, password: str | None) -> MailboxProbe:
     """Log in (or open the Maildir) and identify INBOX, Sent and Drafts.
 
     Raises MailboxError (or a subclass) when the mailbox cannot be reached;
     unexpected low-level errors are wrapped so that they say which account failed.
     """
+    from agent.accounts import open_source
+
     try:
-        with open_source(account, password) as source:
+        with open_source(account, password_getter=lambda _account: password or "") as source:
             folders = tuple(source.folders())
             by_name = {f.name: f for f in folders}
             inbox = next(

@@ -1,0 +1,370 @@
+"""One pass over every account: sync → reconcile drafts → track → plan → apply.
+
+This is the one module that wires the pure core to the mailbox and the store.
+Planning is pure (``agent.policy.plan``); :class:`DraftExecutor` carries out the
+plan. The intent to write a draft is committed before the APPEND, and before any
+APPEND the Drafts folder is searched for the draft's ``X-Followup-Id``, so a crash
+at any step neither loses nor duplicates a draft (I1, I2).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from agent.accounts import drafts_folder, open_source
+from agent.analysis import Analyzer
+from agent.config import AccountConfig, Config
+from agent.errors import FolderError, MailboxError
+from agent.records import (
+    DRAFT_APPENDED,
+    DRAFT_CANCELLED,
+    DRAFT_INTENT,
+    DRAFT_SENT,
+    DRAFT_USER_DELETED,
+    DRAFT_USER_EDITED,
+    DraftRecord,
+)
+from agent.rules import Rules
+from agent.sources.base import Source
+from agent.store import Store
+from agent.sync import FolderSync, SyncStats, crash_point, folders_to_scan
+
+log = logging.getLogger(__name__)
+
+MARKER_HEADER = "X-Followup-Id"
+
+
+@dataclass
+class AccountReport:
+    account: str
+    stats: SyncStats = field(default_factory=SyncStats)
+    planned: list[dict[str, Any]] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+    cancelled: list[str] = field(default_factory=list)
+    adopted: list[str] = field(default_factory=list)
+    handed_off: Counter[str] = field(default_factory=Counter)
+    processes: int = 0
+    capped: int = 0
+    error: str | None = None
+    drafts_folder: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        s = self.stats
+        return {
+            "account": self.account,
+            "messages_seen": s.seen,
+            "already_known": s.known,
+            "candidates": s.candidates,
+            "analyzed": s.analyzed,
+            "job_messages": {k: v for k, v in sorted(s.kinds.items()) if k != "not_job"},
+            "not_job": s.kinds.get("not_job", 0),
+            "skipped": dict(s.skipped),
+            "processes": self.processes,
+            "drafts_created": self.created,
+            "drafts_cancelled": self.cancelled,
+            "drafts_adopted": self.adopted,
+            "drafts_handed_off": dict(self.handed_off),
+            "planned": self.planned,
+            "capped": self.capped,
+            "drafts_folder": self.drafts_folder,
+            "error": self.error,
+        }
+
+
+@dataclass
+class PassReport:
+    now: datetime
+    dry_run: bool
+    accounts: list[AccountReport] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(a.error is None for a in self.accounts)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "now": self.now.isoformat(),
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "accounts": [a.to_json() for a in self.accounts],
+        }
+
+
+class Engine:
+    """The parts of a pass that are built once and reused (rules, analyzer, policy, templates)."""
+
+    def __init__(self, config: Config, rules: Rules | None = None, analyzer: Analyzer | None = None) -> None:
+        from agent.analysis.calendar import BusinessCalendar
+        from agent.drafts import TemplateSet
+        from agent.employers import EmployerDirectory
+        from agent.policy import load_policy
+
+        self.config = config
+        self.rules = rules or Rules.load(config.rules_dir)
+        self.analyzer = analyzer or Analyzer(self.rules, languages=config.languages, country=config.country)
+        self.policy = load_policy(self.rules)
+        if config.max_drafts_per_pass != self.policy.max_drafts_per_pass:
+            from dataclasses import replace
+
+            self.policy = replace(self.policy, max_drafts_per_pass=config.max_drafts_per_pass)
+        self.calendar = BusinessCalendar(config.country)
+        self.tz = ZoneInfo(config.timezone)
+        self.directory = EmployerDirectory.from_rules(self.rules)
+        self.templates = TemplateSet.from_rules(self.rules, tuple(config.languages))
+
+    def own_addresses(self, account: AccountConfig) -> set[str]:
+        return {account.address.lower(), *(a.lower() for a in account.aliases)}
+
+    def processes(self, store: Store, account: AccountConfig, now: datetime) -> list[Any]:
+        from agent.tracker import build_processes
+
+        # Processes added by hand belong to the first account (the one drafts go from).
+        first = self.config.accounts[0].name if self.config.accounts else account.name
+        return build_processes(
+            store.tracked_messages(account.name),
+            own_addresses=self.own_addresses(account),
+            directory=self.directory,
+            overrides=store.overrides(),
+            manual=store.manual_processes() if account.name == first else [],
+            now=now,
+        )
+
+
+def run_pass(
+    engine: Engine,
+    store: Store,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    account_names: Sequence[str] = (),
+    progress: Callable[[str, int], None] | None = None,
+    source_factory: Callable[[AccountConfig], Source] | None = None,
+) -> PassReport:
+    """Scan every (selected) account once. Errors of one account don't stop the others."""
+    report = PassReport(now=now, dry_run=dry_run)
+    accounts = [a for a in engine.config.accounts if not account_names or a.name in account_names]
+    for account in accounts:
+        acc_report = AccountReport(account.name)
+        report.accounts.append(acc_report)
+        run_id = store.start_run(account.name, now)
+        try:
+            with (source_factory or open_source)(account) as source:
+                _run_account(engine, store, source, account, acc_report, now=now, dry_run=dry_run, progress=progress)
+        except MailboxError as exc:
+            acc_report.error = str(exc)
+            log.error("account %s: %s", account.name, exc)
+        store.finish_run(run_id, now, acc_report.to_json(), error=acc_report.error)
+    return report
+
+
+def _run_account(
+    engine: Engine,
+    store: Store,
+    source: Source,
+    account: AccountConfig,
+    report: AccountReport,
+    *,
+    now: datetime,
+    dry_run: bool,
+    progress: Callable[[str, int], None] | None,
+) -> None:
+    from agent.policy import CancelDraft, CreateDraft, DraftsCapped, FlagDraft, MarkGhosted, plan
+
+    syncer = FolderSync(
+        source,
+        store,
+        engine.analyzer,
+        account=account.name,
+        own_addresses=engine.own_addresses(account),
+        now=now,
+        progress=(lambda n: progress(account.name, n)) if progress else None,
+    )
+    for folder, role in folders_to_scan(source, account.folders):
+        report.stats.merge(syncer.sync_folder(folder, role))
+
+    drafts_box: str | None = None
+    try:
+        drafts_box = drafts_folder(source, account).name
+        report.drafts_folder = drafts_box
+    except FolderError as exc:
+        report.error = f"{exc} ({exc.hint})" if exc.hint else str(exc)
+        log.error("%s", report.error)
+
+    executor = DraftExecutor(engine, store, source, account, drafts_box, now=now, dry_run=dry_run)
+    if drafts_box is not None:
+        executor.reconcile(report, sent_ids=set(report.stats.sent_followups))
+    processes = engine.processes(store, account, now)
+    report.processes = len(processes)
+    if not dry_run:
+        store.save_process_snapshot(account.name, [(p.id, process_snapshot(p)) for p in processes], now)
+    drafts = store.drafts(account.name)
+    actions = plan(
+        processes,
+        drafts,
+        now=now,
+        policy=engine.policy,
+        calendar=engine.calendar,
+        tz=engine.tz,
+        offers=store.offers(),
+    )
+    by_id = {p.id: p for p in processes}
+    for action in actions:
+        if isinstance(action, CreateDraft):
+            report.planned.append({"action": action.action, "process": action.process_id, "followup_id": action.followup_id, "due_at": action.due_at.isoformat(), "reason": action.reason})
+            if drafts_box is None:
+                continue
+            process = by_id.get(action.process_id)
+            if process is not None:
+                executor.create(process, action, report)
+        elif isinstance(action, CancelDraft):
+            report.planned.append({"action": "cancel", "followup_id": action.followup_id, "process": action.process_id, "reason": action.reason})
+            if drafts_box is not None:
+                executor.cancel(action.followup_id, action.reason, report)
+        elif isinstance(action, FlagDraft):
+            report.planned.append({"action": "flag", "followup_id": action.followup_id, "process": action.process_id, "reason": action.reason})
+            if not dry_run:
+                executor.flag(action.followup_id, action.reason)
+        elif isinstance(action, MarkGhosted):
+            report.planned.append({"action": "ghosted", "process": action.process_id, "reason": action.reason})
+        elif isinstance(action, DraftsCapped):
+            report.capped = len(action.deferred)
+            log.warning("draft breaker: %d more drafts deferred to a later pass (limit %d)", len(action.deferred), action.limit)
+
+
+def process_snapshot(process: Any) -> dict[str, Any]:
+    return {
+        "id": process.id,
+        "company": process.company,
+        "role": process.role,
+        "state": process.state,
+        "round": process.round,
+        "language": process.language,
+        "promised_by": process.promised_by.isoformat() if process.promised_by else None,
+        "interview_at": process.interview_at.isoformat() if process.interview_at else None,
+        "last_message_at": max((m.date for m in process.messages), default=process.started_at).isoformat(),
+        "contact": getattr(process.contact, "address", None) if process.contact else None,
+    }
+
+
+class DraftExecutor:
+    """Carries out draft actions against the Drafts folder, crash-safely."""
+
+    def __init__(self, engine: Engine, store: Store, source: Source, account: AccountConfig, folder: str | None, *, now: datetime, dry_run: bool) -> None:
+        self.engine = engine
+        self.store = store
+        self.source = source
+        self.account = account
+        self.folder = folder
+        self.now = now
+        self.dry_run = dry_run
+        self._raw_cache: dict[str, bytes] = {}
+
+    # -- finding our own drafts -----------------------------------------------------------
+    def _find(self, followup_id: str) -> list[int]:
+        assert self.folder is not None
+        found = self.source.search_header(self.folder, MARKER_HEADER, followup_id)
+        if not found:
+            self.source.noop()  # servers that index lazily (Gmail) see the APPEND after a NOOP
+            found = self.source.search_header(self.folder, MARKER_HEADER, followup_id)
+        return sorted(found)
+
+    def reconcile(self, report: AccountReport, *, sent_ids: set[str]) -> None:
+        """Bring recorded drafts up to date: finish interrupted APPENDs, notice sent,
+        edited and deleted drafts. Never touches a draft the user owns."""
+        sent_ids |= {tm.followup_id for tm in self.store.tracked_messages(self.account.name) if tm.followup_id}
+        for record in self.store.drafts(self.account.name, states=(DRAFT_INTENT, DRAFT_APPENDED)):
+            if record.followup_id in sent_ids:
+                if not self.dry_run:
+                    self.store.set_draft_state(record.followup_id, DRAFT_SENT, at=self.now, reason="seen in Sent")
+                report.handed_off["sent"] += 1
+                continue
+            found = self._find(record.followup_id)
+            if record.state == DRAFT_INTENT:
+                # Interrupted between intent and record: adopt what is there, else append now.
+                if found:
+                    if not self.dry_run:
+                        self.store.set_draft_state(record.followup_id, DRAFT_APPENDED, at=self.now, reason="found after restart", uid=found[0], folder=self.folder)
+                    report.adopted.append(record.followup_id)
+                else:
+                    self._append(record, report)
+                continue
+            if not found:
+                if not self.dry_run:
+                    self.store.set_draft_state(record.followup_id, DRAFT_USER_DELETED, at=self.now, reason="no longer in Drafts")
+                report.handed_off["deleted"] += 1
+            elif record.uid is not None and record.uid not in found:
+                if not self.dry_run:
+                    self.store.set_draft_state(record.followup_id, DRAFT_USER_EDITED, at=self.now, reason="replaced in Drafts (edited)", uid=found[-1])
+                report.handed_off["edited"] += 1
+
+    # -- actions --------------------------------------------------------------------------
+    def create(self, process: Any, action: Any, report: AccountReport) -> None:
+        from agent.drafts import render_draft
+
+        rendered = render_draft(
+            process,
+            action,
+            account_address=self.account.address,
+            account_name=self.account.display_name or self.account.address,
+            templates=self.engine.templates,
+            now=self.now,
+            tz=self.engine.tz,
+        )
+        if self.dry_run:
+            return
+        record = rendered.to_record(state=DRAFT_INTENT)
+        if not self.store.put_draft(record):
+            return  # this follow-up existed before: never recreated
+        crash_point("intent recorded")
+        self._raw_cache[record.followup_id] = rendered.to_bytes()
+        self._append(record, report)
+
+    def _raw_for(self, record: DraftRecord) -> bytes:
+        raw = self._raw_cache.pop(record.followup_id, None)
+        if raw is not None:
+            return raw
+        from agent.drafts import draft_bytes
+
+        return draft_bytes(record, from_address=self.account.address, from_name=self.account.display_name)
+
+    def _append(self, record: DraftRecord, report: AccountReport) -> None:
+        assert self.folder is not None
+        if self.dry_run:
+            return
+        found = self._find(record.followup_id)
+        if found:
+            self.store.set_draft_state(record.followup_id, DRAFT_APPENDED, at=self.now, reason="already in Drafts", uid=found[0], folder=self.folder)
+            report.adopted.append(record.followup_id)
+            return
+        uid = self.source.append(self.folder, self._raw_for(record), flags=("\\Draft",), when=self.now)
+        crash_point("append sent")
+        if uid is None:
+            found = self._find(record.followup_id)
+            uid = found[0] if found else None
+        self.store.set_draft_state(record.followup_id, DRAFT_APPENDED, at=self.now, reason="appended", uid=uid, folder=self.folder)
+        crash_point("append recorded")
+        report.created.append(record.followup_id)
+        log.info("draft %s written to %s (process %s, %s)", record.followup_id, self.folder, record.process_id, record.action)
+
+    def cancel(self, followup_id: str, reason: str, report: AccountReport) -> None:
+        """A reply came: remove our untouched draft. An edited one is never touched."""
+        record = self.store.draft(followup_id)
+        if record is None or self.dry_run:
+            return
+        found = self._find(followup_id) if self.folder else []
+        if record.state == DRAFT_APPENDED and found and record.uid is not None and record.uid not in found:
+            self.store.set_draft_state(followup_id, DRAFT_USER_EDITED, at=self.now, reason=f"edited; not removed: {reason}", uid=found[-1])
+            return
+        for uid in found:
+            self.source.delete(self.folder, uid)  # type: ignore[arg-type]
+        self.store.set_draft_state(followup_id, DRAFT_CANCELLED, at=self.now, reason=reason)
+        report.cancelled.append(followup_id)
+
+    def flag(self, followup_id: str, reason: str) -> None:
+        self.store.set_draft_note(followup_id, reason, at=self.now) if hasattr(self.store, "set_draft_note") else None

@@ -1,0 +1,317 @@
+"""How well followup understands mail: dates, kinds, promises, and how fast.
+
+    python bench/understanding.py DATASET.jsonl... [--verbose] [--speed]
+
+A dataset is recognised by its fields:
+- dates (``phrase``, ``expected``, ``ref``): our date grammar (``resolve_phrase``) against
+  dateparser alone (``parse`` and ``search_dates``), scored by the rules of the test data
+  README: a day is right when it equals ``expected``, is in ``accept``, or is the last day
+  or the last business day of ``span``.
+- emails (``body``, ``sent``, ``label``): each row becomes an RFC 5322 message, parsed with
+  ``agent.message.parse_message`` and analysed with ``agent.analysis.Analyzer``; kind and
+  ``promised_by`` accuracy per language.
+``--speed`` times the whole analysis of ``tests/corpus/**/*.eml`` on one core and the
+start of ``.venv/bin/followup --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import date, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from agent.analysis.calendar import BusinessCalendar, country_for_language  # noqa: E402
+from agent.analysis.dates import resolve_phrase  # noqa: E402
+
+LABEL_TO_KIND = {"recruiter_update": "status_update", "interview_followup_promise": "status_update"}
+
+# Phrases the grammar reads otherwise than Duckling on purpose (regex on the phrase).
+DELIBERATE = [
+    (
+        r"\b(beginning|start) of (this|current|coming|next|the following) week\b",
+        "early in a week is its Tuesday (DESIGN: 'early next week' -> Tuesday); Duckling ends it on Wednesday",
+    ),
+    (
+        r"\bnext (3|three) (weeks|months)\b|\bneste (3|tre) (uker|måneder)\b",
+        "a count of weeks or months runs from the message's day (ref + N), not to the end of whole calendar units",
+    ),
+    (
+        r"^(March|sun|sat)$",
+        "'March', 'sun' and 'sat' are also ordinary words: alone they need a preposition, a dot or a date beside them",
+    ),
+    (
+        r"^\d{1,2}-\d{1,2}$",
+        "'2-15' without a year, a preposition or a clock time is more often a range of numbers than a date",
+    ),
+    (
+        r"\b9a to 11a\b",
+        "'9a' is not read as 9 am: a bare 'a' after a number is too often the article",
+    ),
+]
+
+
+def load_rows(path: Path) -> list[dict[str, Any]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                rows.append(json.loads(line))
+    return rows
+
+
+def dataset_type(rows: list[dict[str, Any]]) -> str:
+    fields = set(rows[0]) if rows else set()
+    if {"expected", "ref"} <= fields and ("phrase" in fields or "text" in fields):
+        return "dates"
+    if {"body", "sent", "label"} <= fields:
+        return "emails"
+    raise SystemExit(f"unknown dataset type (fields: {', '.join(sorted(fields))})")
+
+
+# -- dates -----------------------------------------------------------------------------------
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value[:10]) if value else None
+
+
+class Scorer:
+    def __init__(self) -> None:
+        self.calendars: dict[str, BusinessCalendar] = {}
+
+    def calendar(self, lang: str) -> BusinessCalendar:
+        if lang not in self.calendars:
+            self.calendars[lang] = BusinessCalendar(country_for_language(lang))
+        return self.calendars[lang]
+
+    def right(self, row: dict[str, Any], got: date | None) -> bool:
+        if got is None:
+            return False
+        ok = {_day(row["expected"])}
+        ok.update(_day(a) for a in row.get("accept") or [])
+        span = row.get("span")
+        if span:
+            first, last = _day(span[0]), _day(span[1])
+            if first and last:
+                ok.add(last)
+                ok.add(self.calendar(row["lang"]).last_business_day_in(first, last))
+        return got in ok
+
+
+def _dateparser_settings(ref: datetime) -> dict[str, Any]:
+    return {
+        "RELATIVE_BASE": ref.replace(tzinfo=None),
+        "PREFER_DATES_FROM": "future",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+    }
+
+
+def dateparser_parse(phrase: str, lang: str, ref: datetime) -> date | None:
+    import dateparser
+
+    try:
+        found = dateparser.parse(phrase, languages=[lang], settings=_dateparser_settings(ref))
+    except Exception:  # noqa: BLE001 - a baseline failing on a phrase is a miss
+        return None
+    return found.date() if found else None
+
+
+def dateparser_search(phrase: str, lang: str, ref: datetime) -> date | None:
+    from dateparser.search import search_dates
+
+    try:
+        found = search_dates(phrase, languages=[lang], settings=_dateparser_settings(ref))
+    except Exception:  # noqa: BLE001
+        return None
+    return found[0][1].date() if found else None
+
+
+def deliberate_reason(phrase: str) -> str | None:
+    for pattern, reason in DELIBERATE:
+        if re.search(pattern, phrase, re.IGNORECASE):
+            return reason
+    return None
+
+
+def run_dates(rows: list[dict[str, Any]], verbose: bool) -> None:
+    scorer = Scorer()
+    engines = {
+        "followup": lambda p, lang, ref: resolve_phrase(p, lang, ref, scorer.calendar(lang)),
+        "dateparser.parse": dateparser_parse,
+        "dateparser.search_dates": dateparser_search,
+    }
+    totals: dict[str, dict[str, list[int]]] = {name: defaultdict(lambda: [0, 0]) for name in engines}
+    failures: list[tuple[dict[str, Any], date | None]] = []
+    deliberate: list[tuple[dict[str, Any], date | None, str]] = []
+    elapsed = 0.0
+    for row in rows:
+        phrase = row.get("phrase") or row["text"]
+        ref = datetime.fromisoformat(row["ref"])
+        lang = row["lang"]
+        for name, engine in engines.items():
+            started = time.perf_counter()
+            got = engine(phrase, lang, ref)
+            if name == "followup":
+                elapsed += time.perf_counter() - started
+            right = scorer.right(row, got)
+            totals[name][lang][0] += int(right)
+            totals[name][lang][1] += 1
+            if name == "followup" and not right:
+                reason = deliberate_reason(phrase)
+                if reason:
+                    deliberate.append((row, got, reason))
+                else:
+                    failures.append((row, got))
+    langs = sorted({row["lang"] for row in rows})
+    print(f"dates: {len(rows)} phrases ({', '.join(langs)})")
+    width = max(len(n) for n in engines)
+    for name in engines:
+        cells = []
+        for lang in langs:
+            right, count = totals[name][lang]
+            cells.append(f"{lang} {right}/{count} = {100 * right / count:5.1f}%")
+        print(f"  {name:<{width}}  " + "   ".join(cells))
+    print(f"  followup time: {1000 * elapsed / max(1, len(rows)):.2f} ms per phrase")
+    if deliberate:
+        print(f"deliberate differences from Duckling ({len(deliberate)} phrases, counted as wrong above):")
+        by_reason: dict[str, list[str]] = defaultdict(list)
+        for row, got, reason in deliberate:
+            by_reason[reason].append(f"{row['lang']}:{row.get('phrase') or row['text']!r}->{got}")
+        for reason, phrases in by_reason.items():
+            print(f"  - {reason}")
+            print(f"      {'; '.join(phrases)}")
+    print(f"other failures: {len(failures)}" + ("" if verbose or not failures else " (--verbose lists them)"))
+    if verbose:
+        for row, got in failures:
+            phrase = row.get("phrase") or row["text"]
+            print(f"  {row['lang']} {phrase!r}: got {got}, expected {row['expected'][:10]} span {row.get('span')}")
+
+
+# -- emails ----------------------------------------------------------------------------------
+def build_message(row: dict[str, Any], index: int) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = row["from"]
+    msg["To"] = "candidate@example.org"
+    msg["Subject"] = row.get("subject") or ""
+    msg["Date"] = format_datetime(datetime.fromisoformat(row["sent"]))
+    msg["Message-ID"] = f"<bench-{row.get('id', index)}@followup.invalid>"
+    msg.set_content(row["body"])
+    return msg.as_bytes()
+
+
+def load_analyzer() -> Any:
+    try:
+        from agent.analysis import Analyzer
+    except ImportError as exc:
+        raise SystemExit(f"emails: agent.analysis.Analyzer is not available yet ({exc})") from None
+    from agent.rules import Rules
+
+    return Analyzer(Rules())
+
+
+def run_emails(rows: list[dict[str, Any]], verbose: bool) -> None:
+    from agent.message import parse_message
+
+    analyzer = load_analyzer()
+    kind_ok: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    promise_ok: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    mismatches: list[str] = []
+    for index, row in enumerate(rows):
+        lang = row["lang"]
+        analysis = analyzer.analyze(parse_message(build_message(row, index)))
+        want_kind = LABEL_TO_KIND.get(row["label"], row["label"])
+        want_promise = row.get("promised_by")
+        got_promise = analysis.promised_by.isoformat() if analysis.promised_by else None
+        kind_ok[lang][0] += int(analysis.kind == want_kind)
+        kind_ok[lang][1] += 1
+        promise_ok[lang][0] += int(got_promise == want_promise)
+        promise_ok[lang][1] += 1
+        if analysis.kind != want_kind or got_promise != want_promise:
+            phrases = "; ".join(f"{e.phrase!r}->{e.resolved}" for e in analysis.evidence)
+            mismatches.append(
+                f"  {row.get('id', index)} [{lang}] kind {analysis.kind} (want {want_kind}), "
+                f"promised_by {got_promise} (want {want_promise}) {phrases}"
+            )
+    print(f"emails: {len(rows)} messages")
+    for lang in sorted(kind_ok):
+        k, n = kind_ok[lang]
+        p, _ = promise_ok[lang]
+        print(f"  {lang}: kind {k}/{n} = {100 * k / n:5.1f}%   promised_by {p}/{n} = {100 * p / n:5.1f}%")
+    print(f"mismatches: {len(mismatches)}" + ("" if verbose or not mismatches else " (--verbose lists them)"))
+    if verbose:
+        print("\n".join(mismatches))
+
+
+# -- speed -----------------------------------------------------------------------------------
+def run_speed() -> None:
+    from agent.message import parse_message
+
+    paths = sorted((ROOT / "tests" / "corpus").rglob("*.eml"))
+    if not paths:
+        print("speed: no tests/corpus/**/*.eml found")
+    else:
+        blobs = [p.read_bytes() for p in paths]
+        started = time.perf_counter()
+        analyzer = load_analyzer()
+        if hasattr(analyzer, "warm_up"):
+            analyzer.warm_up()
+        load_seconds = time.perf_counter() - started
+        for blob in blobs:  # warm-up pass: lazy parts, caches
+            analyzer.analyze(parse_message(blob))
+        rounds = max(1, 600 // len(blobs))
+        started = time.perf_counter()
+        for _ in range(rounds):
+            for blob in blobs:
+                analyzer.analyze(parse_message(blob))
+        seconds = time.perf_counter() - started
+        count = rounds * len(blobs)
+        print(f"speed: pipeline load {1000 * load_seconds:.0f} ms")
+        print(f"speed: {count / seconds:.0f} messages/s (parse + analyze, {len(blobs)} messages x {rounds}, one core)")
+    followup = ROOT / ".venv" / "bin" / "followup"
+    if not followup.exists():
+        print("speed: .venv/bin/followup does not exist yet")
+        return
+    times = []
+    for _ in range(10):
+        started = time.perf_counter()
+        done = subprocess.run([str(followup), "--help"], capture_output=True, check=False)
+        times.append(time.perf_counter() - started)
+        if done.returncode != 0:
+            print(f"speed: followup --help exited {done.returncode}: {done.stderr.decode()[-300:]}")
+            return
+    print(f"speed: followup --help starts in {1000 * statistics.median(times):.0f} ms (median of 10)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("datasets", nargs="*", type=Path)
+    parser.add_argument("--verbose", "-v", action="store_true", help="list every failure")
+    parser.add_argument("--speed", action="store_true", help="time the analysis of tests/corpus")
+    args = parser.parse_args(argv)
+    if not args.datasets and not args.speed:
+        parser.error("give a dataset or --speed")
+    for path in args.datasets:
+        rows = load_rows(path)
+        print(f"== {path}")
+        if dataset_type(rows) == "dates":
+            run_dates(rows, args.verbose)
+        else:
+            run_emails(rows, args.verbose)
+    if args.speed:
+        run_speed()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
