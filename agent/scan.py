@@ -99,7 +99,9 @@ class PassReport:
 class Engine:
     """The parts of a pass that are built once and reused (rules, analyzer, policy, templates)."""
 
-    def __init__(self, config: Config, rules: Rules | None = None, analyzer: Analyzer | None = None) -> None:
+    def __init__(
+        self, config: Config, rules: Rules | None = None, analyzer: Analyzer | None = None
+    ) -> None:
         from agent.analysis.calendar import BusinessCalendar
         from agent.drafts import TemplateSet
         from agent.employers import EmployerDirectory
@@ -107,7 +109,9 @@ class Engine:
 
         self.config = config
         self.rules = rules or Rules.load(config.rules_dir)
-        self.analyzer = analyzer or Analyzer(self.rules, languages=config.languages, country=config.country)
+        self.analyzer = analyzer or Analyzer(
+            self.rules, languages=config.languages, country=config.country
+        )
         self.policy = load_policy(self.rules)
         if config.max_drafts_per_pass != self.policy.max_drafts_per_pass:
             from dataclasses import replace
@@ -155,7 +159,16 @@ def run_pass(
         run_id = store.start_run(account.name, now)
         try:
             with (source_factory or open_source)(account) as source:
-                _run_account(engine, store, source, account, acc_report, now=now, dry_run=dry_run, progress=progress)
+                _run_account(
+                    engine,
+                    store,
+                    source,
+                    account,
+                    acc_report,
+                    now=now,
+                    dry_run=dry_run,
+                    progress=progress,
+                )
         except MailboxError as exc:
             acc_report.error = str(exc)
             log.error("account %s: %s", account.name, exc)
@@ -202,7 +215,9 @@ def _run_account(
     processes = engine.processes(store, account, now)
     report.processes = len(processes)
     if not dry_run:
-        store.save_process_snapshot(account.name, [(p.id, process_snapshot(p)) for p in processes], now)
+        store.save_process_snapshot(
+            account.name, [(p.id, process_snapshot(p)) for p in processes], now
+        )
     drafts = store.drafts(account.name)
     actions = plan(
         processes,
@@ -216,25 +231,53 @@ def _run_account(
     by_id = {p.id: p for p in processes}
     for action in actions:
         if isinstance(action, CreateDraft):
-            report.planned.append({"action": action.action, "process": action.process_id, "followup_id": action.followup_id, "due_at": action.due_at.isoformat(), "reason": action.reason})
+            report.planned.append(
+                {
+                    "action": action.action,
+                    "process": action.process_id,
+                    "followup_id": action.followup_id,
+                    "due_at": action.due_at.isoformat(),
+                    "reason": action.reason,
+                }
+            )
             if drafts_box is None:
                 continue
             process = by_id.get(action.process_id)
             if process is not None:
                 executor.create(process, action, report)
         elif isinstance(action, CancelDraft):
-            report.planned.append({"action": "cancel", "followup_id": action.followup_id, "process": action.process_id, "reason": action.reason})
+            report.planned.append(
+                {
+                    "action": "cancel",
+                    "followup_id": action.followup_id,
+                    "process": action.process_id,
+                    "reason": action.reason,
+                }
+            )
             if drafts_box is not None:
                 executor.cancel(action.followup_id, action.reason, report)
         elif isinstance(action, FlagDraft):
-            report.planned.append({"action": "flag", "followup_id": action.followup_id, "process": action.process_id, "reason": action.reason})
+            report.planned.append(
+                {
+                    "action": "flag",
+                    "followup_id": action.followup_id,
+                    "process": action.process_id,
+                    "reason": action.reason,
+                }
+            )
             if not dry_run:
                 executor.flag(action.followup_id, action.reason)
         elif isinstance(action, MarkGhosted):
-            report.planned.append({"action": "ghosted", "process": action.process_id, "reason": action.reason})
+            report.planned.append(
+                {"action": "ghosted", "process": action.process_id, "reason": action.reason}
+            )
         elif isinstance(action, DraftsCapped):
             report.capped = len(action.deferred)
-            log.warning("draft breaker: %d more drafts deferred to a later pass (limit %d)", len(action.deferred), action.limit)
+            log.warning(
+                "draft breaker: %d more drafts deferred to a later pass (limit %d)",
+                len(action.deferred),
+                action.limit,
+            )
 
 
 def process_snapshot(process: Any) -> dict[str, Any]:
@@ -247,7 +290,9 @@ def process_snapshot(process: Any) -> dict[str, Any]:
         "language": process.language,
         "promised_by": process.promised_by.isoformat() if process.promised_by else None,
         "interview_at": process.interview_at.isoformat() if process.interview_at else None,
-        "last_message_at": max((m.date for m in process.messages), default=process.started_at).isoformat(),
+        "last_message_at": max(
+            (m.date for m in process.messages), default=process.started_at
+        ).isoformat(),
         "contact": getattr(process.contact, "address", None) if process.contact else None,
     }
 
@@ -255,7 +300,17 @@ def process_snapshot(process: Any) -> dict[str, Any]:
 class DraftExecutor:
     """Carries out draft actions against the Drafts folder, crash-safely."""
 
-    def __init__(self, engine: Engine, store: Store, source: Source, account: AccountConfig, folder: str | None, *, now: datetime, dry_run: bool) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        store: Store,
+        source: Source,
+        account: AccountConfig,
+        folder: str | None,
+        *,
+        now: datetime,
+        dry_run: bool,
+    ) -> None:
         self.engine = engine
         self.store = store
         self.source = source
@@ -277,11 +332,17 @@ class DraftExecutor:
     def reconcile(self, report: AccountReport, *, sent_ids: set[str]) -> None:
         """Bring recorded drafts up to date: finish interrupted APPENDs, notice sent,
         edited and deleted drafts. Never touches a draft the user owns."""
-        sent_ids |= {tm.followup_id for tm in self.store.tracked_messages(self.account.name) if tm.followup_id}
+        sent_ids |= {
+            tm.followup_id
+            for tm in self.store.tracked_messages(self.account.name)
+            if tm.followup_id
+        }
         for record in self.store.drafts(self.account.name, states=(DRAFT_INTENT, DRAFT_APPENDED)):
             if record.followup_id in sent_ids:
                 if not self.dry_run:
-                    self.store.set_draft_state(record.followup_id, DRAFT_SENT, at=self.now, reason="seen in Sent")
+                    self.store.set_draft_state(
+                        record.followup_id, DRAFT_SENT, at=self.now, reason="seen in Sent"
+                    )
                 report.handed_off["sent"] += 1
                 continue
             found = self._find(record.followup_id)
@@ -289,18 +350,36 @@ class DraftExecutor:
                 # Interrupted between intent and record: adopt what is there, else append now.
                 if found:
                     if not self.dry_run:
-                        self.store.set_draft_state(record.followup_id, DRAFT_APPENDED, at=self.now, reason="found after restart", uid=found[0], folder=self.folder)
+                        self.store.set_draft_state(
+                            record.followup_id,
+                            DRAFT_APPENDED,
+                            at=self.now,
+                            reason="found after restart",
+                            uid=found[0],
+                            folder=self.folder,
+                        )
                     report.adopted.append(record.followup_id)
                 else:
                     self._append(record, report)
                 continue
             if not found:
                 if not self.dry_run:
-                    self.store.set_draft_state(record.followup_id, DRAFT_USER_DELETED, at=self.now, reason="no longer in Drafts")
+                    self.store.set_draft_state(
+                        record.followup_id,
+                        DRAFT_USER_DELETED,
+                        at=self.now,
+                        reason="no longer in Drafts",
+                    )
                 report.handed_off["deleted"] += 1
             elif record.uid is not None and record.uid not in found:
                 if not self.dry_run:
-                    self.store.set_draft_state(record.followup_id, DRAFT_USER_EDITED, at=self.now, reason="replaced in Drafts (edited)", uid=found[-1])
+                    self.store.set_draft_state(
+                        record.followup_id,
+                        DRAFT_USER_EDITED,
+                        at=self.now,
+                        reason="replaced in Drafts (edited)",
+                        uid=found[-1],
+                    )
                 report.handed_off["edited"] += 1
 
     # -- actions --------------------------------------------------------------------------
@@ -331,7 +410,9 @@ class DraftExecutor:
             return raw
         from agent.drafts import draft_bytes
 
-        return draft_bytes(record, from_address=self.account.address, from_name=self.account.display_name)
+        return draft_bytes(
+            record, from_address=self.account.address, from_name=self.account.display_name
+        )
 
     def _append(self, record: DraftRecord, report: AccountReport) -> None:
         assert self.folder is not None
@@ -339,18 +420,40 @@ class DraftExecutor:
             return
         found = self._find(record.followup_id)
         if found:
-            self.store.set_draft_state(record.followup_id, DRAFT_APPENDED, at=self.now, reason="already in Drafts", uid=found[0], folder=self.folder)
+            self.store.set_draft_state(
+                record.followup_id,
+                DRAFT_APPENDED,
+                at=self.now,
+                reason="already in Drafts",
+                uid=found[0],
+                folder=self.folder,
+            )
             report.adopted.append(record.followup_id)
             return
-        uid = self.source.append(self.folder, self._raw_for(record), flags=("\\Draft",), when=self.now)
+        uid = self.source.append(
+            self.folder, self._raw_for(record), flags=("\\Draft",), when=self.now
+        )
         crash_point("append sent")
         if uid is None:
             found = self._find(record.followup_id)
             uid = found[0] if found else None
-        self.store.set_draft_state(record.followup_id, DRAFT_APPENDED, at=self.now, reason="appended", uid=uid, folder=self.folder)
+        self.store.set_draft_state(
+            record.followup_id,
+            DRAFT_APPENDED,
+            at=self.now,
+            reason="appended",
+            uid=uid,
+            folder=self.folder,
+        )
         crash_point("append recorded")
         report.created.append(record.followup_id)
-        log.info("draft %s written to %s (process %s, %s)", record.followup_id, self.folder, record.process_id, record.action)
+        log.info(
+            "draft %s written to %s (process %s, %s)",
+            record.followup_id,
+            self.folder,
+            record.process_id,
+            record.action,
+        )
 
     def cancel(self, followup_id: str, reason: str, report: AccountReport) -> None:
         """A reply came: remove our untouched draft. An edited one is never touched."""
@@ -358,8 +461,19 @@ class DraftExecutor:
         if record is None or self.dry_run:
             return
         found = self._find(followup_id) if self.folder else []
-        if record.state == DRAFT_APPENDED and found and record.uid is not None and record.uid not in found:
-            self.store.set_draft_state(followup_id, DRAFT_USER_EDITED, at=self.now, reason=f"edited; not removed: {reason}", uid=found[-1])
+        if (
+            record.state == DRAFT_APPENDED
+            and found
+            and record.uid is not None
+            and record.uid not in found
+        ):
+            self.store.set_draft_state(
+                followup_id,
+                DRAFT_USER_EDITED,
+                at=self.now,
+                reason=f"edited; not removed: {reason}",
+                uid=found[-1],
+            )
             return
         for uid in found:
             self.source.delete(self.folder, uid)  # type: ignore[arg-type]
@@ -367,4 +481,6 @@ class DraftExecutor:
         report.cancelled.append(followup_id)
 
     def flag(self, followup_id: str, reason: str) -> None:
-        self.store.set_draft_note(followup_id, reason, at=self.now) if hasattr(self.store, "set_draft_note") else None
+        self.store.set_draft_note(followup_id, reason, at=self.now) if hasattr(
+            self.store, "set_draft_note"
+        ) else None

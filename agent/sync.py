@@ -199,7 +199,7 @@ class FolderSync:
         thread_ids, domains = self._known_context()
         candidates: list[int] = []
         decisions: dict[int, str] = {}
-        for uid, (head, fetched) in headers.items():
+        for uid, (head, _fetched) in headers.items():
             stats.seen += 1
             if head is None:
                 decisions[uid] = "skip:unreadable header"

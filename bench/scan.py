@@ -159,7 +159,7 @@ class Generator:
         head["Subject"] = f"This week: {rng.choice(WORDS)} {rng.choice(WORDS)} and more"
         head["List-Unsubscribe"] = "<https://letters.example.com/u>"
         big = rng.random() < 0.005
-        return self._alternative(head, self.text(2000, 12000), attach=big), kind
+        return self._alternative(head, self.text(1500, 6000), attach=big), kind
 
     @staticmethod
     def _head(head: dict[str, str]) -> str:
@@ -213,11 +213,13 @@ def fill_maildir(maildir: Path, count: int, seed: int) -> dict[str, int]:
         name = f"{int(stamp)}.M{n}P1.bench,S={len(data)},W={crlf_size}:2,{flags}"
         path = maildir / "cur" / name
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        os.write(fd, data)
-        os.close(fd)
-        os.utime(path, (stamp, stamp))
-        if owner:
-            os.chown(path, *owner)
+        try:
+            os.write(fd, data)
+            os.utime(fd, (stamp, stamp))  # the received date Dovecot reports
+            if owner:
+                os.fchown(fd, *owner)
+        finally:
+            os.close(fd)
     if owner:
         for path in (maildir, maildir.parent, *(maildir / s for s in ("cur", "new", "tmp"))):
             os.chown(path, *owner)

@@ -110,7 +110,11 @@ def _norm(text: str) -> str:
 def _registered_label(domain: str) -> str:
     """'mail.tindralabs.co.uk' -> 'tindralabs'."""
     parts = [p for p in domain.lower().split(".") if p]
-    if len(parts) >= 3 and parts[-2] in ("co", "com", "org", "ac", "gov", "net") and len(parts[-1]) == 2:
+    if (
+        len(parts) >= 3
+        and parts[-2] in ("co", "com", "org", "ac", "gov", "net")
+        and len(parts[-1]) == 2
+    ):
         parts = parts[:-1]
     label = parts[-2] if len(parts) >= 2 else parts[0]
     return label
@@ -151,7 +155,9 @@ def _signature_org(signature: str) -> str | None:
         parts = [p.strip() for p in re.split(r"\s[|·•]\s|,\s", line) if p.strip()]
         if len(parts) >= 2:
             for part in parts[1:]:
-                if re.match(r"^[A-ZÆØÅ][\w&'-]*(?: [A-ZÆØÅ&][\w&'-]*){0,3}$", part) and not looks_like_person(part):
+                if re.match(
+                    r"^[A-ZÆØÅ][\w&'-]*(?: [A-ZÆØÅ&][\w&'-]*){0,3}$", part
+                ) and not looks_like_person(part):
                     return part
     return None
 
@@ -268,8 +274,12 @@ class PartyResolver:
             domain_stem = _registered_label(domain)
         if domain_stem:
             # A company domain: the name that spells the domain wins ("Tindra Labs" for tindralabs.com).
-            spelled = _spelled_name(domain_stem, [display, msg.subject, msg.signature, msg.text[:3000]])
-            agreeing = [c for c in (company, sig_company, text_company) if c and _agrees(c, domain_stem)]
+            spelled = _spelled_name(
+                domain_stem, [display, msg.subject, msg.signature, msg.text[:3000]]
+            )
+            agreeing = [
+                c for c in (company, sig_company, text_company) if c and _agrees(c, domain_stem)
+            ]
             if agreeing:
                 company = max(agreeing, key=len) if not spelled else spelled
             elif spelled:

@@ -268,7 +268,7 @@ def compile_date_rules(lang: str, data: Mapping[str, Any]) -> CompiledDateRules:
     origin = compiler.origin
     stop_words = settings.get("stop", [])
     stop = (
-        re.compile("|".join(rf"(?<![\w/]){re.escape(s)}(?![\w/])" for s in stop_words), re.I)
+        _optional_regex(origin, "stop", "|".join(rf"(?<![\w/])(?:{s})(?![\w/])" for s in stop_words))
         if stop_words
         else None
     )

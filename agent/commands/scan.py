@@ -15,8 +15,10 @@ def print_report(report: dict, *, console=None) -> None:  # type: ignore[no-unty
 
     console = console or Console()
     for acc in report["accounts"]:
-        console.print(f"[bold]{acc['account']}[/]: {acc['messages_seen']} messages seen, "
-                      f"{acc['candidates']} candidates, {acc['analyzed']} analyzed, {acc['processes']} processes")
+        console.print(
+            f"[bold]{acc['account']}[/]: {acc['messages_seen']} messages seen, "
+            f"{acc['candidates']} candidates, {acc['analyzed']} analyzed, {acc['processes']} processes"
+        )
         kinds = ", ".join(f"{k} {v}" for k, v in acc["job_messages"].items())
         if kinds:
             console.print(f"  job mail: {kinds}")
@@ -27,14 +29,20 @@ def print_report(report: dict, *, console=None) -> None:  # type: ignore[no-unty
         if creates:
             console.print(f"  {verb} {len(creates)} draft(s):")
             for p in creates:
-                console.print(f"    • {p['action']} for process {p['process']} (due {p['due_at'][:16]}): {p['reason']}")
+                console.print(
+                    f"    • {p['action']} for process {p['process']} (due {p['due_at'][:16]}): {p['reason']}"
+                )
         for p in acc["planned"]:
             if p["action"] in ("cancel", "ghosted", "flag"):
                 console.print(f"  {p['action']}: process {p['process']}: {p['reason']}")
         if acc["drafts_adopted"]:
-            console.print(f"  recovered {len(acc['drafts_adopted'])} draft(s) written before an interruption")
+            console.print(
+                f"  recovered {len(acc['drafts_adopted'])} draft(s) written before an interruption"
+            )
         if acc["capped"]:
-            console.print(f"  [yellow]{acc['capped']} more draft(s) held back by the draft limit; they follow in later passes[/]")
+            console.print(
+                f"  [yellow]{acc['capped']} more draft(s) held back by the draft limit; they follow in later passes[/]"
+            )
         if acc["error"]:
             console.print(f"  [red]error:[/] {acc['error']}")
 
@@ -42,11 +50,24 @@ def print_report(report: dict, *, console=None) -> None:  # type: ignore[no-unty
 @click.command("scan")
 @config_option
 @now_option
-@click.option("--once", is_flag=True, help="One pass and exit (the default; `followup run` repeats).")
-@click.option("--dry-run", is_flag=True, help="Read and analyze, but write nothing to the mailbox; list planned drafts.")
+@click.option(
+    "--once", is_flag=True, help="One pass and exit (the default; `followup run` repeats)."
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Read and analyze, but write nothing to the mailbox; list planned drafts.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--account", "accounts", multiple=True, help="Only this account (repeatable).")
-def scan_command(config_path: str | None, now_text: str | None, once: bool, dry_run: bool, as_json: bool, accounts: tuple[str, ...]) -> None:
+def scan_command(
+    config_path: str | None,
+    now_text: str | None,
+    once: bool,
+    dry_run: bool,
+    as_json: bool,
+    accounts: tuple[str, ...],
+) -> None:
     """Scan the mailbox once: fetch new mail, recognise hiring mail, update the
     processes and write any follow-up that is due as a draft in your Drafts folder.
 
@@ -54,7 +75,7 @@ def scan_command(config_path: str | None, now_text: str | None, once: bool, dry_
     moved or sent. With --dry-run nothing is written to the mailbox.
     """
     from agent.errors import UsageError
-    from agent.scan import Engine, run_pass
+    from agent.scan import Engine
 
     config = load(config_path)
     unknown = [a for a in accounts if a not in {acc.name for acc in config.accounts}]
@@ -67,7 +88,9 @@ def scan_command(config_path: str | None, now_text: str | None, once: bool, dry_
     try:
         store.acquire_writer_lock(wait=2.0)
         engine = Engine(config)
-        report = _run_with_progress(engine, store, now=now, dry_run=dry_run, accounts=accounts, quiet=as_json)
+        report = _run_with_progress(
+            engine, store, now=now, dry_run=dry_run, accounts=accounts, quiet=as_json
+        )
     finally:
         store.close()
     data = report.to_json()
@@ -86,10 +109,14 @@ def _run_with_progress(engine, store, *, now, dry_run, accounts, quiet):  # type
         return run_pass(engine, store, now=now, dry_run=dry_run, account_names=accounts)
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), transient=True
+    ) as bar:
         task = bar.add_task("scanning", total=None)
 
         def progress(account: str, n: int) -> None:
             bar.update(task, advance=n, description=f"scanning {account}")
 
-        return run_pass(engine, store, now=now, dry_run=dry_run, account_names=accounts, progress=progress)
+        return run_pass(
+            engine, store, now=now, dry_run=dry_run, account_names=accounts, progress=progress
+        )
