@@ -221,13 +221,10 @@ class RenderedDraft:
 
     @property
     def to(self) -> str:
+        """The recipient as people read it ("" when there is none)."""
         if not self.to_address:
             return ""
-        return (
-            email.utils.formataddr((self.to_name, self.to_address))
-            if self.to_name
-            else self.to_address
-        )
+        return str(Address(display_name=self.to_name, addr_spec=self.to_address))
 
     @property
     def note(self) -> str | None:

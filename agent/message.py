@@ -85,6 +85,7 @@ _KEPT_HEADERS = (
     "x-mailer",
     "sender",
     "x-auto-response-suppress",
+    "x-autoreply",
 )
 
 

@@ -297,7 +297,7 @@ def _decide(process: Process, drafts: Sequence[DraftRecord], clock: _Clock) -> _
     if first.action == FEEDBACK_REQUEST or process.state == REJECTED:
         return _Due(None, None, len(sent), "feedback requested")
     last = sent[-1]
-    if len(sent) < 9:
+    if len(sent) < policy.max_followups:
         due = clock.after(clock.day(last), policy.nudge_business_days)
         return _Due(NUDGE, due, len(sent), f"no answer since {clock.day(last).isoformat()}")
     ghost_at = clock.after(clock.day(last), policy.ghost_after_business_days)
@@ -335,6 +335,9 @@ def outlook(
     """The next thing that will happen to ``process`` (drafts: this process's drafts)."""
     clock = _Clock(policy, calendar, tz)
     due = _decide(process, drafts, clock)
+    if _snoozed(process, clock.day(now)) and process.snoozed_until is not None:
+        reason = f"snoozed until {process.snoozed_until.isoformat()}"
+        return Outlook(process.id, process.state, due.action, due.due_at, due.nudge, reason)
     if due.ghost_since is not None and due.due_at is not None and now >= due.due_at:
         return Outlook(process.id, "ghosted", None, None, due.nudge, due.reason)
     if due.ghost_since is not None:

@@ -132,3 +132,36 @@ def test_corpus_holds_promises_and_their_absence_in_both_languages() -> None:
         unpromised = [c for c in cases if "promised_by" in c and c["promised_by"] is None]
         assert len(promised) >= 20, f"{language}: only {len(promised)} cases with a promise"
         assert len(unpromised) >= 20, f"{language}: only {len(unpromised)} cases without one"
+
+
+# --- the demo mailbox (examples/mailbox) ---------------------------------------------------
+
+DEMO = Path(__file__).resolve().parent.parent / "examples" / "mailbox"
+
+
+def test_demo_mailbox_is_a_well_formed_maildir_with_closed_threads() -> None:
+    folders = [DEMO, DEMO / ".Sent", DEMO / ".Drafts"]
+    for folder in folders:
+        for sub in ("cur", "new", "tmp"):
+            assert (folder / sub).is_dir(), f"{folder / sub} is missing"
+    messages = {}
+    for folder in folders:
+        for sub in ("cur", "new"):
+            for path in (folder / sub).iterdir():
+                if path.name == ".keep":
+                    continue
+                assert (":2," in path.name) == (sub == "cur"), path.name
+                msg = parse_message(path.read_bytes())
+                assert not msg.date_missing, path.name
+                assert int(path.name.split(".", 1)[0]) == int(msg.date.timestamp()), path.name
+                assert datetime(2026, 10, 1, tzinfo=msg.date.tzinfo) <= msg.date, path.name
+                assert msg.date < datetime(2026, 11, 27, 9, 30, tzinfo=msg.date.tzinfo), path.name
+                messages[msg.message_id] = msg
+    drafts = [p for sub in ("cur", "new") for p in (DEMO / ".Drafts" / sub).glob("[!.]*")]
+    assert not drafts, "the demo starts without drafts"
+    assert len(messages) >= 14
+    sent = [m for m in messages.values() if m.from_ and m.from_.addr == "ingrid.berg@example.no"]
+    assert len(sent) >= 3
+    for msg in messages.values():
+        for ref in msg.thread_ids:
+            assert ref in messages, f"{msg.message_id} points at a message not in the demo: {ref}"

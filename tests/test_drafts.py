@@ -13,7 +13,15 @@ import pytest
 from agent.drafts import TemplateSet, draft_message_id, references_for, render_draft, reply_subject
 from agent.employers import EmployerDirectory
 from agent.errors import RulesError
-from agent.policy import ACTIONS, COMPETING_OFFER, FEEDBACK_REQUEST, FOLLOWUP_AFTER_PROMISE, NEXT_STEPS, NUDGE, CreateDraft
+from agent.policy import (
+    ACTIONS,
+    COMPETING_OFFER,
+    FEEDBACK_REQUEST,
+    FOLLOWUP_AFTER_PROMISE,
+    NEXT_STEPS,
+    NUDGE,
+    CreateDraft,
+)
 from agent.records import DRAFT_INTENT, INBOUND, OUTBOUND, ManualProcess, TrackedMessage
 from agent.rules import Rules, shipped_rules
 from agent.tracker import Process, build_processes
@@ -24,8 +32,17 @@ DIRECTORY = EmployerDirectory.from_rules(shipped_rules())
 TEMPLATES = TemplateSet.from_rules(shipped_rules())
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=OSLO)
 EXPECTED_HEADERS = {
-    "from", "to", "subject", "date", "message-id", "in-reply-to", "references", "x-followup-id",
-    "mime-version", "content-type", "content-transfer-encoding",
+    "from",
+    "to",
+    "subject",
+    "date",
+    "message-id",
+    "in-reply-to",
+    "references",
+    "x-followup-id",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
 }
 
 
@@ -35,8 +52,14 @@ def at(month: int, day: int, hour: int = 10) -> datetime:
 
 def inbound(mid: str, when: datetime, kind: str, **kw: object) -> TrackedMessage:
     defaults: dict[str, object] = {
-        "account": "me", "direction": INBOUND, "folder_role": "inbox", "subject": "Interview",
-        "from_name": "Kari Nordmann", "from_addr": "kari.nordmann@acme.no", "to": (ME,), "company": "Acme AS",
+        "account": "me",
+        "direction": INBOUND,
+        "folder_role": "inbox",
+        "subject": "Interview",
+        "from_name": "Kari Nordmann",
+        "from_addr": "kari.nordmann@acme.no",
+        "to": (ME,),
+        "company": "Acme AS",
         "role": "Backend Developer",
     }
     defaults.update(kw)
@@ -44,12 +67,30 @@ def inbound(mid: str, when: datetime, kind: str, **kw: object) -> TrackedMessage
 
 
 def acme(language: str = "en", **kw: object) -> Process:
-    subject = kw.pop("subject", "Invitation to interview" if language == "en" else "Invitasjon til intervju")
+    subject = kw.pop(
+        "subject", "Invitation to interview" if language == "en" else "Invitasjon til intervju"
+    )
     mail = [
-        inbound("<i1@acme.no>", at(11, 16), "interview_invitation", interview_at=at(11, 24), language=language,
-                subject=subject, **kw),
-        inbound("<s1@acme.no>", at(11, 24, 15), "status_update", promised_by=date(2026, 12, 4), language=language,
-                subject=f"Re: {subject}", in_reply_to="<o1@gmail.com>", references=("<i1@acme.no>", "<o1@gmail.com>"), **kw),
+        inbound(
+            "<i1@acme.no>",
+            at(11, 16),
+            "interview_invitation",
+            interview_at=at(11, 24),
+            language=language,
+            subject=subject,
+            **kw,
+        ),
+        inbound(
+            "<s1@acme.no>",
+            at(11, 24, 15),
+            "status_update",
+            promised_by=date(2026, 12, 4),
+            language=language,
+            subject=f"Re: {subject}",
+            in_reply_to="<o1@gmail.com>",
+            references=("<i1@acme.no>", "<o1@gmail.com>"),
+            **kw,
+        ),
     ]
     [process] = build_processes(mail, own_addresses={ME}, directory=DIRECTORY, now=NOW)
     return process
@@ -57,8 +98,13 @@ def acme(language: str = "en", **kw: object) -> Process:
 
 def action(process: Process, kind: str = FOLLOWUP_AFTER_PROMISE, **kw: object) -> CreateDraft:
     values: dict[str, object] = {
-        "process_id": process.id, "account": "me", "action": kind, "followup_id": "0123456789abcdef",
-        "due_at": NOW, "language": process.language, "reason": "test",
+        "process_id": process.id,
+        "account": "me",
+        "action": kind,
+        "followup_id": "0123456789abcdef",
+        "due_at": NOW,
+        "language": process.language,
+        "reason": "test",
         "anchor_message_id": process.anchor.message_id if process.anchor else None,
     }
     values.update(kw)
@@ -66,8 +112,15 @@ def action(process: Process, kind: str = FOLLOWUP_AFTER_PROMISE, **kw: object) -
 
 
 def render(process: Process, act: CreateDraft | None = None, now: datetime = NOW):  # type: ignore[no-untyped-def]
-    return render_draft(process, act or action(process), account_address=ME, account_name="Ola Nordmann",
-                        templates=TEMPLATES, now=now, tz=OSLO)
+    return render_draft(
+        process,
+        act or action(process),
+        account_address=ME,
+        account_name="Ola Nordmann",
+        templates=TEMPLATES,
+        now=now,
+        tz=OSLO,
+    )
 
 
 def reparse(raw: bytes) -> email.message.EmailMessage:
@@ -96,14 +149,23 @@ def test_threading_headers_and_deterministic_ids() -> None:
     assert later.message_id == draft.message_id == draft_message_id("0123456789abcdef", ME)
     record = draft.to_record()
     assert (record.state, record.message_id, record.to, record.in_reply_to) == (
-        DRAFT_INTENT, draft.message_id, "Kari Nordmann <kari.nordmann@acme.no>", "<s1@acme.no>")
+        DRAFT_INTENT,
+        draft.message_id,
+        "Kari Nordmann <kari.nordmann@acme.no>",
+        "<s1@acme.no>",
+    )
 
 
 @pytest.mark.parametrize(
     ("original", "expected"),
-    [("SV: Re: AW: Invitation", "Re: Invitation"), ("Re[2]: Next steps", "Re: Next steps"),
-     ("Sv: Intervju", "Re: Intervju"), ("RE:RE: Case", "Re: Case"), ("VS: Tilbud", "Re: VS: Tilbud"),
-     ("Invitation", "Re: Invitation")],
+    [
+        ("SV: Re: AW: Invitation", "Re: Invitation"),
+        ("Re[2]: Next steps", "Re: Next steps"),
+        ("Sv: Intervju", "Re: Intervju"),
+        ("RE:RE: Case", "Re: Case"),
+        ("VS: Tilbud", "Re: VS: Tilbud"),
+        ("Invitation", "Re: Invitation"),
+    ],
 )
 def test_reply_prefixes_are_not_stacked(original: str, expected: str) -> None:
     assert reply_subject(original) == expected
@@ -145,15 +207,23 @@ def test_hostile_values_never_add_headers(hostile: dict[str, str]) -> None:
 
 def test_hostile_message_ids_are_dropped_from_threading() -> None:
     process = acme()
-    process.anchor = type(process.anchor)("<id@x>\r\nBcc: evil@x", "Interview", ("<ok@x>", "bad id"), at(11, 24))  # type: ignore[misc]
+    process.anchor = type(process.anchor)(
+        "<id@x>\r\nBcc: evil@x", "Interview", ("<ok@x>", "bad id"), at(11, 24)
+    )  # type: ignore[misc]
     msg = reparse(render(process).to_bytes())
     assert {k.lower() for k in msg.keys()} == EXPECTED_HEADERS - {"in-reply-to"}
     assert msg["References"] == "<ok@x>"
 
 
 def test_a_no_reply_sender_gives_an_empty_to_and_a_note() -> None:
-    robot = inbound("<tt@teamtailor.com>", at(12, 1), "rejection", from_name="Acme via Teamtailor",
-                    from_addr="no-reply@teamtailor.com", subject="Your application")
+    robot = inbound(
+        "<tt@teamtailor.com>",
+        at(12, 1),
+        "rejection",
+        from_name="Acme via Teamtailor",
+        from_addr="no-reply@teamtailor.com",
+        subject="Your application",
+    )
     [process] = build_processes([robot], own_addresses={ME}, directory=DIRECTORY, now=NOW)
     draft = render(process, action(process, FEEDBACK_REQUEST))
     assert draft.to == "" and draft.note is not None and "no recipient" in draft.note
@@ -190,7 +260,9 @@ def test_norwegian_follow_up_after_a_promise() -> None:
 
 @pytest.mark.parametrize("language", ["en", "nb"])
 @pytest.mark.parametrize("kind", ACTIONS)
-def test_every_draft_asks_a_real_question_and_resolves_every_placeholder(language: str, kind: str) -> None:
+def test_every_draft_asks_a_real_question_and_resolves_every_placeholder(
+    language: str, kind: str
+) -> None:
     process = acme(language)
     draft = render(process, action(process, kind, offer_deadline=date(2026, 12, 11)))
     assert draft.language == language
@@ -203,10 +275,20 @@ def test_every_draft_asks_a_real_question_and_resolves_every_placeholder(languag
 def test_feedback_request_asks_what_went_well_and_to_be_kept_on_file() -> None:
     process = acme("nb")
     body = render(process, action(process, FEEDBACK_REQUEST)).body
-    for phrase in ("Hva gikk bra", "hva kunne jeg gjort bedre", "styrker og svakheter", "fremtidige stillinger"):
+    for phrase in (
+        "Hva gikk bra",
+        "hva kunne jeg gjort bedre",
+        "styrker og svakheter",
+        "fremtidige stillinger",
+    ):
         assert phrase in body
     body = render(acme(), action(acme(), FEEDBACK_REQUEST)).body
-    for phrase in ("What went well", "what could I have done better", "strengths and weaknesses", "on file"):
+    for phrase in (
+        "What went well",
+        "what could I have done better",
+        "strengths and weaknesses",
+        "on file",
+    ):
         assert phrase in body
 
 
@@ -217,21 +299,34 @@ def test_competing_offer_and_nudge_texts() -> None:
     assert "when you expect to make a decision?" in body
     nb = acme("nb")
     body = render(nb, action(nb, NUDGE)).body
-    assert body.startswith("Hei Kari,\n\nJeg følger opp min forrige melding om stillingen som Backend Developer hos Acme.")
+    assert body.startswith(
+        "Hei Kari,\n\nJeg følger opp min forrige melding om stillingen som Backend Developer hos Acme."
+    )
 
 
 def test_next_steps_mentions_a_second_interview_and_unnamed_greeting() -> None:
     process = acme(from_name="Acme Recruiting")
     process.round = 2
     body = render(process, action(process, NEXT_STEPS)).body
-    assert body.startswith("Hi,\n\nThank you again for the second interview on Tuesday 24 November.")
+    assert body.startswith(
+        "Hi,\n\nThank you again for the second interview on Tuesday 24 November."
+    )
     assert "what the next steps in the process are" in body
 
 
 def test_unknown_language_falls_back_to_english_and_no_anchor_uses_the_template_subject() -> None:
-    manual = ManualProcess("m-1", "Gamma AS", created_at=at(12, 1), role="Analyst", contact="siri@gamma.no",
-                           interview_at=at(12, 3, 13), language="de")
-    [process] = build_processes([], own_addresses={ME}, directory=DIRECTORY, manual=[manual], now=NOW)
+    manual = ManualProcess(
+        "m-1",
+        "Gamma AS",
+        created_at=at(12, 1),
+        role="Analyst",
+        contact="siri@gamma.no",
+        interview_at=at(12, 3, 13),
+        language="de",
+    )
+    [process] = build_processes(
+        [], own_addresses={ME}, directory=DIRECTORY, manual=[manual], now=NOW
+    )
     draft = render(process, action(process, NEXT_STEPS))
     assert draft.language == "en" and draft.subject == "Application for Analyst"
     msg = reparse(draft.to_bytes())
@@ -241,12 +336,25 @@ def test_unknown_language_falls_back_to_english_and_no_anchor_uses_the_template_
 def test_nudge_names_the_date_of_the_previous_follow_up() -> None:
     mail = [
         inbound("<s1@acme.no>", at(11, 24, 15), "status_update", promised_by=date(2026, 12, 4)),
-        TrackedMessage("<f1@gmail.com>", "me", OUTBOUND, "sent", at(12, 7, 11), "Re: Interview", from_addr=ME,
-                       to=("kari.nordmann@acme.no",), in_reply_to="<s1@acme.no>", followup_id="abc"),
+        TrackedMessage(
+            "<f1@gmail.com>",
+            "me",
+            OUTBOUND,
+            "sent",
+            at(12, 7, 11),
+            "Re: Interview",
+            from_addr=ME,
+            to=("kari.nordmann@acme.no",),
+            in_reply_to="<s1@acme.no>",
+            followup_id="abc",
+        ),
     ]
     [process] = build_processes(mail, own_addresses={ME}, directory=DIRECTORY, now=NOW)
     body = render(process, action(process, NUDGE)).body
-    assert "I'm following up on my message of Monday 7 December about the Backend Developer role at Acme." in body
+    assert (
+        "I'm following up on my message of Monday 7 December about the Backend Developer role at Acme."
+        in body
+    )
 
 
 def test_a_template_with_an_unknown_placeholder_names_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -255,5 +363,12 @@ def test_a_template_with_an_unknown_placeholder_names_the_file(tmp_path) -> None
     templates = TemplateSet.from_rules(Rules.load(tmp_path))
     process = acme()
     with pytest.raises(RulesError, match=r"templates/en/nudge.txt: unknown placeholder \$nobody"):
-        render_draft(process, action(process, NUDGE), account_address=ME, account_name="Ola",
-                     templates=templates, now=NOW, tz=OSLO)
+        render_draft(
+            process,
+            action(process, NUDGE),
+            account_address=ME,
+            account_name="Ola",
+            templates=templates,
+            now=NOW,
+            tz=OSLO,
+        )

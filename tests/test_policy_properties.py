@@ -101,7 +101,9 @@ class FollowupMachine(RuleBasedStateMachine):
         promise_in=st.one_of(st.none(), st.integers(-3, 20)),
         interview_in=st.integers(0, 10),
     )
-    def employer_writes(self, employer: str, kind: str, promise_in: int | None, interview_in: int) -> None:
+    def employer_writes(
+        self, employer: str, kind: str, promise_in: int | None, interview_in: int
+    ) -> None:
         self.now += timedelta(minutes=1)
         tail = self._thread_tail(employer)
         interview_at = None
@@ -182,15 +184,27 @@ class FollowupMachine(RuleBasedStateMachine):
     @precondition(lambda self: not self.offers and len(self.messages) > 3)
     @rule(deadline_in=st.integers(-1, 10))
     def competing_offer(self, deadline_in: int) -> None:
-        self.offers.append(CompetingOffer(created_at=self.now, deadline=self.now.date() + timedelta(days=deadline_in)))
+        self.offers.append(
+            CompetingOffer(
+                created_at=self.now, deadline=self.now.date() + timedelta(days=deadline_in)
+            )
+        )
 
     # -- the agent ---------------------------------------------------------------
 
     @rule()
     def agent_pass(self) -> None:
-        processes = build_processes(self.messages, own_addresses={ME}, directory=DIRECTORY, now=self.now)
+        processes = build_processes(
+            self.messages, own_addresses={ME}, directory=DIRECTORY, now=self.now
+        )
         actions = plan(
-            processes, list(self.drafts), now=self.now, policy=POLICY, calendar=CALENDAR, tz=OSLO, offers=self.offers
+            processes,
+            list(self.drafts),
+            now=self.now,
+            policy=POLICY,
+            calendar=CALENDAR,
+            tz=OSLO,
+            offers=self.offers,
         )
         by_id = {d.followup_id: d for d in self.drafts}
         latest_inbound = {p.id: p.last_inbound.date for p in processes if p.last_inbound}
@@ -239,7 +253,11 @@ class FollowupMachine(RuleBasedStateMachine):
     @invariant()
     def at_most_one_open_draft_per_process(self) -> None:
         for p in self.processes:
-            open_drafts = [d for d in self.drafts if p.answers_to(d.process_id) and d.state in OPEN_DRAFT_STATES]
+            open_drafts = [
+                d
+                for d in self.drafts
+                if p.answers_to(d.process_id) and d.state in OPEN_DRAFT_STATES
+            ]
             assert len(open_drafts) <= 1, open_drafts
 
     @invariant()

@@ -65,13 +65,27 @@ def only(processes):  # type: ignore[no-untyped-def]
 
 
 def test_thread_joins_messages_without_any_employer_signal() -> None:
-    first = msg("r1@gmail.com", at(11, 2), "interview_invitation", from_addr="recruiter.per@gmail.com")
-    reply = msg("o1@gmail.com", at(11, 2, 12), direction=OUTBOUND, in_reply_to="<r1@gmail.com>", to=("recruiter.per@gmail.com",))
-    third = msg(
-        "r2@gmail.com", at(11, 3), "status_update", from_addr="recruiter.per@gmail.com",
-        in_reply_to="<o1@gmail.com>", references=("<r1@gmail.com>", "<o1@gmail.com>"),
+    first = msg(
+        "r1@gmail.com", at(11, 2), "interview_invitation", from_addr="recruiter.per@gmail.com"
     )
-    stranger = msg("x1@gmail.com", at(11, 4), "interview_invitation", from_addr="another.person@gmail.com")
+    reply = msg(
+        "o1@gmail.com",
+        at(11, 2, 12),
+        direction=OUTBOUND,
+        in_reply_to="<r1@gmail.com>",
+        to=("recruiter.per@gmail.com",),
+    )
+    third = msg(
+        "r2@gmail.com",
+        at(11, 3),
+        "status_update",
+        from_addr="recruiter.per@gmail.com",
+        in_reply_to="<o1@gmail.com>",
+        references=("<r1@gmail.com>", "<o1@gmail.com>"),
+    )
+    stranger = msg(
+        "x1@gmail.com", at(11, 4), "interview_invitation", from_addr="another.person@gmail.com"
+    )
     processes = build([first, reply, third, stranger])
     assert len(processes) == 2
     ids = {m.message_id for m in processes[0].messages}
@@ -80,18 +94,34 @@ def test_thread_joins_messages_without_any_employer_signal() -> None:
 
 def test_a_missing_middle_message_still_links_the_thread() -> None:
     a = msg("a@x.org", at(11, 2), "interview_invitation", from_addr="hr@gmail.com")
-    c = msg("c@x.org", at(11, 5), "status_update", from_addr="hr@gmail.com", references=("<a@x.org>", "<b@x.org>"))
+    c = msg(
+        "c@x.org",
+        at(11, 5),
+        "status_update",
+        from_addr="hr@gmail.com",
+        references=("<a@x.org>", "<b@x.org>"),
+    )
     assert len(only(build([a, c])).messages) == 2
 
 
 def test_teamtailor_and_direct_mail_from_the_same_company_join() -> None:
     ats = msg(
-        "tt1@teamtailor.com", at(11, 3), "application_received", from_name="Acme via Teamtailor",
-        from_addr="no-reply@teamtailor.com", company="Acme AS", ats="Teamtailor", role="Backend Developer",
+        "tt1@teamtailor.com",
+        at(11, 3),
+        "application_received",
+        from_name="Acme via Teamtailor",
+        from_addr="no-reply@teamtailor.com",
+        company="Acme AS",
+        ats="Teamtailor",
+        role="Backend Developer",
     )
     direct = msg(
-        "k1@acme.no", at(11, 16), "interview_invitation", from_name="Kari Nordmann",
-        from_addr="kari.nordmann@acme.no", interview_at=at(11, 24),
+        "k1@acme.no",
+        at(11, 16),
+        "interview_invitation",
+        from_name="Kari Nordmann",
+        from_addr="kari.nordmann@acme.no",
+        interview_at=at(11, 24),
     )
     p = only(build([ats, direct]))
     assert p.company == "Acme AS" and p.company_short == "Acme"
@@ -100,25 +130,65 @@ def test_teamtailor_and_direct_mail_from_the_same_company_join() -> None:
 
 
 def test_company_names_are_normalised_before_comparing() -> None:
-    a = msg("a@acme.no", at(11, 3), "application_received", from_addr="no-reply@webcruiter.no", company="ACME Norge AS")
-    b = msg("b@x.com", at(11, 9), "interview_invitation", from_addr="no-reply@teamtailor.com", company="Acme, Inc.")
-    c = msg("c@beta.no", at(11, 9), "interview_invitation", from_addr="per@beta.no", company="Beta ASA")
+    a = msg(
+        "a@acme.no",
+        at(11, 3),
+        "application_received",
+        from_addr="no-reply@webcruiter.no",
+        company="ACME Norge AS",
+    )
+    b = msg(
+        "b@x.com",
+        at(11, 9),
+        "interview_invitation",
+        from_addr="no-reply@teamtailor.com",
+        company="Acme, Inc.",
+    )
+    c = msg(
+        "c@beta.no", at(11, 9), "interview_invitation", from_addr="per@beta.no", company="Beta ASA"
+    )
     processes = build([a, b, c])
     assert len(processes) == 2
     assert {p.company for p in processes} == {"Acme, Inc.", "Beta ASA"}
 
 
 def test_free_mail_and_ats_domains_never_name_an_employer() -> None:
-    a = msg("a@x", at(11, 3), "application_received", from_addr="no-reply@teamtailor.com", company="Acme")
-    b = msg("b@x", at(11, 4), "application_received", from_addr="no-reply@teamtailor.com", company="Beta")
+    a = msg(
+        "a@x",
+        at(11, 3),
+        "application_received",
+        from_addr="no-reply@teamtailor.com",
+        company="Acme",
+    )
+    b = msg(
+        "b@x",
+        at(11, 4),
+        "application_received",
+        from_addr="no-reply@teamtailor.com",
+        company="Beta",
+    )
     c = msg("c@x", at(11, 5), "interview_invitation", from_addr="one.person@gmail.com")
     d = msg("d@x", at(11, 6), "interview_invitation", from_addr="other.person@gmail.com")
     assert len(build([a, b, c, d])) == 4
 
 
 def test_two_roles_at_one_employer_are_two_processes() -> None:
-    dev = msg("d1@acme.no", at(11, 3), "application_received", from_addr="jobs@acme.no", company="Acme", role="Backend Developer")
-    design = msg("g1@acme.no", at(11, 5), "application_received", from_addr="jobs@acme.no", company="Acme", role="Product Designer")
+    dev = msg(
+        "d1@acme.no",
+        at(11, 3),
+        "application_received",
+        from_addr="jobs@acme.no",
+        company="Acme",
+        role="Backend Developer",
+    )
+    design = msg(
+        "g1@acme.no",
+        at(11, 5),
+        "application_received",
+        from_addr="jobs@acme.no",
+        company="Acme",
+        role="Product Designer",
+    )
     later = msg("x1@acme.no", at(11, 20), "rejection", from_addr="jobs@acme.no", company="Acme")
     processes = build([dev, design, later])
     assert len(processes) == 2
@@ -131,18 +201,36 @@ def test_two_roles_at_one_employer_are_two_processes() -> None:
 
 def test_agency_mail_is_grouped_by_agency_and_client() -> None:
     one = msg(
-        "a1@adecco.no", at(11, 3), "interview_invitation", from_name="Line Berg", from_addr="line.berg@adecco.no",
-        agency="Adecco", company="Acme", role="Project Manager",
+        "a1@adecco.no",
+        at(11, 3),
+        "interview_invitation",
+        from_name="Line Berg",
+        from_addr="line.berg@adecco.no",
+        agency="Adecco",
+        company="Acme",
+        role="Project Manager",
     )
     two = msg(
-        "a2@adecco.no", at(11, 10), "status_update", from_name="Line Berg", from_addr="line.berg@adecco.no",
-        agency="Adecco", company="Acme",
+        "a2@adecco.no",
+        at(11, 10),
+        "status_update",
+        from_name="Line Berg",
+        from_addr="line.berg@adecco.no",
+        agency="Adecco",
+        company="Acme",
     )
     other_client = msg(
-        "a3@adecco.no", at(11, 11), "interview_invitation", from_name="Line Berg", from_addr="line.berg@adecco.no",
-        agency="Adecco", role="Controller",
+        "a3@adecco.no",
+        at(11, 11),
+        "interview_invitation",
+        from_name="Line Berg",
+        from_addr="line.berg@adecco.no",
+        agency="Adecco",
+        role="Controller",
     )
-    direct = msg("k1@acme.no", at(11, 12), "application_received", from_addr="jobs@acme.no", company="Acme")
+    direct = msg(
+        "k1@acme.no", at(11, 12), "application_received", from_addr="jobs@acme.no", company="Acme"
+    )
     processes = build([one, two, other_client, direct])
     assert len(processes) == 3
     via_agency = next(p for p in processes if p.role == "Project Manager")
@@ -152,18 +240,44 @@ def test_agency_mail_is_grouped_by_agency_and_client() -> None:
 
 
 def test_agency_domain_alone_does_not_join_different_jobs() -> None:
-    a = msg("m1@manpower.no", at(11, 3), "interview_invitation", from_addr="kim@manpower.no", role="Warehouse Lead")
-    b = msg("m2@manpower.no", at(11, 4), "interview_invitation", from_addr="kim@manpower.no", role="Forklift Driver")
+    a = msg(
+        "m1@manpower.no",
+        at(11, 3),
+        "interview_invitation",
+        from_addr="kim@manpower.no",
+        role="Warehouse Lead",
+    )
+    b = msg(
+        "m2@manpower.no",
+        at(11, 4),
+        "interview_invitation",
+        from_addr="kim@manpower.no",
+        role="Forklift Driver",
+    )
     assert len(build([a, b])) == 2
 
 
 def test_outbound_application_starts_a_process_that_later_mail_joins() -> None:
     application = msg(
-        "o1@gmail.com", at(11, 2), "application_received", direction=OUTBOUND,
-        to=("jobb@beta.no",), subject="Søknad: Controller", language="nb",
+        "o1@gmail.com",
+        at(11, 2),
+        "application_received",
+        direction=OUTBOUND,
+        to=("jobb@beta.no",),
+        subject="Søknad: Controller",
+        language="nb",
     )
-    answer = msg("b1@beta.no", at(11, 9), "interview_invitation", from_name="Per Hansen", from_addr="per.hansen@beta.no", language="nb")
-    lonely = msg("o2@gmail.com", at(11, 3), "application_received", direction=OUTBOUND, to=("post@gamma.no",))
+    answer = msg(
+        "b1@beta.no",
+        at(11, 9),
+        "interview_invitation",
+        from_name="Per Hansen",
+        from_addr="per.hansen@beta.no",
+        language="nb",
+    )
+    lonely = msg(
+        "o2@gmail.com", at(11, 3), "application_received", direction=OUTBOUND, to=("post@gamma.no",)
+    )
     processes = build([application, answer, lonely])
     assert len(processes) == 2
     beta = processes[0]
@@ -174,18 +288,42 @@ def test_outbound_application_starts_a_process_that_later_mail_joins() -> None:
 
 
 def test_unclassified_sent_mail_joins_only_when_it_goes_to_someone_in_the_process() -> None:
-    invite = msg("k1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme")
-    to_kari = msg("o1@gmail.com", at(11, 20), direction=OUTBOUND, to=("kari@acme.no",), subject="Spørsmål")
-    to_friend = msg("o2@gmail.com", at(11, 21), direction=OUTBOUND, to=("friend@acme.no",), subject="Lunsj?")
+    invite = msg(
+        "k1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme"
+    )
+    to_kari = msg(
+        "o1@gmail.com", at(11, 20), direction=OUTBOUND, to=("kari@acme.no",), subject="Spørsmål"
+    )
+    to_friend = msg(
+        "o2@gmail.com", at(11, 21), direction=OUTBOUND, to=("friend@acme.no",), subject="Lunsj?"
+    )
     p = only(build([invite, to_kari, to_friend]))
     assert [m.message_id for m in p.outbound] == ["<o1@gmail.com>"]
 
 
 def test_own_drafts_count_only_once_seen_in_sent_and_duplicates_once() -> None:
-    invite = msg("k1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme")
-    in_drafts = msg("f1@gmail.com", at(11, 30), direction=OUTBOUND, folder_role="other", followup_id="abc", in_reply_to="<k1@acme.no>")
-    in_sent = msg("f2@gmail.com", at(12, 1), direction=OUTBOUND, followup_id="def", in_reply_to="<k1@acme.no>")
-    copy = msg("k1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme", folder_role="other")
+    invite = msg(
+        "k1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme"
+    )
+    in_drafts = msg(
+        "f1@gmail.com",
+        at(11, 30),
+        direction=OUTBOUND,
+        folder_role="other",
+        followup_id="abc",
+        in_reply_to="<k1@acme.no>",
+    )
+    in_sent = msg(
+        "f2@gmail.com", at(12, 1), direction=OUTBOUND, followup_id="def", in_reply_to="<k1@acme.no>"
+    )
+    copy = msg(
+        "k1@acme.no",
+        at(11, 16),
+        "interview_invitation",
+        from_addr="kari@acme.no",
+        company="Acme",
+        folder_role="other",
+    )
     p = only(build([invite, in_drafts, in_sent, copy]))
     assert [m.message_id for m in p.messages] == ["<k1@acme.no>", "<f2@gmail.com>"]
 
@@ -194,16 +332,45 @@ def test_own_drafts_count_only_once_seen_in_sent_and_duplicates_once() -> None:
 
 
 def test_second_invitation_after_an_interview_is_round_two() -> None:
-    first = msg("i1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme", interview_at=at(11, 24))
-    moved = msg("i2@acme.no", at(11, 18), "interview_invitation", from_addr="kari@acme.no", company="Acme", interview_at=at(11, 25))
-    second = msg("i3@acme.no", at(11, 30), "interview_invitation", from_addr="kari@acme.no", company="Acme", interview_at=at(12, 8))
+    first = msg(
+        "i1@acme.no",
+        at(11, 16),
+        "interview_invitation",
+        from_addr="kari@acme.no",
+        company="Acme",
+        interview_at=at(11, 24),
+    )
+    moved = msg(
+        "i2@acme.no",
+        at(11, 18),
+        "interview_invitation",
+        from_addr="kari@acme.no",
+        company="Acme",
+        interview_at=at(11, 25),
+    )
+    second = msg(
+        "i3@acme.no",
+        at(11, 30),
+        "interview_invitation",
+        from_addr="kari@acme.no",
+        company="Acme",
+        interview_at=at(12, 8),
+    )
     before = only(build([first, moved], now=at(11, 20)))
     assert (before.round, before.state, before.interview_held) == (1, INTERVIEWING, False)
     assert before.interview_at == at(11, 25)
     p = only(build([first, moved, second], now=at(12, 2)))
-    assert (p.round, p.state, p.interview_at, p.interview_held) == (2, INTERVIEWING, at(12, 8), False)
+    assert (p.round, p.state, p.interview_at, p.interview_held) == (
+        2,
+        INTERVIEWING,
+        at(12, 8),
+        False,
+    )
     assert [e.kind for e in p.events] == [
-        "interview_invitation", "interview_invitation", "interview_held", "interview_invitation",
+        "interview_invitation",
+        "interview_invitation",
+        "interview_held",
+        "interview_invitation",
     ]
     assert p.events[-1].summary == "interview invitation (round 2)"
     held = only(build([first, moved, second], now=at(12, 9)))
@@ -212,20 +379,40 @@ def test_second_invitation_after_an_interview_is_round_two() -> None:
 
 
 def test_rejection_and_offer_are_final_states() -> None:
-    invite = msg("i1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme", interview_at=at(11, 24))
+    invite = msg(
+        "i1@acme.no",
+        at(11, 16),
+        "interview_invitation",
+        from_addr="kari@acme.no",
+        company="Acme",
+        interview_at=at(11, 24),
+    )
     no = msg("n1@acme.no", at(12, 1), "rejection", from_addr="kari@acme.no", company="Acme")
     p = only(build([invite, no]))
     assert p.state == REJECTED
-    assert p.events[-1].state_from == AWAITING_DECISION and p.events[-1].message_id == "<n1@acme.no>"
+    assert (
+        p.events[-1].state_from == AWAITING_DECISION and p.events[-1].message_id == "<n1@acme.no>"
+    )
     yes = msg("y1@acme.no", at(12, 1), "offer", from_addr="kari@acme.no", company="Acme")
     assert only(build([invite, yes])).state == OFFER
 
 
 def test_status_updates_assessments_and_references() -> None:
-    invite = msg("i1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme", interview_at=at(11, 24))
+    invite = msg(
+        "i1@acme.no",
+        at(11, 16),
+        "interview_invitation",
+        from_addr="kari@acme.no",
+        company="Acme",
+        interview_at=at(11, 24),
+    )
     early = msg("s1@acme.no", at(11, 20), "status_update", from_addr="kari@acme.no", company="Acme")
-    case = msg("c1@acme.no", at(11, 26), "assessment_request", from_addr="kari@acme.no", company="Acme")
-    refs = msg("r1@acme.no", at(12, 3), "reference_request", from_addr="kari@acme.no", company="Acme")
+    case = msg(
+        "c1@acme.no", at(11, 26), "assessment_request", from_addr="kari@acme.no", company="Acme"
+    )
+    refs = msg(
+        "r1@acme.no", at(12, 3), "reference_request", from_addr="kari@acme.no", company="Acme"
+    )
     assert only(build([invite, early], now=at(11, 21))).state == INTERVIEWING
     p = only(build([invite, early, case], now=at(11, 27)))
     assert (p.state, p.stage) == (INTERVIEWING, "assessment")
@@ -235,18 +422,41 @@ def test_status_updates_assessments_and_references() -> None:
 
 
 def test_an_interview_in_the_past_means_it_was_held() -> None:
-    invite = msg("i1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme", interview_at=at(11, 24, 10))
+    invite = msg(
+        "i1@acme.no",
+        at(11, 16),
+        "interview_invitation",
+        from_addr="kari@acme.no",
+        company="Acme",
+        interview_at=at(11, 24, 10),
+    )
     assert only(build([invite], now=at(11, 24, 9))).state == INTERVIEWING
     p = only(build([invite], now=at(11, 24, 11)))
     assert (p.state, p.interview_held) == (AWAITING_DECISION, True)
 
 
 def test_the_latest_promise_counts_and_a_later_answer_settles_it() -> None:
-    evidence = Evidence("We expect to decide by Friday 4 December.", "by Friday 4 December", date(2026, 12, 4))
-    invite = msg("i1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme",
-                 interview_at=at(11, 24), promised_by=date(2026, 11, 27))
-    update = msg("s1@acme.no", at(11, 24, 15), "status_update", from_addr="kari@acme.no", company="Acme",
-                 promised_by=date(2026, 12, 4), evidence=(evidence,))
+    evidence = Evidence(
+        "We expect to decide by Friday 4 December.", "by Friday 4 December", date(2026, 12, 4)
+    )
+    invite = msg(
+        "i1@acme.no",
+        at(11, 16),
+        "interview_invitation",
+        from_addr="kari@acme.no",
+        company="Acme",
+        interview_at=at(11, 24),
+        promised_by=date(2026, 11, 27),
+    )
+    update = msg(
+        "s1@acme.no",
+        at(11, 24, 15),
+        "status_update",
+        from_addr="kari@acme.no",
+        company="Acme",
+        promised_by=date(2026, 12, 4),
+        evidence=(evidence,),
+    )
     thanks = msg("t1@acme.no", at(11, 25), "not_job", from_addr="kari@acme.no")
     p = only(build([invite, update, thanks]))
     assert p.promised_by == date(2026, 12, 4) and p.promise_evidence == evidence
@@ -260,12 +470,28 @@ def test_the_latest_promise_counts_and_a_later_answer_settles_it() -> None:
 
 def _acme() -> list[TrackedMessage]:
     return [
-        msg("i1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme", interview_at=at(11, 24)),
-        msg("s1@acme.no", at(11, 25), "status_update", from_addr="kari@acme.no", company="Acme", promised_by=date(2026, 12, 4)),
+        msg(
+            "i1@acme.no",
+            at(11, 16),
+            "interview_invitation",
+            from_addr="kari@acme.no",
+            company="Acme",
+            interview_at=at(11, 24),
+        ),
+        msg(
+            "s1@acme.no",
+            at(11, 25),
+            "status_update",
+            from_addr="kari@acme.no",
+            company="Acme",
+            promised_by=date(2026, 12, 4),
+        ),
     ]
 
 
-@pytest.mark.parametrize(("reason", "state"), [("withdrawn", WITHDRAWN), ("hired", HIRED), ("other", CLOSED)])
+@pytest.mark.parametrize(
+    ("reason", "state"), [("withdrawn", WITHDRAWN), ("hired", HIRED), ("other", CLOSED)]
+)
 def test_closing_a_process(reason: str, state: str) -> None:
     pid = only(build(_acme())).id
     override = ProcessOverride(pid, closed_reason=reason, updated_at=at(12, 10))
@@ -277,19 +503,38 @@ def test_closing_a_process(reason: str, state: str) -> None:
 def test_snooze_and_edit_overrides() -> None:
     pid = only(build(_acme())).id
     override = ProcessOverride(
-        pid, snoozed_until=date(2027, 1, 5), company="Acme Robotics", role="Tech Lead",
-        promised_by=date(2026, 12, 18), updated_at=at(12, 1),
+        pid,
+        snoozed_until=date(2027, 1, 5),
+        company="Acme Robotics",
+        role="Tech Lead",
+        promised_by=date(2026, 12, 18),
+        updated_at=at(12, 1),
     )
     p = only(build(_acme(), overrides={pid: override}))
     assert (p.snoozed_until, p.company, p.role) == (date(2027, 1, 5), "Acme Robotics", "Tech Lead")
-    assert (p.promised_by, p.promise_source, p.promise_evidence) == (date(2026, 12, 18), "user", None)
-    newer = msg("s2@acme.no", at(12, 5), "status_update", from_addr="kari@acme.no", company="Acme", promised_by=date(2026, 12, 11))
-    assert only(build([*_acme(), newer], overrides={pid: override})).promised_by == date(2026, 12, 11)
+    assert (p.promised_by, p.promise_source, p.promise_evidence) == (
+        date(2026, 12, 18),
+        "user",
+        None,
+    )
+    newer = msg(
+        "s2@acme.no",
+        at(12, 5),
+        "status_update",
+        from_addr="kari@acme.no",
+        company="Acme",
+        promised_by=date(2026, 12, 11),
+    )
+    assert only(build([*_acme(), newer], overrides={pid: override})).promised_by == date(
+        2026, 12, 11
+    )
 
 
 def test_an_override_survives_older_mail_turning_up() -> None:
     pid = only(build(_acme())).id
-    application = msg("o0@gmail.com", at(11, 1), "application_received", direction=OUTBOUND, to=("jobs@acme.no",))
+    application = msg(
+        "o0@gmail.com", at(11, 1), "application_received", direction=OUTBOUND, to=("jobs@acme.no",)
+    )
     override = ProcessOverride(pid, closed_reason="withdrawn")
     p = only(build([application, *_acme()], overrides={pid: override}))
     assert p.id != pid and p.answers_to(pid)
@@ -298,11 +543,21 @@ def test_an_override_survives_older_mail_turning_up() -> None:
 
 def test_manual_process_without_mail() -> None:
     manual = ManualProcess(
-        "m-1", "Gamma AS", created_at=at(12, 1), role="Analyst", contact="Siri@Gamma.no",
-        interview_at=at(12, 3, 13), language="nb",
+        "m-1",
+        "Gamma AS",
+        created_at=at(12, 1),
+        role="Analyst",
+        contact="Siri@Gamma.no",
+        interview_at=at(12, 3, 13),
+        language="nb",
     )
     before = only(build([], manual=[manual], now=at(12, 2)))
-    assert (before.id, before.state, before.round, before.language) == ("m-1", INTERVIEWING, 1, "nb")
+    assert (before.id, before.state, before.round, before.language) == (
+        "m-1",
+        INTERVIEWING,
+        1,
+        "nb",
+    )
     assert before.contact is not None and before.contact.address == "siri@gamma.no"
     assert before.manual and before.anchor is None
     after = only(build([], manual=[manual], now=at(12, 4)))
@@ -311,8 +566,14 @@ def test_manual_process_without_mail() -> None:
 
 def test_mail_from_the_employer_joins_a_manual_process() -> None:
     manual = ManualProcess("m-1", "Gamma AS", created_at=at(12, 1), interview_at=at(12, 3, 13))
-    update = msg("g1@gamma.no", at(12, 5), "status_update", from_addr="siri@gamma.no", company="Gamma",
-                 promised_by=date(2026, 12, 11))
+    update = msg(
+        "g1@gamma.no",
+        at(12, 5),
+        "status_update",
+        from_addr="siri@gamma.no",
+        company="Gamma",
+        promised_by=date(2026, 12, 11),
+    )
     p = only(build([update], manual=[manual]))
     assert p.id == "m-1" and p.account == "me"
     assert (p.state, p.promised_by) == (AWAITING_DECISION, date(2026, 12, 11))
@@ -324,8 +585,16 @@ def test_mail_from_the_employer_joins_a_manual_process() -> None:
 def test_process_ids_are_stable_and_derived_from_the_earliest_message() -> None:
     messages = [
         *_acme(),
-        msg("b1@beta.no", at(11, 9), "interview_invitation", from_addr="per@beta.no", company="Beta"),
-        msg("o1@gmail.com", at(11, 10), direction=OUTBOUND, to=("per@beta.no",), in_reply_to="<b1@beta.no>"),
+        msg(
+            "b1@beta.no", at(11, 9), "interview_invitation", from_addr="per@beta.no", company="Beta"
+        ),
+        msg(
+            "o1@gmail.com",
+            at(11, 10),
+            direction=OUTBOUND,
+            to=("per@beta.no",),
+            in_reply_to="<b1@beta.no>",
+        ),
     ]
     first = [(p.id, p.company) for p in build(messages)]
     for seed in range(5):
@@ -338,10 +607,22 @@ def test_process_ids_are_stable_and_derived_from_the_earliest_message() -> None:
 
 
 def test_no_reply_sender_falls_back_to_the_recruiter_seen_elsewhere() -> None:
-    human = msg("k1@acme.no", at(11, 16), "interview_invitation", from_name="Nordmann, Kari",
-                from_addr="kari.nordmann@acme.no", company="Acme")
-    robot = msg("tt@teamtailor.com", at(12, 1), "rejection", from_name="Acme via Teamtailor",
-                from_addr="no-reply@teamtailor.com", company="Acme AS")
+    human = msg(
+        "k1@acme.no",
+        at(11, 16),
+        "interview_invitation",
+        from_name="Nordmann, Kari",
+        from_addr="kari.nordmann@acme.no",
+        company="Acme",
+    )
+    robot = msg(
+        "tt@teamtailor.com",
+        at(12, 1),
+        "rejection",
+        from_name="Acme via Teamtailor",
+        from_addr="no-reply@teamtailor.com",
+        company="Acme AS",
+    )
     p = only(build([human, robot]))
     assert p.contact is not None and p.contact.address == "kari.nordmann@acme.no"
     assert p.greeting_name == "Kari"
@@ -350,29 +631,65 @@ def test_no_reply_sender_falls_back_to_the_recruiter_seen_elsewhere() -> None:
 
 
 def test_no_human_anywhere_leaves_no_contact_but_keeps_the_signature_name() -> None:
-    robot = msg("tt@teamtailor.com", at(12, 1), "rejection", from_name="Acme via Teamtailor",
-                from_addr="noreply@teamtailor.com", company="Acme AS", contact_name="Kari Nordmann")
+    robot = msg(
+        "tt@teamtailor.com",
+        at(12, 1),
+        "rejection",
+        from_name="Acme via Teamtailor",
+        from_addr="noreply@teamtailor.com",
+        company="Acme AS",
+        contact_name="Kari Nordmann",
+    )
     p = only(build([robot]))
     assert p.contact is None and p.greeting_name == "Kari"
     assert p.anchor is not None and p.anchor.message_id == "<tt@teamtailor.com>"
 
 
 def test_the_user_wrote_to_a_human_in_a_no_reply_process() -> None:
-    robot = msg("w1@myworkday.com", at(11, 3), "application_received", from_addr="donotreply@myworkday.com", company="Delta")
-    mine = msg("o1@gmail.com", at(11, 5), direction=OUTBOUND, to=("anne.lie@delta.com",), to_names=("Anne Lie",),
-               in_reply_to="<w1@myworkday.com>")
+    robot = msg(
+        "w1@myworkday.com",
+        at(11, 3),
+        "application_received",
+        from_addr="donotreply@myworkday.com",
+        company="Delta",
+    )
+    mine = msg(
+        "o1@gmail.com",
+        at(11, 5),
+        direction=OUTBOUND,
+        to=("anne.lie@delta.com",),
+        to_names=("Anne Lie",),
+        in_reply_to="<w1@myworkday.com>",
+    )
     p = only(build([robot, mine]))
-    assert p.contact is not None and (p.contact.name, p.contact.address) == ("Anne Lie", "anne.lie@delta.com")
+    assert p.contact is not None and (p.contact.name, p.contact.address) == (
+        "Anne Lie",
+        "anne.lie@delta.com",
+    )
     assert p.greeting_name == "Anne"
 
 
 def test_reply_to_is_honoured_and_a_foreign_reply_to_is_noted() -> None:
-    via_ats = msg("tt@teamtailor.com", at(11, 16), "interview_invitation", from_name="Kari via Teamtailor",
-                  from_addr="no-reply@teamtailor.com", reply_to=("kari@acme.no",), company="Acme")
+    via_ats = msg(
+        "tt@teamtailor.com",
+        at(11, 16),
+        "interview_invitation",
+        from_name="Kari via Teamtailor",
+        from_addr="no-reply@teamtailor.com",
+        reply_to=("kari@acme.no",),
+        company="Acme",
+    )
     p = only(build([via_ats]))
     assert p.contact is not None and p.contact.address == "kari@acme.no" and p.contact_note is None
-    lookalike = msg("k1@acme.no", at(11, 16), "interview_invitation", from_name="Kari",
-                    from_addr="kari@acme.no", reply_to=("kari@acme-hr.co",), company="Acme")
+    lookalike = msg(
+        "k1@acme.no",
+        at(11, 16),
+        "interview_invitation",
+        from_name="Kari",
+        from_addr="kari@acme.no",
+        reply_to=("kari@acme-hr.co",),
+        company="Acme",
+    )
     p = only(build([lookalike]))
     assert p.contact is not None and p.contact.address == "kari@acme-hr.co"
     assert p.contact_note is not None and "acme.no" in p.contact_note
@@ -380,16 +697,50 @@ def test_reply_to_is_honoured_and_a_foreign_reply_to_is_noted() -> None:
 
 @pytest.mark.parametrize(
     ("display", "greeting"),
-    [("Kari Nordmann via Teamtailor", "Kari"), ("Acme Recruiting", None), ("HR", None), ("KARI NORDMANN", "Kari"),
-     ("Rekrutteringsteamet i Acme", None), ("Acme", None)],
+    [
+        ("Kari Nordmann via Teamtailor", "Kari"),
+        ("Acme Recruiting", None),
+        ("HR", None),
+        ("KARI NORDMANN", "Kari"),
+        ("Rekrutteringsteamet i Acme", None),
+        ("Acme", None),
+    ],
 )
 def test_greeting_names(display: str, greeting: str | None) -> None:
-    m = msg("k1@acme.no", at(11, 16), "interview_invitation", from_name=display, from_addr="kari@acme.no", company="Acme")
+    m = msg(
+        "k1@acme.no",
+        at(11, 16),
+        "interview_invitation",
+        from_name=display,
+        from_addr="kari@acme.no",
+        company="Acme",
+    )
     assert only(build([m])).greeting_name == greeting
 
 
 def test_language_is_the_latest_inbound_job_message() -> None:
-    en = msg("e1@acme.no", at(11, 3), "application_received", from_addr="jobs@acme.no", company="Acme", language="en")
-    nb = msg("n1@acme.no", at(11, 16), "interview_invitation", from_addr="kari@acme.no", company="Acme", language="nb")
-    chat = msg("c1@acme.no", at(11, 17), "not_job", from_addr="kari@acme.no", language="en", in_reply_to="<n1@acme.no>")
+    en = msg(
+        "e1@acme.no",
+        at(11, 3),
+        "application_received",
+        from_addr="jobs@acme.no",
+        company="Acme",
+        language="en",
+    )
+    nb = msg(
+        "n1@acme.no",
+        at(11, 16),
+        "interview_invitation",
+        from_addr="kari@acme.no",
+        company="Acme",
+        language="nb",
+    )
+    chat = msg(
+        "c1@acme.no",
+        at(11, 17),
+        "not_job",
+        from_addr="kari@acme.no",
+        language="en",
+        in_reply_to="<n1@acme.no>",
+    )
     assert only(build([en, nb, chat])).language == "nb"

@@ -18,6 +18,16 @@ from agent.rules import Rules
 __all__ = ["KINDS", "Analysis", "Analyzer", "Evidence"]
 
 _BULK_PRECEDENCE = re.compile(r"\b(bulk|list|junk)\b", re.I)
+_AUTO_SUBJECT = re.compile(
+    r"^(automatic reply|auto[- ]?reply|out of (the )?office|automatisk svar|autosvar|fraværsmelding|abwesenheit)", re.I
+)
+
+
+def _is_auto_reply(msg: Message) -> bool:
+    auto = msg.headers.get("auto-submitted", "").lower()
+    if auto.startswith("auto-replied"):
+        return True
+    return bool(_AUTO_SUBJECT.match(msg.subject)) or "x-autoreply" in msg.headers
 
 
 class Analyzer:
@@ -169,6 +179,8 @@ class Analyzer:
             job_subject=self._prefilter_cues()[0].search(msg.subject) is not None,
         )
         kind = result.kind
+        if _is_auto_reply(msg):
+            kind = "not_job"  # an out-of-office answer is no news from the employer
         interview_at = None
         if kind in ("interview_invitation", "assessment_request"):
             interview_at = msg.calendar_start if invite else promise.interview_at

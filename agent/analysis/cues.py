@@ -29,15 +29,15 @@ class CueSet:
             return []
         found: dict[int, str] = {}
         for match in self.regex.finditer(text):
-            idx = match.lastindex
-            if idx is not None and idx - 1 not in found:
-                found[idx - 1] = match.group(idx)
+            name = match.lastgroup
+            if name is not None and int(name[1:]) not in found:
+                found[int(name[1:])] = match.group(name)
         return [self.patterns[i] for i in sorted(found)]
 
     def matched_texts(self, text: str) -> list[str]:
         if self.regex is None or not text:
             return []
-        return [m.group(m.lastindex or 0) for m in self.regex.finditer(text)]
+        return [m.group(m.lastgroup or 0) for m in self.regex.finditer(text)]
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.regex.search(text) if self.regex is not None and text else None
@@ -59,7 +59,7 @@ def compile_cues(origin: str, patterns: Any, *, bounded: bool = True) -> CueSet:
         except re.error as exc:
             raise RulesError(f"{origin}[{index}]: invalid pattern {pattern!r}: {exc}") from None
         body = _BOUNDED.format(pattern) if bounded else f"(?:{pattern})"
-        parts.append(f"({body})")
+        parts.append(f"(?P<c{index}>{body})")
     if not parts:
         return CueSet(origin, (), None)
     regex = re.compile("|".join(parts), re.IGNORECASE)

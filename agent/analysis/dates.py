@@ -29,7 +29,16 @@ from agent.rules import Rules, shipped_rules
 
 KINDS = ("date", "weekday", "window", "period", "week_number", "relative_day", "business_days", "vague", "time")
 _TOKEN = re.compile(r"\w+")
+_DIGIT = re.compile(r"\d")
 _WINDOW_CHARS = 80
+
+
+def _lower(text: str) -> str:
+    """Lower case with every offset kept (patterns are written for lower-cased text)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
 
 
 @dataclass(frozen=True)
@@ -65,22 +74,28 @@ class DateGrammar:
         for pattern in self.rules.patterns:
             if pattern.reading not in READINGS:
                 raise RulesError(f"dates/{lang}.toml:pattern[{pattern.ident}]: unknown reading {pattern.reading!r}")
+        self._anchor_words = frozenset(self.rules.anchors)
         self._twelve_hour = bool(self.rules.settings.get("twelve_hour_clock", False))
 
     # -- where to look -------------------------------------------------------------------
-    def _windows(self, text: str) -> list[tuple[int, int, frozenset[str]]]:
+    def _windows(self, lowered: str) -> list[tuple[int, int, frozenset[str]]]:
         anchors = self.rules.anchors
+        hits = self._anchor_words.intersection(_TOKEN.findall(lowered))
+        if not hits and _DIGIT.search(lowered) is None:
+            return []
         spans: list[tuple[int, int, set[str]]] = []
-        for token in _TOKEN.finditer(text):
-            word = token.group().lower()
-            found = anchors.get(word)
-            if found is None and not any(c.isdigit() for c in word):
+        for token in _TOKEN.finditer(lowered):
+            word = token.group()
+            if word in hits:
+                needs = set(anchors[word])
+                if _DIGIT.search(word):
+                    needs.add(DIGIT)
+            elif _DIGIT.search(word):
+                needs = {DIGIT}
+            else:
                 continue
-            needs = set(found) if found else set()
-            if any(c.isdigit() for c in word):
-                needs.add(DIGIT)
             start = max(0, token.start() - _WINDOW_CHARS)
-            end = min(len(text), token.end() + _WINDOW_CHARS)
+            end = min(len(lowered), token.end() + _WINDOW_CHARS)
             if spans and start <= spans[-1][1]:
                 last = spans[-1]
                 spans[-1] = (last[0], max(last[1], end), last[2] | needs)
@@ -88,21 +103,26 @@ class DateGrammar:
                 spans.append((start, end, needs))
         windows = []
         for start, end, needs in spans:
-            while start > 0 and not text[start - 1].isspace():
+            while start > 0 and not lowered[start - 1].isspace():
                 start -= 1
-            while end < len(text) and not text[end].isspace():
+            while end < len(lowered) and not lowered[end].isspace():
                 end += 1
             windows.append((start, end, frozenset(needs)))
         return windows
 
     def _candidates(self, text: str, ctx: Context) -> list[_Candidate]:
-        stops = [m.span() for m in self.rules.stop.finditer(text)] if self.rules.stop else []
+        lowered = _lower(text)
+        windows = self._windows(lowered)
+        if not windows:
+            return []
+        stop = self.rules.stop
+        stops = [m.span() for s, e, _ in windows for m in stop.finditer(text, s, e)] if stop else []
         found: list[_Candidate] = []
-        for start, end, present in self._windows(text):
+        for start, end, present in windows:
             for pattern in self.rules.patterns:
                 if not pattern.needs & present:
                     continue
-                for m in pattern.regex.finditer(text, start, end):
+                for m in pattern.regex.finditer(lowered, start, end):
                     if m.end() <= m.start() or any(s < m.end() and m.start() < e for s, e in stops):
                         continue
                     result = READINGS[pattern.reading](Groups(m, self.rules, dict(pattern.attrs)), ctx)

@@ -92,20 +92,63 @@ class CompiledDateRules:
         return None
 
 
-def _key_regex(key: str) -> str:
-    """One vocabulary word as a regex; ``=Word`` keeps its capitalisation."""
-    exact = key.startswith("=")
-    word = key[1:] if exact else key
-    parts = [re.escape(part) for part in word.split()]
-    body = r"\s+".join(parts)
-    return f"(?-i:{body})" if exact else body
+def trie_regex(words: list[str]) -> str:
+    """An alternation of ``words`` factored by common prefixes (much faster to match).
+
+    Longer words are tried before their prefixes; a space matches any whitespace run.
+    """
+    root: dict[str, Any] = {}
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        branches = [
+            (r"\s+" if char == " " else re.escape(char)) + build(child)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
+def _negative_spans(template: str) -> list[tuple[int, int]]:
+    """Where ``(?!...)`` and ``(?<!...)`` sit in a template: words there anchor nothing."""
+    spans = []
+    for start in (m.start() for m in re.finditer(r"\(\?<?!", template)):
+        depth = 0
+        index = start
+        while index < len(template):
+            char = template[index]
+            if char == "\\":
+                index += 2
+                continue
+            if char == "[":
+                close = template.find("]", index + 2)
+                index = close + 1 if close > 0 else index + 1
+                continue
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                depth -= 1
+                if depth == 0:
+                    break
+            index += 1
+        spans.append((start, index))
+    return spans
 
 
 def _table_entries(name: str, raw: Any) -> dict[str, Any]:
     if isinstance(raw, list):
-        return {str(word): normalize(str(word).lstrip("=")) for word in raw}
+        return {normalize(str(word)): normalize(str(word)) for word in raw}
     if isinstance(raw, dict):
-        return {str(word): value for word, value in raw.items()}
+        return {normalize(str(word)): value for word, value in raw.items()}
     raise RulesError(f"dates: vocab.{name} must be a table or a list")
 
 
@@ -137,13 +180,12 @@ class _Compiler:
     def alternation(self, table: str) -> str:
         cached = self._alternations.get(table)
         if cached is None:
-            keys = sorted(self.tables[table], key=lambda k: (-len(k.lstrip("=")), k))
-            cached = "|".join(_key_regex(k) for k in keys)
+            cached = trie_regex(list(self.tables[table]))
             self._alternations[table] = cached
         return cached
 
     def lookup(self, table: str) -> dict[str, Any]:
-        return {normalize(k.lstrip("=")): v for k, v in self.tables[table].items()}
+        return self.tables[table]
 
     def base_tables(self, table: str) -> list[str]:
         return self.unions.get(table, [table])
@@ -156,15 +198,19 @@ class _Compiler:
         used: set[str],
         suffix: str = "",
         depth: int = 0,
+        track: bool = True,
     ) -> str:
         if depth > _MAX_DEPTH:
             raise RulesError(f"{self.origin}:{where}: macros nest too deeply")
         text = template.replace(" ?", r"\s*").replace(" ", r"\s+")
+        negative = _negative_spans(text)
 
         def substitute(m: re.Match[str]) -> str:
             bare, name, alias = m.group(1), m.group(2), m.group(3)
+            anchors = track and not any(a <= m.start() < b for a, b in negative)
             if name in self.tables:
-                used.update(self.base_tables(name))
+                if anchors:
+                    used.update(self.base_tables(name))
                 alternation = self.alternation(name)
                 if bare:
                     return f"(?:{alternation})"
@@ -175,7 +221,7 @@ class _Compiler:
                 return f"(?P<{group}>{alternation})"
             if name in self.macros:
                 inner_suffix = suffix + (alias or "")
-                body = self.expand(self.macros[name], where, groups, used, inner_suffix, depth + 1)
+                body = self.expand(self.macros[name], where, groups, used, inner_suffix, depth + 1, anchors)
                 return f"(?:{body})"
             raise RulesError(f"{self.origin}:{where}: unknown placeholder {{{name}}}")
 
@@ -198,11 +244,13 @@ class _Compiler:
         template = spec.get("regex")
         if not isinstance(reading, str) or not isinstance(template, str):
             raise RulesError(f"{self.origin}:{where}: needs 'reading' and 'regex'")
+        if re.search(r"[A-Z]", re.sub(r"\\.|\(\?P<\w+>|\{[^}]*\}", "", template)):
+            raise RulesError(f"{self.origin}:{where}: patterns match lower-cased text; write them in lower case")
         groups: dict[str, str] = {}
         used: set[str] = set()
         body = self.expand(template, where, groups, used)
         try:
-            regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+            regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
         except re.error as exc:
             raise RulesError(f"{self.origin}:{where}: {exc}") from None
         for name in regex.groupindex:
@@ -212,7 +260,10 @@ class _Compiler:
                 groups[name] = "|".join(tables)
         self._register(groups)
         needs = {t for t in used if t not in self.weak}
-        if re.search(r"\\d|\[\d-", body):
+        positive = body
+        for start, end in reversed(_negative_spans(body)):
+            positive = positive[:start] + positive[end + 1 :]
+        if re.search(r"\\d|\[\d-", positive):
             needs.add(DIGIT)
         if not needs:
             raise RulesError(f"{self.origin}:{where}: no anchoring word table or digit")
@@ -240,7 +291,7 @@ class _Compiler:
                 continue
             for key in entries:
                 # Every match of the key contains each of its words; the longest is the rarest.
-                tokens = [t for t in _TOKEN.findall(key.lstrip("=").lower()) if not t.isdigit()]
+                tokens = [t for t in _TOKEN.findall(key) if not t.isdigit()]
                 if tokens:
                     index.setdefault(max(tokens, key=len), set()).add(name)
         return {token: frozenset(names) for token, names in index.items()}

@@ -96,7 +96,8 @@ class KindClassifier:
             scores["interview_invitation"] += STRONG
             evidence["interview_invitation"].append("calendar invitation")
         if has_promise and text_hits:
-            scores["status_update"] += STRONG - 1
+            others_strong = any(strong_hits[k] for k in JOB_KINDS if k != "status_update")
+            scores["status_update"] += 1 if others_strong else STRONG - 1
             evidence["status_update"].append("promise of a reply")
         if job_subject:
             for kind in JOB_KINDS:

@@ -58,7 +58,7 @@ class PromiseFinder:
 
     def sentences(self, text: str) -> list[str]:
         out: list[str] = []
-        for block in re.split(r"\n\s*\n", text):
+        for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•·–]|\d{1,2}[.)])\s)", text):
             block = " ".join(line.strip() for line in block.splitlines() if line.strip())
             if not block:
                 continue
@@ -78,19 +78,26 @@ class PromiseFinder:
             end = nxt.start()
         return sentence[start:end]
 
-    def _is_promise(self, sentence: str, match: TemporalMatch) -> bool:
+    def _is_promise(self, sentence: str, match: TemporalMatch, others: tuple[TemporalMatch, ...] = ()) -> bool:
         clause = self._clause(sentence, match)
+        if match.at is not None and self.interview.search(clause):
+            return False  # a clock time next to a meeting word is an appointment, not a deadline
         if self.candidate.search(clause):
             return False
         if self.commitment.search(clause):
             return True
-        if self.candidate.search(sentence):
-            # The commitment must stand in a clause of its own, free of the candidate's task.
-            for part in _CLAUSE_BREAK.split(sentence):
-                if part and self.commitment.search(part) and not self.candidate.search(part):
-                    return bool(match.phrase in sentence)
-            return False
-        return bool(self.commitment.search(sentence))
+        # The commitment may stand in another clause ("The panel meets on Monday, and we
+        # will then decide, probably by Friday") but only one that has no date of its own
+        # and sets the candidate no task.
+        for other in others:
+            if other is not match:
+                self_clause = self._clause(sentence, other)
+                if self.commitment.search(self_clause) and not self.candidate.search(self_clause):
+                    return False
+        for part in _CLAUSE_BREAK.split(sentence):
+            if part and self.commitment.search(part) and not self.candidate.search(part):
+                return True
+        return False
 
     def find(
         self,
@@ -124,7 +131,7 @@ class PromiseFinder:
                     match.resolved < ref_day or (match.resolved - ref_day).days > _MAX_PROMISE_DAYS
                 ):
                     continue
-                if not self._is_promise(sentence, match):
+                if not self._is_promise(sentence, match, tuple(matches)):
                     continue
                 evidence.append(
                     Evidence(sentence=sentence, phrase=match.phrase, resolved=match.resolved)
