@@ -151,7 +151,9 @@ def run_dates(rows: list[dict[str, Any]], verbose: bool) -> None:
         "dateparser.parse": dateparser_parse,
         "dateparser.search_dates": dateparser_search,
     }
-    totals: dict[str, dict[str, list[int]]] = {name: defaultdict(lambda: [0, 0]) for name in engines}
+    totals: dict[str, dict[str, list[int]]] = {
+        name: defaultdict(lambda: [0, 0]) for name in engines
+    }
     failures: list[tuple[dict[str, Any], date | None]] = []
     deliberate: list[tuple[dict[str, Any], date | None, str]] = []
     elapsed = 0.0
@@ -184,18 +186,25 @@ def run_dates(rows: list[dict[str, Any]], verbose: bool) -> None:
         print(f"  {name:<{width}}  " + "   ".join(cells))
     print(f"  followup time: {1000 * elapsed / max(1, len(rows)):.2f} ms per phrase")
     if deliberate:
-        print(f"deliberate differences from Duckling ({len(deliberate)} phrases, counted as wrong above):")
+        print(
+            f"deliberate differences from Duckling ({len(deliberate)} phrases, counted as wrong above):"
+        )
         by_reason: dict[str, list[str]] = defaultdict(list)
         for row, got, reason in deliberate:
             by_reason[reason].append(f"{row['lang']}:{row.get('phrase') or row['text']!r}->{got}")
         for reason, phrases in by_reason.items():
             print(f"  - {reason}")
             print(f"      {'; '.join(phrases)}")
-    print(f"other failures: {len(failures)}" + ("" if verbose or not failures else " (--verbose lists them)"))
+    print(
+        f"other failures: {len(failures)}"
+        + ("" if verbose or not failures else " (--verbose lists them)")
+    )
     if verbose:
         for row, got in failures:
             phrase = row.get("phrase") or row["text"]
-            print(f"  {row['lang']} {phrase!r}: got {got}, expected {row['expected'][:10]} span {row.get('span')}")
+            print(
+                f"  {row['lang']} {phrase!r}: got {got}, expected {row['expected'][:10]} span {row.get('span')}"
+            )
 
 
 # -- emails ----------------------------------------------------------------------------------
@@ -247,8 +256,13 @@ def run_emails(rows: list[dict[str, Any]], verbose: bool) -> None:
     for lang in sorted(kind_ok):
         k, n = kind_ok[lang]
         p, _ = promise_ok[lang]
-        print(f"  {lang}: kind {k}/{n} = {100 * k / n:5.1f}%   promised_by {p}/{n} = {100 * p / n:5.1f}%")
-    print(f"mismatches: {len(mismatches)}" + ("" if verbose or not mismatches else " (--verbose lists them)"))
+        print(
+            f"  {lang}: kind {k}/{n} = {100 * k / n:5.1f}%   promised_by {p}/{n} = {100 * p / n:5.1f}%"
+        )
+    print(
+        f"mismatches: {len(mismatches)}"
+        + ("" if verbose or not mismatches else " (--verbose lists them)")
+    )
     if verbose:
         print("\n".join(mismatches))
 
@@ -277,7 +291,9 @@ def run_speed() -> None:
         seconds = time.perf_counter() - started
         count = rounds * len(blobs)
         print(f"speed: pipeline load {1000 * load_seconds:.0f} ms")
-        print(f"speed: {count / seconds:.0f} messages/s (parse + analyze, {len(blobs)} messages x {rounds}, one core)")
+        print(
+            f"speed: {count / seconds:.0f} messages/s (parse + analyze, {len(blobs)} messages x {rounds}, one core)"
+        )
     followup = ROOT / ".venv" / "bin" / "followup"
     if not followup.exists():
         print("speed: .venv/bin/followup does not exist yet")
@@ -290,7 +306,9 @@ def run_speed() -> None:
         if done.returncode != 0:
             print(f"speed: followup --help exited {done.returncode}: {done.stderr.decode()[-300:]}")
             return
-    print(f"speed: followup --help starts in {1000 * statistics.median(times):.0f} ms (median of 10)")
+    print(
+        f"speed: followup --help starts in {1000 * statistics.median(times):.0f} ms (median of 10)"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -103,8 +103,11 @@ def looks_like_person(name: str) -> bool:
     return all(w[:1].isupper() for w in words if len(w) > 2)
 
 
+_FOLD = str.maketrans({"ø": "o", "æ": "ae", "å": "a", "ä": "a", "ö": "o", "ü": "u", "é": "e", "&": ""})
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"[^0-9a-zæøåäöü]", "", text.lower())
+    return re.sub(r"[^0-9a-z]", "", text.lower().translate(_FOLD))
 
 
 def _registered_label(domain: str) -> str:
@@ -116,6 +119,8 @@ def _registered_label(domain: str) -> str:
         and len(parts[-1]) == 2
     ):
         parts = parts[:-1]
+    if len(parts) >= 3 and parts[-2] in ("kommune", "fylkeskommune", "vgs", "priv", "museum", "stat", "gs", "herad"):
+        return parts[-3]
     label = parts[-2] if len(parts) >= 2 else parts[0]
     return label
 
@@ -125,28 +130,47 @@ def _agrees(name: str, stem: str) -> bool:
     return bool(n and s) and (n.startswith(s[:5]) or s.startswith(n[:5]))
 
 
-_CAP_WORDS = re.compile(r"[A-ZÆØÅ][\w&'-]*(?:[ ]+(?:&[ ]+)?[A-ZÆØÅ&][\w&'-]*){0,4}")
+_CAP_WORDS = re.compile(r"[\w][\w&'-]*(?:[ ]+(?:&[ ]+)?[\w&][\w&'-]*){0,5}")
+_ORG_NOUNS = r"(?:kommune|fylkeskommune|sykehus|universitet|høgskole|sparebank|bank|gruppen|group)\b"
+_EXTRA_WORDS = ("Team", "HR", "Recruiting", "Recruitment", "Careers", "Talent", "Hiring", "Jobs", "Rekruttering", "Karriere", "We", "Vi", "The", "Our", "Thank", "Takk", "Kind", "Best", "Med", "Hilsen", "Interview", "Invitation", "Application", "Update", "Confirmation", "Offer", "Intervju", "Invitasjon", "Søknad", "Stilling", "Tilbud", "Re", "Sv", "Fwd")
 
 
 def _spelled_name(stem: str, texts: Sequence[str]) -> str | None:
-    """Capitalised words whose letters spell the domain label, e.g. 'Fenwick & Dahl' for fenwickdahl."""
+    """Words whose letters spell the domain label, extended by the capitalised words
+    that follow: 'Fenwick & Dahl' for fenwickdahl, 'Tromsø Havn' for tromsohavn,
+    'Greyhaven Insurance' for greyhaven, 'Vestvik Kommune' for vestvik.kommune.no."""
     target = _norm(stem)
-    if len(target) < 3:
+    if len(target) < 4:
         return None
+    best: str | None = None
     for text in texts:
         if not text:
             continue
-        for match in _CAP_WORDS.finditer(text):
-            words = match.group(0).split()
-            for i in range(len(words)):
-                joined = ""
-                for j in range(i, len(words)):
-                    joined += _norm(words[j])
-                    if joined == target:
-                        return " ".join(words[i : j + 1])
-                    if not target.startswith(joined):
-                        break
-    return None
+        tokens = list(re.finditer(r"[\w][\w'-]*|&", text))
+        normed = [_norm(t.group(0)) for t in tokens]
+        for i, first in enumerate(normed):
+            if not first or first[0] != target[0] or not target.startswith(first[: len(target)]):
+                continue
+            joined = ""
+            for j in range(i, min(i + 5, len(tokens))):
+                joined += normed[j]
+                if joined == target or (joined.startswith(target) and len(joined) - len(normed[j]) < len(target)):
+                    start, end = tokens[i].start(), tokens[j].end()
+                    tail = re.match(
+                        rf"(?:[ ]+(?:(?!(?:{'|'.join(_EXTRA_WORDS)})\b)[A-ZÆØÅ][\w&'-]*|{_ORG_NOUNS})){{0,2}}(?:[ ]+{_LEGAL_SUFFIX}\b)?",
+                        text[end:],
+                        re.I if False else 0,
+                    )
+                    name = text[start : end + (tail.end() if tail else 0)]
+                    name = re.sub(r"\s+", " ", name).strip()
+                    if name.islower():
+                        name = name.title()
+                    if best is None or len(name.split()) > len(best.split()):
+                        best = name
+                    break
+                if not target.startswith(joined):
+                    break
+    return best
 
 
 def _signature_org(signature: str) -> str | None:
@@ -262,7 +286,14 @@ class PartyResolver:
         via = _VIA.match(display) if display else None
         if via:
             company = _tidy(via.group("company"))
-        if company is None and display and not looks_like_person(display):
+        elif display and re.search(r"\s[|–-]\s|,\s", display):
+            # "Trine Berg | Bølgen Data AS", "Acme - Recruiting"
+            parts = [p.strip() for p in re.split(r"\s[|–-]\s|,\s", display) if p.strip()]
+            orgs = [p for p in parts if not looks_like_person(p) or re.search(rf"\b{_LEGAL_SUFFIX}$", p)]
+            if orgs:
+                display = orgs[-1] if re.search(rf"\b{_LEGAL_SUFFIX}$", orgs[-1]) else orgs[0]
+        sender_is_brand = bool(ats) or no_reply
+        if company is None and display and (sender_is_brand or not looks_like_person(display)):
             stripped = self._strip_display(display)
             if stripped and (not ats or stripped.lower() != ats.lower()):
                 company = stripped

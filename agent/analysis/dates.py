@@ -27,7 +27,17 @@ from agent.analysis.dates_rules import DIGIT, CompiledDateRules, load_date_rules
 from agent.errors import RulesError
 from agent.rules import Rules, shipped_rules
 
-KINDS = ("date", "weekday", "window", "period", "week_number", "relative_day", "business_days", "vague", "time")
+KINDS = (
+    "date",
+    "weekday",
+    "window",
+    "period",
+    "week_number",
+    "relative_day",
+    "business_days",
+    "vague",
+    "time",
+)
 _TOKEN = re.compile(r"\w+")
 _DIGIT = re.compile(r"\d")
 _WINDOW_CHARS = 80
@@ -73,7 +83,9 @@ class DateGrammar:
         self.rules: CompiledDateRules = load_date_rules(lang, rules or shipped_rules())
         for pattern in self.rules.patterns:
             if pattern.reading not in READINGS:
-                raise RulesError(f"dates/{lang}.toml:pattern[{pattern.ident}]: unknown reading {pattern.reading!r}")
+                raise RulesError(
+                    f"dates/{lang}.toml:pattern[{pattern.ident}]: unknown reading {pattern.reading!r}"
+                )
         self._anchor_words = frozenset(self.rules.anchors)
         self._twelve_hour = bool(self.rules.settings.get("twelve_hour_clock", False))
 
@@ -125,11 +137,15 @@ class DateGrammar:
                 for m in pattern.regex.finditer(lowered, start, end):
                     if m.end() <= m.start() or any(s < m.end() and m.start() < e for s, e in stops):
                         continue
-                    result = READINGS[pattern.reading](Groups(m, self.rules, dict(pattern.attrs)), ctx)
+                    result = READINGS[pattern.reading](
+                        Groups(m, self.rules, dict(pattern.attrs)), ctx
+                    )
                     if result is None:
                         continue
                     if pattern.kind:
-                        result = Reading(result.first, result.last, pattern.kind, result.clock, result.upper)
+                        result = Reading(
+                            result.first, result.last, pattern.kind, result.clock, result.upper
+                        )
                     found.append(_Candidate(m.start(), m.end(), pattern.order, result))
         return found
 
@@ -148,12 +164,22 @@ class DateGrammar:
         while index < len(items):
             item = items[index]
             if item.reading.clock is not None and not item.dated:
-                if out and out[-1].dated and out[-1].reading.clock is None and self._joins(text, out[-1], item):
+                if (
+                    out
+                    and out[-1].dated
+                    and out[-1].reading.clock is None
+                    and self._joins(text, out[-1], item)
+                ):
                     out[-1] = self._with_clock(out[-1], item)
                     index += 1
                     continue
                 nxt = items[index + 1] if index + 1 < len(items) else None
-                if nxt is not None and nxt.dated and nxt.reading.clock is None and self._joins(text, item, nxt):
+                if (
+                    nxt is not None
+                    and nxt.dated
+                    and nxt.reading.clock is None
+                    and self._joins(text, item, nxt)
+                ):
                     out.append(self._with_clock(nxt, item))
                     index += 2
                     continue
@@ -195,7 +221,9 @@ class DateGrammar:
                     prev.start,
                     item.end,
                     prev.order,
-                    Reading(prev.reading.first, r.last, r.kind, r.clock or prev.reading.clock, True),
+                    Reading(
+                        prev.reading.first, r.last, r.kind, r.clock or prev.reading.clock, True
+                    ),
                 )
                 continue
             out.append(item)

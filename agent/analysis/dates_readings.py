@@ -28,6 +28,7 @@ from dateutil.easter import easter
 from agent.analysis.calendar import BusinessCalendar
 from agent.analysis.dates_periods import (
     REL_OFFSET,
+    Part,
     Span,
     add_months,
     clamp,
@@ -133,7 +134,9 @@ def _day(g: Groups, suffix: str = "") -> int | None:
     return int(value) if isinstance(value, int | float) else None
 
 
-def infer_date(ctx: Context, month: int, day: int, year: int | None, weekday: int | None) -> date | None:
+def infer_date(
+    ctx: Context, month: int, day: int, year: int | None, weekday: int | None
+) -> date | None:
     """An explicit day and month; without a year, the next occurrence on or after today."""
     if year is not None:
         return safe_date(year, month, day)
@@ -229,24 +232,29 @@ def _numeric_date(g: Groups, ctx: Context) -> Reading | None:
     )
 
 
-def _period_reading(ctx: Context, span: Span, part: Any, kind: str = "period") -> Reading:
-    piece = part_of(
+def _piece(ctx: Context, span: Span, part: Any) -> Part:
+    return part_of(
         span,
         part if isinstance(part, str) else None,
         ctx.cal,
         early_day=int(ctx.setting("early_day", 10)),
         mid_day=int(ctx.setting("mid_day", 20)),
     )
-    return Reading(piece.first, clamp(piece.deadline, ctx.today, piece.window_end), kind)
+
+
+def _period_reading(ctx: Context, span: Span, part: Any) -> Reading:
+    piece = _piece(ctx, span, part)
+    return Reading(piece.first, clamp(piece.deadline, ctx.today, piece.window_end), "period")
 
 
 def _first_open(ctx: Context, spans: list[Span], part: Any) -> Reading | None:
     """The first of ``spans`` whose (part of the) window has not closed before today."""
     for span in spans:
-        found = _period_reading(ctx, span, part)
-        piece = part_of(span, part if isinstance(part, str) else None, ctx.cal)
+        piece = _piece(ctx, span, part)
         if piece.window_end >= ctx.today:
-            return found
+            return Reading(
+                piece.first, clamp(piece.deadline, ctx.today, piece.window_end), "period"
+            )
     return None
 
 
@@ -291,7 +299,9 @@ def _quarter(g: Groups, ctx: Context) -> Reading | None:
     if year is not None:
         return _period_reading(ctx, quarter_span(year, quarter), part)
     this_year = ctx.today.year
-    return _first_open(ctx, [quarter_span(this_year, quarter), quarter_span(this_year + 1, quarter)], part)
+    return _first_open(
+        ctx, [quarter_span(this_year, quarter), quarter_span(this_year + 1, quarter)], part
+    )
 
 
 @reading("year_period")
@@ -426,7 +436,9 @@ def _nth_weekday(g: Groups, ctx: Context) -> Reading | None:
     if not isinstance(weekday, int):
         return None
     return _month_year(
-        g, ctx, lambda y, m: _nth_in_month([d for d in _month_days(y, m) if d.weekday() == weekday], nth)
+        g,
+        ctx,
+        lambda y, m: _nth_in_month([d for d in _month_days(y, m) if d.weekday() == weekday], nth),
     )
 
 
@@ -442,10 +454,14 @@ def _nth_week(g: Groups, ctx: Context) -> Reading | None:
     nth = g.get("nth")
 
     def monday(y: int, m: int) -> date | None:
-        mondays = [d for d in _month_days(y, m) if d.weekday() == 0 and (d + timedelta(days=6)).month == m]
+        mondays = [
+            d for d in _month_days(y, m) if d.weekday() == 0 and (d + timedelta(days=6)).month == m
+        ]
         return _nth_in_month(mondays, nth)
 
-    found = _month_year(g, ctx, lambda y, m: (lambda d: d + timedelta(days=6) if d else None)(monday(y, m)))
+    found = _month_year(
+        g, ctx, lambda y, m: (lambda d: d + timedelta(days=6) if d else None)(monday(y, m))
+    )
     if found is None or found.last is None:
         return None
     start = found.last - timedelta(days=6)
@@ -515,7 +531,7 @@ def _fixed_day(g: Groups, ctx: Context) -> Reading | None:
             return None
         deadline = _adjust(ctx, found, g.get("adjust"))
         if deadline >= ctx.today:
-            return Reading(deadline, deadline, str(g.get("kind_hint") or "date"))
+            return Reading(deadline, deadline, "date")
     return None
 
 
@@ -570,5 +586,7 @@ def _time(g: Groups, ctx: Context) -> Reading | None:
         if not isinstance(end, int) or not 0 <= end <= 23:
             return None
     raw = g.text("hour") or ""
-    clock = Clock(hour, minute, _tz(g.get("tz")), ampm if isinstance(ampm, str) else None, raw.startswith("0"))
+    clock = Clock(
+        hour, minute, _tz(g.get("tz")), ampm if isinstance(ampm, str) else None, raw.startswith("0")
+    )
     return Reading(None, None, "time", clock=clock)

@@ -171,7 +171,9 @@ class _Compiler:
         self.macros: dict[str, str] = dict(data.get("macros", {}))
         for name in self.macros:
             if name in self.tables:
-                raise RulesError(f"{self.origin}:macros.{name}: also the name of a vocabulary table")
+                raise RulesError(
+                    f"{self.origin}:macros.{name}: also the name of a vocabulary table"
+                )
         self.group_tables: dict[str, list[str]] = dict(data.get("groups", {}))
         settings = data.get("settings", {})
         self.weak = set(settings.get("weak", []))
@@ -221,7 +223,9 @@ class _Compiler:
                 return f"(?P<{group}>{alternation})"
             if name in self.macros:
                 inner_suffix = suffix + (alias or "")
-                body = self.expand(self.macros[name], where, groups, used, inner_suffix, depth + 1, anchors)
+                body = self.expand(
+                    self.macros[name], where, groups, used, inner_suffix, depth + 1, anchors
+                )
                 return f"(?:{body})"
             raise RulesError(f"{self.origin}:{where}: unknown placeholder {{{name}}}")
 
@@ -245,7 +249,9 @@ class _Compiler:
         if not isinstance(reading, str) or not isinstance(template, str):
             raise RulesError(f"{self.origin}:{where}: needs 'reading' and 'regex'")
         if re.search(r"[A-Z]", re.sub(r"\\.|\(\?P<\w+>|\{[^}]*\}", "", template)):
-            raise RulesError(f"{self.origin}:{where}: patterns match lower-cased text; write them in lower case")
+            raise RulesError(
+                f"{self.origin}:{where}: patterns match lower-cased text; write them in lower case"
+            )
         groups: dict[str, str] = {}
         used: set[str] = set()
         body = self.expand(template, where, groups, used)
@@ -319,7 +325,9 @@ def compile_date_rules(lang: str, data: Mapping[str, Any]) -> CompiledDateRules:
     origin = compiler.origin
     stop_words = settings.get("stop", [])
     stop = (
-        _optional_regex(origin, "stop", "|".join(rf"(?<![\w/])(?:{s})(?![\w/])" for s in stop_words))
+        _optional_regex(
+            origin, "stop", "|".join(rf"(?<![\w/])(?:{s})(?![\w/])" for s in stop_words)
+        )
         if stop_words
         else None
     )
