@@ -77,9 +77,11 @@ def handle_errors(func: Callable[[], Any]) -> Any:
     try:
         return func()
     except FollowupError as exc:
-        click.secho(f"Error: {exc}", fg="red", err=True)
+        from agent.logging_setup import redact
+
+        click.secho(f"Error: {redact(str(exc))}", fg="red", err=True)
         if exc.hint:
-            click.echo(f"Hint: {exc.hint}", err=True)
+            click.echo(f"Hint: {redact(exc.hint)}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         click.echo("Interrupted.", err=True)

@@ -72,7 +72,7 @@ class Rules:
         langs: set[str] = set()
         for base in self.dirs:
             for p in base.glob("*.toml"):
-                if p.stem not in ("policy", "ats") and "." not in p.stem:
+                if "language" in self.toml(p.name, required=False):
                     langs.add(p.stem)
         return sorted(langs)
 

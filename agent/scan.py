@@ -130,7 +130,7 @@ class Engine:
 
         # Processes added by hand belong to the first account (the one drafts go from).
         first = self.config.accounts[0].name if self.config.accounts else account.name
-        return build_processes(
+        processes = build_processes(
             store.tracked_messages(account.name),
             own_addresses=self.own_addresses(account),
             directory=self.directory,
@@ -138,6 +138,10 @@ class Engine:
             manual=store.manual_processes() if account.name == first else [],
             now=now,
         )
+        for process in processes:
+            if not process.account:
+                process.account = account.name
+        return processes
 
 
 def run_pass(

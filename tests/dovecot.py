@@ -165,27 +165,42 @@ class Dovecot:
                 stderr=err,
                 check=True,
             )
-        for host, port in (
-            (HOST, self.imap_port),
-            (HOST, self.imaps_port),
-            (NO_STARTTLS_HOST, self.imap_port),
-        ):
-            self._wait_listening(host, port)
-        pid_file = self.root / "run" / "master.pid"
-        deadline = time.monotonic() + 3.0
-        while not pid_file.exists() or not pid_file.read_text().strip():
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"dovecot wrote no {pid_file}; see {self.root}/log/")
-            time.sleep(0.005)
-        self.pid = int(pid_file.read_text())
-        # Without its anvil socket the auth process silently runs without the per-IP
-        # penalty for failed logins (up to 15 s), which would make every test that
-        # checks a wrong password slow down the following ones.
-        (self.root / "run" / "anvil-auth-penalty").unlink(missing_ok=True)
+        try:
+            self.pid = int(self._wait_for_file(self.root / "run" / "master.pid").read_text())
+            # Without this socket the auth process runs without the per-IP penalty
+            # for failed logins (up to 15 s), which would make a test that checks a
+            # wrong password slow down the following ones. The master creates it
+            # before any auth process starts; auth treats its absence as "disabled".
+            self._wait_for_file(self.root / "run" / "anvil-auth-penalty").unlink()
+            for host, port in (
+                (HOST, self.imap_port),
+                (HOST, self.imaps_port),
+                (NO_STARTTLS_HOST, self.imap_port),
+            ):
+                self._wait_listening(host, port)
+        except BaseException:
+            self._kill_from_pid_file()
+            raise
         # A SIGTERM within the first milliseconds makes the master linger ~6 s.
         time.sleep(0.1)
         self.start_seconds = time.monotonic() - t0
         return self
+
+    def _wait_for_file(self, path: Path, timeout: float = 3.0) -> Path:
+        deadline = time.monotonic() + timeout
+        while not path.exists() or (path.is_file() and not path.read_bytes().strip()):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"dovecot did not create {path}; see {self.root}/log/")
+            time.sleep(0.005)
+        return path
+
+    def _kill_from_pid_file(self) -> None:
+        pid_file = self.root / "run" / "master.pid"
+        if pid_file.exists() and pid_file.read_text().strip():
+            pid = int(pid_file.read_text())
+            if _alive(pid):
+                os.killpg(pid, signal.SIGKILL)
+            pid_file.unlink(missing_ok=True)
 
     def stop(self) -> None:
         """SIGTERM (about 1 s), SIGKILL to the process group as a fallback; remove master.pid."""

@@ -221,7 +221,25 @@ def test_a_server_kick_is_transient(dovecot, mail_user, imap_factory):
     assert source.folder_state("INBOX").exists == 0
 
 
+def test_the_socket_has_keepalive_and_the_timeout(imap_factory, mail_user):
+    source = imap_factory(mail_user, timeout=7.5)
+    source.connect()
+    sock = source._client.socket()
+    assert sock.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+    assert sock.gettimeout() == 7.5
+    assert sock.version() in ("TLSv1.2", "TLSv1.3")
+
+
 def test_missing_folder_is_not_transient(imap_source):
     with pytest.raises(MailboxError, match="does not exist") as caught:
         imap_source.folder_state("No Such Folder")
     assert not isinstance(caught.value, TransientMailboxError)
+
+
+def test_repeated_wrong_passwords_fail_fast(mail_user, imap_factory):
+    """Dovecot's per-IP penalty is off in the harness (failures would cost up to 15 s each)."""
+    started = time.monotonic()
+    for _ in range(3):
+        with pytest.raises(AuthError):
+            imap_factory(mail_user, password="wrong").connect()
+    assert time.monotonic() - started < 3.0

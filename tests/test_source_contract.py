@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from dovecot import Dovecot, MailUser
 
-from agent.errors import MailboxError
+from agent.errors import FolderError, MailboxError
 from agent.sources.base import DRAFTS, INBOX, SENT, Source
 from agent.sources.maildir import UIDLIST, MaildirSource
 
@@ -154,6 +154,13 @@ def test_appended_draft_is_found_by_marker_and_reads_back_identically(source):
     assert not fetched.truncated
     assert "\\Draft" in fetched.flags
     assert source.fetch_flags("Drafts", [uid]) == {uid: fetched.flags}
+
+
+def test_append_to_a_missing_folder_fails_and_creates_nothing(source):
+    before = {f.name for f in source.folders()}
+    with pytest.raises(FolderError, match="does not exist"):
+        source.append("Kladd", make_message(headers={"X-Followup-Id": "fu-1"}))
+    assert {f.name for f in source.folders()} == before
 
 
 def test_message_id_search_with_angle_brackets(source, backend):

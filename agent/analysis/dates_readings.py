@@ -220,7 +220,7 @@ def _numeric_date(g: Groups, ctx: Context) -> Reading | None:
     if not isinstance(a, int) or not isinstance(b, int):
         return None
     year = _year(g)
-    order = str(ctx.setting("date_order", "DMY")).upper()
+    order = str(g.get("order") or ctx.setting("date_order", "DMY")).upper()
     day, month = (b, a) if order.startswith("M") else (a, b)
     if not 1 <= month <= 12:
         day, month = month, day

@@ -206,6 +206,7 @@ class _Compiler:
             raise RulesError(f"{self.origin}:{where}: macros nest too deeply")
         text = template.replace(" ?", r"\s*").replace(" ", r"\s+")
         negative = _negative_spans(text)
+        self._implicit_groups(text, groups, suffix)
 
         def substitute(m: re.Match[str]) -> str:
             bare, name, alias = m.group(1), m.group(2), m.group(3)
@@ -241,6 +242,24 @@ class _Compiler:
             expanded = _NAMED_GROUP.sub(rename, expanded)
         return expanded
 
+    def _implicit_groups(self, text: str, groups: dict[str, str], suffix: str) -> None:
+        """``(?P<n>\\d+|{=number})``: the group reads its words from the tables inside it."""
+        for m in _NAMED_GROUP.finditer(text):
+            depth, index = 0, m.start()
+            while index < len(text):
+                char = text[index]
+                if char == "\\":
+                    index += 2
+                    continue
+                depth += {"(": 1, ")": -1}.get(char, 0)
+                if depth == 0:
+                    break
+                index += 1
+            tables = [t for bare, t, _ in _PLACEHOLDER.findall(text[m.start() : index]) if bare and t in self.tables]
+            name = m.group(1) if m.group(1).endswith(suffix) or not suffix else m.group(1) + suffix
+            if tables and name not in groups:
+                groups[name] = "|".join(t for table in tables for t in self.base_tables(table))
+
     def compile_pattern(self, index: int, spec: Mapping[str, Any]) -> Pattern:
         ident = str(spec.get("id", index))
         where = f"pattern[{ident}]"
@@ -260,7 +279,7 @@ class _Compiler:
         except re.error as exc:
             raise RulesError(f"{self.origin}:{where}: {exc}") from None
         for name in regex.groupindex:
-            if name not in groups:
+            if not groups.get(name):
                 base = name.rstrip("0123456789")
                 tables = self.group_tables.get(name) or self.group_tables.get(base) or []
                 groups[name] = "|".join(tables)

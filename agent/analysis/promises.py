@@ -55,6 +55,29 @@ class PromiseFinder:
         self.interview = compile_cues(f"{lang}.toml:interview.cues", interview.get("cues"))
         self.grammar = grammar
         self.nlp = nlp
+        date_labels = [re.escape(x) for x in interview.get("date_labels", [])]
+        time_labels = [re.escape(x) for x in interview.get("time_labels", [])]
+        self._date_line = re.compile(rf"^\s*\*?(?:{'|'.join(date_labels)})\*?\s*:\s*(.+)$", re.I | re.M) if date_labels else None
+        self._time_line = re.compile(rf"^\s*\*?(?:{'|'.join(time_labels)})\*?\s*:\s*(.+)$", re.I | re.M) if time_labels else None
+
+    def labelled_time(self, text: str, ref: datetime, calendar: BusinessCalendar) -> datetime | None:
+        """'Date: Thursday 10 December' + 'Time: 13:00-14:30' on separate lines."""
+        if self._date_line is None:
+            return None
+        date_match = self._date_line.search(text)
+        if not date_match:
+            return None
+        value = date_match.group(1).strip()
+        if self._time_line is not None:
+            time_match = self._time_line.search(text)
+            if time_match and time_match.start() != date_match.start():
+                clock = re.match(r"\s*(?:kl\.?\s*)?(\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)", time_match.group(1), re.I)
+                if clock:
+                    value = f"{value} {'at' if self.lang == 'en' else 'kl.'} {clock.group(1)}"
+        for match in self.grammar.find(value, ref, calendar):
+            if match.at is not None and match.at > ref:
+                return match.at
+        return None
 
     def sentences(self, text: str) -> list[str]:
         out: list[str] = []
@@ -138,4 +161,6 @@ class PromiseFinder:
                 )
                 if promised is None or match.resolved > promised:
                     promised = match.resolved
+        if want_interview:
+            interview_at = self.labelled_time(text, ref, calendar) or interview_at
         return PromiseResult(promised, evidence, interview_at, found)

@@ -55,4 +55,4 @@ def load(config_path: str | None):  # type: ignore[no-untyped-def]
 def open_store(config: Any, *, timeout: float = 5.0):  # type: ignore[no-untyped-def]
     from agent.store import Store
 
-    return Store.open(config.state_dir / "followup.db", timeout=timeout)
+    return Store.open(config.db_path, timeout=timeout)

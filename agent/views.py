@@ -1,0 +1,485 @@
+"""What the review commands show: processes and drafts as rows and JSON.
+
+Pure: everything is computed from the processes, the drafts, the policy and ``now``
+given by the caller; times are shown in the user's time zone. The ``--json``
+objects built here are a stable contract (keys below); new keys may be added,
+existing keys keep their name and meaning.
+
+``followup processes --json`` — a list of :data:`PROCESS_KEYS` objects.
+``followup show ID --json`` — one process object plus :data:`DETAIL_KEYS`.
+``followup drafts --json`` — a list of :data:`DRAFT_KEYS` objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from agent.policy import (
+    BusinessCalendar,
+    CancelDraft,
+    CreateDraft,
+    MarkGhosted,
+    Outlook,
+    Policy,
+    outlook,
+    plan,
+)
+from agent.records import (
+    DRAFT_APPENDED,
+    DRAFT_DISCARDED,
+    DRAFT_INTENT,
+    DRAFT_USER_DELETED,
+    DRAFT_USER_EDITED,
+    CompetingOffer,
+    DraftRecord,
+)
+from agent.tracker import ACTIVE_STATES, GHOSTED, Process
+
+PROCESS_KEYS = (
+    "id",  # short hash; `followup show` accepts any unique prefix
+    "account",
+    "company",  # str | null
+    "role",  # str | null
+    "state",  # applied | interviewing | awaiting_decision | offer | rejected | withdrawn | hired | closed | ghosted
+    "active",  # bool: still waiting for the employer
+    "round",  # interview rounds invited to
+    "language",  # language of the thread (drafts are written in it)
+    "started_at",  # ISO time, user's zone
+    "last_message_at",  # ISO time | null
+    "last_message_kind",  # a message kind, or "outbound" for your own mail | null
+    "promised_by",  # ISO date | null: the day the employer promised an answer by
+    "promise_source",  # "mail" | "user" | null
+    "interview_at",  # ISO time | null
+    "interview_held",  # bool
+    "contact",  # {"name", "address"} | null: who a follow-up goes to
+    "next_action",  # followup_after_promise | next_steps | nudge | feedback_request | competing_offer | null
+    "next_due_at",  # ISO time | null
+    "next_status",  # see NEXT_STATUSES
+    "next_reason",  # str: why (e.g. "promised by 2026-12-04")
+    "followups_sent",  # int: follow-ups sent since the employer last wrote
+    "snoozed_until",  # ISO date | null
+    "closed_reason",  # withdrawn | hired | other | null
+    "manual",  # bool: added with `followup add`
+    "agency",  # str | null: the recruitment agency in between
+    "draft_ids",  # list of this process's draft ids (every state)
+)
+
+# next_status: due — the next scan writes the draft; scheduled — due later;
+# draft_ready — a draft is waiting in your Drafts folder; snoozed — paused by you;
+# none — nothing to do (closed, ghosted, or waiting on a draft you discarded).
+NEXT_STATUSES = ("due", "scheduled", "draft_ready", "snoozed", "none")
+
+DETAIL_KEYS = (
+    "promise",  # {"date", "source", "sentence", "phrase"} | null
+    "contact_note",  # str | null (e.g. why a contact was chosen or is missing)
+    "events",  # [{"at", "kind", "summary", "sentence", "message_id", "from", "subject", "state_from", "state_to"}]
+    "drafts",  # [draft objects, DRAFT_KEYS]
+)
+
+DRAFT_KEYS = (
+    "id",  # the X-Followup-Id of the draft; commands accept any unique prefix
+    "account",
+    "process",  # process id
+    "company",  # str | null
+    "action",  # followup_after_promise | next_steps | nudge | feedback_request | competing_offer
+    "state",  # intent | appended | user_edited | user_deleted | sent | cancelled | discarded
+    "due_at",  # ISO time
+    "created_at",  # ISO time | null
+    "updated_at",  # ISO time | null
+    "to",  # "Name <address>" or "" when no recipient is known
+    "subject",
+    "language",
+    "note",  # str | null, e.g. "no recipient: ..."
+    "pending_cancel",  # str | null: the next scan withdraws this draft, and why
+    "folder",  # str | null
+    "uid",  # int | null
+    "message_id",  # the draft's own Message-ID
+)
+
+OPEN_OR_YOURS = (DRAFT_INTENT, DRAFT_APPENDED, DRAFT_USER_EDITED)
+_UNLIMITED = 1_000_000
+
+
+# -- formatting -------------------------------------------------------------------
+
+
+def iso(moment: datetime | None, tz: ZoneInfo) -> str | None:
+    return None if moment is None else moment.astimezone(tz).isoformat()
+
+
+def iso_day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def when(moment: datetime | None, tz: ZoneInfo, now: datetime | None = None) -> str:
+    """``Mon 07 Dec 09:00`` in the user's zone (with the year when it is not this year)."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(tz)
+    this_year = (now.astimezone(tz).year if now else local.year) == local.year
+    return local.strftime("%a %d %b %H:%M" if this_year else "%a %d %b %Y %H:%M")
+
+
+def day_text(day: date | None, now: datetime | None = None) -> str:
+    if day is None:
+        return ""
+    this_year = now is None or now.year == day.year
+    return day.strftime("%a %d %b" if this_year else "%a %d %b %Y")
+
+
+def company_label(process: Process | None) -> str:
+    if process is None:
+        return "?"
+    return process.company or process.agency or "?"
+
+
+# -- the board: every process with what comes next --------------------------------
+
+
+@dataclass
+class ProcessView:
+    process: Process
+    state: str  # the tracker's state, or "ghosted"
+    outlook: Outlook
+    next_action: str | None
+    next_due_at: datetime | None
+    next_status: str
+    next_reason: str
+    drafts: list[DraftRecord] = field(default_factory=list)
+    pending_cancels: dict[str, str] = field(default_factory=dict)  # draft id -> why the next scan withdraws it
+
+    @property
+    def id(self) -> str:
+        return self.process.id
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+
+def drafts_by_process(
+    processes: Iterable[Process], drafts: Iterable[DraftRecord]
+) -> dict[str, list[DraftRecord]]:
+    """Drafts grouped under their process's current id (a draft may name an older alias)."""
+    owner: dict[str, str] = {}
+    for p in processes:
+        for alias in p.aliases:
+            owner.setdefault(alias, p.id)
+        owner[p.id] = p.id
+    grouped: dict[str, list[DraftRecord]] = {}
+    for d in drafts:
+        grouped.setdefault(owner.get(d.process_id, d.process_id), []).append(d)
+    return grouped
+
+
+def _current_draft(view_action: str | None, process: Process, drafts: Sequence[DraftRecord]) -> DraftRecord | None:
+    """A draft of this silence (written after the employer last wrote) still in Drafts."""
+    since = process.last_inbound.date if process.last_inbound else None
+    candidates = [
+        d
+        for d in drafts
+        if d.state in OPEN_OR_YOURS and (since is None or (d.created_at or d.due_at) >= since)
+    ]
+    preferred = [d for d in candidates if d.action == view_action]
+    pool = preferred or candidates
+    return max(pool, key=lambda d: (d.created_at or d.due_at, d.followup_id)) if pool else None
+
+
+def board(
+    processes: Sequence[Process],
+    drafts: Sequence[DraftRecord],
+    *,
+    now: datetime,
+    policy: Policy,
+    calendar: BusinessCalendar,
+    tz: ZoneInfo,
+    offers: Sequence[CompetingOffer] = (),
+) -> list[ProcessView]:
+    """Every process of one account with its next step, as the next scan would see it."""
+    grouped = drafts_by_process(processes, drafts)
+    uncapped = replace(policy, max_drafts_per_pass=_UNLIMITED)
+    actions = plan(
+        list(processes), list(drafts), now=now, policy=uncapped, calendar=calendar, tz=tz, offers=offers
+    )
+    creates: dict[str, CreateDraft] = {}
+    ghosted: dict[str, MarkGhosted] = {}
+    cancels: dict[str, str] = {}
+    for action in actions:
+        if isinstance(action, CancelDraft):
+            cancels[action.followup_id] = action.reason
+        elif isinstance(action, CreateDraft):
+            creates.setdefault(action.process_id, action)
+        elif isinstance(action, MarkGhosted):
+            ghosted[action.process_id] = action
+    today = now.astimezone(tz).date()
+    views = []
+    for p in processes:
+        mine = grouped.get(p.id, [])
+        look = outlook(p, mine, now=now, policy=policy, calendar=calendar, tz=tz)
+        state = GHOSTED if (look.state == GHOSTED or p.id in ghosted) else p.state
+        action, due, reason = look.action, look.due_at, look.reason
+        if p.id in creates:
+            c = creates[p.id]
+            action, due, reason, status = c.action, c.due_at, c.reason, "due"
+        elif state == GHOSTED:
+            action, due, status = None, None, "none"
+            reason = ghosted[p.id].reason if p.id in ghosted else look.reason
+        elif p.snoozed_until is not None and p.snoozed_until > today and p.active:
+            status = "snoozed"
+            reason = f"snoozed until {p.snoozed_until.isoformat()}"
+        elif (current := _current_draft(action, p, mine)) is not None:
+            action, due, status = current.action, current.due_at, "draft_ready"
+            reason = "draft waiting in Drafts" if current.state != DRAFT_USER_EDITED else "your edited draft is in Drafts"
+        elif action is not None and due is not None and due > now:
+            status = "scheduled"
+        else:
+            if action is not None and due is not None:
+                reason = _why_no_draft(p, mine, action, due, now, policy)
+            action, due, status = None, None, "none"
+        ordered = sorted(mine, key=_draft_order)
+        withdrawn = {d.followup_id: cancels[d.followup_id] for d in ordered if d.followup_id in cancels}
+        views.append(ProcessView(p, state, look, action, due, status, reason, ordered, withdrawn))
+    return views
+
+
+def _why_no_draft(
+    process: Process,
+    drafts: Sequence[DraftRecord],
+    action: str,
+    due: datetime,
+    now: datetime,
+    policy: Policy,
+) -> str:
+    since = process.last_inbound.date if process.last_inbound else None
+    for d in sorted(drafts, key=_draft_order, reverse=True):
+        if d.action == action and (since is None or (d.created_at or d.due_at) >= since):
+            if d.state == DRAFT_USER_DELETED:
+                return f"you deleted the {action_label(action)} draft"
+            if d.state == DRAFT_DISCARDED:
+                return f"you discarded the {action_label(action)} draft"
+    if now - due > timedelta(days=policy.max_overdue_days):
+        return f"too late for a {action_label(action)} (it was due {due.date().isoformat()})"
+    return f"no {action_label(action)} will be written"
+
+
+def _draft_order(d: DraftRecord) -> tuple[datetime, str]:
+    return (d.created_at or d.due_at, d.followup_id)
+
+
+# -- JSON --------------------------------------------------------------------------
+
+
+def process_json(view: ProcessView, tz: ZoneInfo) -> dict[str, Any]:
+    p = view.process
+    last = p.messages[-1] if p.messages else None
+    source = None
+    if p.promised_by:
+        source = "user" if p.promise_source == "user" else "mail"
+    data: dict[str, Any] = {
+        "id": p.id,
+        "account": p.account,
+        "company": p.company,
+        "role": p.role,
+        "state": view.state,
+        "active": view.active,
+        "round": p.round,
+        "language": p.language,
+        "started_at": iso(p.started_at, tz),
+        "last_message_at": iso(last.date, tz) if last else None,
+        "last_message_kind": last.kind if last else None,
+        "promised_by": iso_day(p.promised_by),
+        "promise_source": source,
+        "interview_at": iso(p.interview_at, tz),
+        "interview_held": p.interview_held,
+        "contact": {"name": p.contact.name, "address": p.contact.address} if p.contact else None,
+        "next_action": view.next_action,
+        "next_due_at": iso(view.next_due_at, tz),
+        "next_status": view.next_status,
+        "next_reason": view.next_reason,
+        "followups_sent": view.outlook.followups_sent,
+        "snoozed_until": iso_day(p.snoozed_until),
+        "closed_reason": p.closed_reason,
+        "manual": p.manual,
+        "agency": p.agency,
+        "draft_ids": [d.followup_id for d in view.drafts],
+    }
+    assert tuple(data) == PROCESS_KEYS
+    return data
+
+
+def process_detail_json(
+    view: ProcessView, tz: ZoneInfo, pending: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    p = view.process
+    data = process_json(view, tz)
+    by_id = {m.message_id: m for m in p.messages}
+    events = []
+    for e in p.events:
+        m = by_id.get(e.message_id) if e.message_id else None
+        sender = (m.from_name or m.from_addr) if m else None
+        events.append(
+            {
+                "at": iso(e.at, tz),
+                "kind": e.kind,
+                "summary": e.summary,
+                "sentence": e.sentence,
+                "message_id": e.message_id,
+                "from": sender,
+                "subject": m.subject if m else None,
+                "state_from": e.state_from,
+                "state_to": e.state_to,
+            }
+        )
+    promise = None
+    if p.promised_by:
+        ev = p.promise_evidence
+        promise = {
+            "date": p.promised_by.isoformat(),
+            "source": data["promise_source"],
+            "sentence": ev.sentence if ev else None,
+            "phrase": ev.phrase if ev else None,
+        }
+    data["promise"] = promise
+    data["contact_note"] = p.contact_note
+    data["events"] = events
+    data["drafts"] = [draft_json(d, p, tz, pending) for d in view.drafts]
+    return data
+
+
+def draft_json(
+    d: DraftRecord, process: Process | None, tz: ZoneInfo, pending: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    data = {
+        "id": d.followup_id,
+        "account": d.account,
+        "process": process.id if process else d.process_id,
+        "company": (process.company or process.agency) if process else None,
+        "action": d.action,
+        "state": d.state,
+        "due_at": iso(d.due_at, tz),
+        "created_at": iso(d.created_at, tz),
+        "updated_at": iso(d.updated_at, tz),
+        "to": d.to,
+        "subject": d.subject,
+        "language": d.language,
+        "note": d.note,
+        "pending_cancel": (pending or {}).get(d.followup_id),
+        "folder": d.folder,
+        "uid": d.uid,
+        "message_id": d.message_id,
+    }
+    assert tuple(data) == DRAFT_KEYS
+    return data
+
+
+# -- table rows ---------------------------------------------------------------------
+
+
+ACTION_LABELS = {
+    "followup_after_promise": "follow-up",
+    "next_steps": "next steps",
+    "nudge": "reminder",
+    "feedback_request": "feedback request",
+    "competing_offer": "offer note",
+}
+
+
+def action_label(action: str | None) -> str:
+    return ACTION_LABELS.get(action or "", (action or "").replace("_", " "))
+
+
+def short_when(moment: datetime | None, tz: ZoneInfo, now: datetime) -> str:
+    """``07 Dec 09:00`` (``07 Dec 2027 09:00`` in another year)."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(tz)
+    return local.strftime("%d %b %H:%M" if local.year == now.astimezone(tz).year else "%d %b %Y %H:%M")
+
+
+def short_day(day: date | None, now: datetime) -> str:
+    if day is None:
+        return ""
+    return day.strftime("%d %b" if day.year == now.year else "%d %b %Y")
+
+
+def next_text(view: ProcessView, tz: ZoneInfo, now: datetime) -> str:
+    label = action_label(view.next_action)
+    if view.next_status == "due":
+        return f"{label}: next scan"
+    if view.next_status == "scheduled":
+        return f"{label} {short_when(view.next_due_at, tz, now)}"
+    if view.next_status == "draft_ready":
+        return f"{label}: draft ready"
+    if view.next_status == "snoozed":
+        return f"snoozed to {short_day(view.process.snoozed_until, now)}"
+    return "—"
+
+
+def process_row(view: ProcessView, tz: ZoneInfo, now: datetime) -> tuple[str, ...]:
+    """id, company, role, state, round, last message, promised by, next."""
+    p = view.process
+    last = p.messages[-1].date if p.messages else p.started_at
+    state = view.state.replace("_", " ")
+    if p.closed_reason and view.state not in ACTIVE_STATES and p.closed_reason != view.state:
+        state = f"{state} ({p.closed_reason})"
+    return (
+        p.id,
+        company_label(p),
+        p.role or "",
+        state,
+        str(p.round) if p.round else "",
+        short_day(last.astimezone(tz).date(), now),
+        short_day(p.promised_by, now),
+        next_text(view, tz, now),
+    )
+
+
+def draft_row(d: DraftRecord, process: Process | None, tz: ZoneInfo, now: datetime) -> tuple[str, ...]:
+    """id, process, company, action, state, due, to, subject."""
+    return (
+        d.followup_id,
+        process.id if process else d.process_id,
+        company_label(process) if process else "?",
+        action_label(d.action),
+        d.state.replace("_", " "),
+        short_when(d.due_at, tz, now),
+        d.to or "(no recipient)",
+        d.subject,
+    )
+
+
+# -- status -------------------------------------------------------------------------
+
+
+def next_due(views: Iterable[ProcessView]) -> ProcessView | None:
+    """The process whose next follow-up comes first (due now or scheduled)."""
+    waiting = [v for v in views if v.next_status in ("due", "scheduled") and v.next_due_at]
+    return min(waiting, key=lambda v: (v.next_due_at, v.id)) if waiting else None
+
+
+def state_counts(views: Iterable[ProcessView]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for v in views:
+        counts[v.state] = counts.get(v.state, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def age_text(moment: datetime | None, now: datetime) -> str:
+    """``3 min ago``, ``2 h ago``, ``4 days ago``."""
+    if moment is None:
+        return "never"
+    delta = now - moment
+    if delta < timedelta(0):
+        return "in the future"
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        return f"{minutes} min ago"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h ago"
+    return f"{delta.days} days ago"
