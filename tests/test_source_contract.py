@@ -163,6 +163,12 @@ def test_append_to_a_missing_folder_fails_and_creates_nothing(source):
     assert {f.name for f in source.folders()} == before
 
 
+def test_search_for_a_value_that_needs_quoting(source):
+    wanted = source.append("Drafts", make_message(headers={"X-Followup-Id": 'fu (7) "x"'}))
+    source.append("Drafts", make_message(headers={"X-Followup-Id": 'fu (8) "x"'}))
+    assert source.search_header("Drafts", "X-Followup-Id", 'fu (7) "x"') == [wanted]
+
+
 def test_message_id_search_with_angle_brackets(source, backend):
     raw = make_message()
     backend.deliver(raw)

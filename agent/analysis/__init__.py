@@ -79,6 +79,13 @@ class Analyzer:
             except (ImportError, KeyError, ValueError):
                 nlp = spacy.blank("xx")
             nlp.add_pipe("sentencizer")
+            from spacy.language import Language
+
+            from agent.analysis.promises import keep_dates_together
+
+            if "keep_dates_together" not in Language.factories:
+                Language.component("keep_dates_together", func=keep_dates_together)
+            nlp.add_pipe("keep_dates_together", after="sentencizer")
             finder = PromiseFinder(lang, self.lang_data[lang], DateGrammar(lang, self.rules), nlp)
             self._finders[lang] = finder
         return finder

@@ -23,7 +23,8 @@ from functools import cache
 
 from agent.analysis.calendar import BusinessCalendar, calendar_for_language
 from agent.analysis.dates_readings import READINGS, Clock, Context, Groups, Reading
-from agent.analysis.dates_rules import DIGIT, CompiledDateRules, load_date_rules
+from agent.analysis.dates_regex import DIGIT
+from agent.analysis.dates_rules import CompiledDateRules, load_date_rules
 from agent.errors import RulesError
 from agent.rules import Rules, shipped_rules
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from agent.analysis.dates_regex import anchor_requirement, group_end, trie_regex
 from agent.errors import RulesError
 from agent.rules import Rules
 
@@ -21,7 +22,6 @@ _PLACEHOLDER = re.compile(r"\{(=?)([a-z_][a-z0-9_]*)(?::([a-z0-9_]+))?\}")
 _NAMED_GROUP = re.compile(r"\(\?P<([a-z_][a-z0-9_]*)>")
 _TOKEN = re.compile(r"\w+")
 _SPACES = re.compile(r"\s+")
-DIGIT = "#digit"
 _MAX_DEPTH = 12
 
 
@@ -92,58 +92,6 @@ class CompiledDateRules:
         return None
 
 
-def trie_regex(words: list[str]) -> str:
-    """An alternation of ``words`` factored by common prefixes (much faster to match).
-
-    Longer words are tried before their prefixes; a space matches any whitespace run.
-    """
-    root: dict[str, Any] = {}
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def build(node: dict[str, Any]) -> str:
-        branches = [
-            (r"\s+" if char == " " else re.escape(char)) + build(child)
-            for char, child in sorted(node.items())
-            if char
-        ]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
-        return f"(?:{body})?" if "" in node else body
-
-    return build(root)
-
-
-def _negative_spans(template: str) -> list[tuple[int, int]]:
-    """Where ``(?!...)`` and ``(?<!...)`` sit in a template: words there anchor nothing."""
-    spans = []
-    for start in (m.start() for m in re.finditer(r"\(\?<?!", template)):
-        depth = 0
-        index = start
-        while index < len(template):
-            char = template[index]
-            if char == "\\":
-                index += 2
-                continue
-            if char == "[":
-                close = template.find("]", index + 2)
-                index = close + 1 if close > 0 else index + 1
-                continue
-            if char == "(":
-                depth += 1
-            elif char == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            index += 1
-        spans.append((start, index))
-    return spans
-
-
 def _table_entries(name: str, raw: Any) -> dict[str, Any]:
     if isinstance(raw, list):
         return {normalize(str(word)): normalize(str(word)) for word in raw}
@@ -178,6 +126,7 @@ class _Compiler:
         settings = data.get("settings", {})
         self.weak = set(settings.get("weak", []))
         self._alternations: dict[str, str] = {}
+        self._requirements: dict[str, frozenset[str] | None] = {}
 
     def alternation(self, table: str) -> str:
         cached = self._alternations.get(table)
@@ -193,27 +142,17 @@ class _Compiler:
         return self.unions.get(table, [table])
 
     def expand(
-        self,
-        template: str,
-        where: str,
-        groups: dict[str, str],
-        used: set[str],
-        suffix: str = "",
-        depth: int = 0,
-        track: bool = True,
+        self, template: str, where: str, groups: dict[str, str], suffix: str = "", depth: int = 0
     ) -> str:
+        """``template`` with every placeholder replaced; ``groups`` learns each named group's tables."""
         if depth > _MAX_DEPTH:
             raise RulesError(f"{self.origin}:{where}: macros nest too deeply")
         text = template.replace(" ?", r"\s*").replace(" ", r"\s+")
-        negative = _negative_spans(text)
         self._implicit_groups(text, groups, suffix)
 
         def substitute(m: re.Match[str]) -> str:
             bare, name, alias = m.group(1), m.group(2), m.group(3)
-            anchors = track and not any(a <= m.start() < b for a, b in negative)
             if name in self.tables:
-                if anchors:
-                    used.update(self.base_tables(name))
                 alternation = self.alternation(name)
                 if bare:
                     return f"(?:{alternation})"
@@ -223,9 +162,8 @@ class _Compiler:
                 groups[group] = name
                 return f"(?P<{group}>{alternation})"
             if name in self.macros:
-                inner_suffix = suffix + (alias or "")
                 body = self.expand(
-                    self.macros[name], where, groups, used, inner_suffix, depth + 1, anchors
+                    self.macros[name], where, groups, suffix + (alias or ""), depth + 1
                 )
                 return f"(?:{body})"
             raise RulesError(f"{self.origin}:{where}: unknown placeholder {{{name}}}")
@@ -245,18 +183,9 @@ class _Compiler:
     def _implicit_groups(self, text: str, groups: dict[str, str], suffix: str) -> None:
         """``(?P<n>\\d+|{=number})``: the group reads its words from the tables inside it."""
         for m in _NAMED_GROUP.finditer(text):
-            depth, index = 0, m.start()
-            while index < len(text):
-                char = text[index]
-                if char == "\\":
-                    index += 2
-                    continue
-                depth += {"(": 1, ")": -1}.get(char, 0)
-                if depth == 0:
-                    break
-                index += 1
-            tables = [t for bare, t, _ in _PLACEHOLDER.findall(text[m.start() : index]) if bare and t in self.tables]
-            name = m.group(1) if m.group(1).endswith(suffix) or not suffix else m.group(1) + suffix
+            inside = text[m.start() : group_end(text, m.start())]
+            tables = [t for bare, t, _ in _PLACEHOLDER.findall(inside) if bare and t in self.tables]
+            name = m.group(1) if not suffix or m.group(1).endswith(suffix) else m.group(1) + suffix
             if tables and name not in groups:
                 groups[name] = "|".join(t for table in tables for t in self.base_tables(table))
 
@@ -272,8 +201,7 @@ class _Compiler:
                 f"{self.origin}:{where}: patterns match lower-cased text; write them in lower case"
             )
         groups: dict[str, str] = {}
-        used: set[str] = set()
-        body = self.expand(template, where, groups, used)
+        body = self.expand(template, where, groups)
         try:
             regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
         except re.error as exc:
@@ -281,26 +209,40 @@ class _Compiler:
         for name in regex.groupindex:
             if not groups.get(name):
                 base = name.rstrip("0123456789")
-                tables = self.group_tables.get(name) or self.group_tables.get(base) or []
-                groups[name] = "|".join(tables)
+                groups[name] = "|".join(
+                    self.group_tables.get(name) or self.group_tables.get(base) or []
+                )
         self._register(groups)
-        needs = {t for t in used if t not in self.weak}
-        positive = body
-        for start, end in reversed(_negative_spans(body)):
-            positive = positive[:start] + positive[end + 1 :]
-        if re.search(r"\\d|\[\d-", positive):
-            needs.add(DIGIT)
+        needs = anchor_requirement(template, self._requirement)
         if not needs:
-            raise RulesError(f"{self.origin}:{where}: no anchoring word table or digit")
+            raise RulesError(
+                f"{self.origin}:{where}: no anchoring word: a match must contain a word of a table "
+                f"not listed in settings.weak, or a digit"
+            )
         return Pattern(
             ident=ident,
             reading=reading,
             regex=regex,
             kind=spec.get("kind"),
             attrs=dict(spec.get("set", {})),
-            needs=frozenset(needs),
+            needs=needs,
             order=index,
         )
+
+    def _requirement(self, name: str) -> frozenset[str] | None:
+        """What a placeholder guarantees a match contains (see ``anchor_requirement``)."""
+        if name in self._requirements:
+            return self._requirements[name]
+        self._requirements[name] = None  # a macro that refers to itself anchors nothing
+        found: frozenset[str] | None = None
+        if name in self.tables:
+            tables = self.base_tables(name)
+            if not any(t in self.weak for t in tables):
+                found = frozenset(tables)
+        elif name in self.macros:
+            found = anchor_requirement(self.macros[name], self._requirement)
+        self._requirements[name] = found
+        return found
 
     def _register(self, groups: dict[str, str]) -> None:
         for group, tables in groups.items():

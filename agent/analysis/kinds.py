@@ -10,6 +10,7 @@ Conventions (they match how recruiting mail is labelled in practice):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -78,7 +79,8 @@ class KindClassifier:
         strong_hits: dict[str, int] = {}
         text_hits = 0
         evidence: dict[str, list[str]] = {}
-        body = text[:20_000]
+        body = re.sub(r"\s+", " ", text[:20_000])
+        subject = re.sub(r"\s+", " ", subject)
         for kind, cues in self.cues.items():
             strong = cues.strong.matched_texts(body)
             distinct_strong = list(dict.fromkeys(s.lower() for s in strong))
@@ -139,6 +141,13 @@ class KindClassifier:
                     continue
                 kind = decisive
                 break
+        if kind == "status_update":
+            # A concrete request (references, a test, an interview) is what the message is for;
+            # any promise in it is still recorded.
+            for request in ("reference_request", "assessment_request", "interview_invitation"):
+                if strong_hits[request] and scores[request] >= 0.5 * scores["status_update"]:
+                    kind = request
+                    break
         ordered = sorted((s for k, s in scores.items() if k != kind), reverse=True)
         runner_up = ordered[0] if ordered else 0.0
         confidence = scores[kind] / (scores[kind] + runner_up + 2.0)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from agent.analysis.calendar import BusinessCalendar
 from agent.analysis.cues import compile_cues
@@ -22,7 +23,28 @@ _CLAUSE_BREAK = re.compile(
     r"[;:–—]|,\s+(?=(?:and|but|or|og|men|eller|so|så|then|deretter|while|mens|before|after|før|etter|please|vennligst)\b)|\s+(?:but|men|however|imidlertid)\s+",
     re.I,
 )
-_MAX_PROMISE_DAYS = 200  # "we keep your CV for a year" is not a reply window
+_MAX_PROMISE_DAYS = 200
+_NO_BREAK_AFTER = {"kl", "ca", "nr", "mr", "mrs", "ms", "dr", "st", "bl.a", "f.eks", "evt", "inkl", "jf", "tlf", "mob", "no", "vs", "etc", "e.g", "i.e", "approx", "ref", "avd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "des", "dec", "man", "tir", "ons", "tor", "fre", "lør", "søn", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+
+def keep_dates_together(doc: Any) -> Any:
+    """A sentence never starts after '11.' or 'kl.' or before a lower-case word:
+    "fredag 11. desember kl. 16" stays one sentence."""
+    for i in range(1, len(doc)):
+        token = doc[i]
+        if not token.is_sent_start:
+            continue
+        prev = doc[i - 1]
+        before = doc[i - 2] if i >= 2 else None
+        if token.text[:1].islower():
+            token.is_sent_start = False
+        elif prev.text == "." and before is not None and (before.like_num or before.lower_ in _NO_BREAK_AFTER):
+            token.is_sent_start = False
+        elif prev.text.endswith(".") and prev.text[:-1].lower() in _NO_BREAK_AFTER:
+            token.is_sent_start = False
+        elif prev.text.endswith(".") and prev.text[:-1].isdigit() and len(prev.text) <= 3:
+            token.is_sent_start = False
+    return doc  # "we keep your CV for a year" is not a reply window
 
 
 @dataclass(frozen=True)
@@ -81,7 +103,7 @@ class PromiseFinder:
 
     def sentences(self, text: str) -> list[str]:
         out: list[str] = []
-        for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•·–]|\d{1,2}[.)])\s)", text):
+        for block in re.split(r"\n\s*\n|\n(?=\s*(?:[-*•·–]|\d{1,2}[.)]\s+[A-ZÆØÅ]))", text):
             block = " ".join(line.strip() for line in block.splitlines() if line.strip())
             if not block:
                 continue

@@ -391,13 +391,27 @@ def processes_command(config_path: str | None, now_text: str | None, show_all: b
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=None if show_all else "Active hiring processes")
-    for name in ("id", "company", "role", "state", "round", "last message", "promised by", "next"):
-        table.add_column(name, no_wrap=name == "id", overflow="fold")
+    console = Console()
+    narrow = console.width < 110  # the role goes under the company
+    table = Table(box=None, padding=(0, 1), header_style="bold", title=None if show_all else "Active hiring processes")
+    table.add_column("id", no_wrap=True)
+    table.add_column("company / role" if narrow else "company", ratio=3, min_width=10)
+    if not narrow:
+        table.add_column("role", ratio=3, min_width=6)
+    table.add_column("state", ratio=2, min_width=8)
+    table.add_column("rnd", justify="right", no_wrap=True)
+    table.add_column("last", no_wrap=True)
+    table.add_column("promised", no_wrap=True)
+    table.add_column("next", ratio=4, min_width=14)
     for v in shown:
-        table.add_row(*views.process_row(v, tz, now))
-    Console().print(table)
+        cells = [Text(cell) for cell in views.process_row(v, tz, now)]  # mail text is never markup
+        if narrow:
+            company, role = cells.pop(1), cells.pop(1)
+            cells.insert(1, Text.assemble(company, "\n", (role.plain, "dim")) if role else company)
+        table.add_row(*cells)
+    console.print(table)
 
 
 # -- show --------------------------------------------------------------------------------

@@ -122,6 +122,10 @@ def _batches(uids: Iterable[int], size: int) -> Iterator[list[int]]:
         yield ordered[start : start + size]
 
 
+def _unfolded(header: bytes) -> str:
+    return re.sub(r"\r?\n[ \t]+", " ", header.decode("utf-8", "replace"))
+
+
 def _crlf(raw: bytes) -> bytes:
     return re.sub(rb"\r?\n", b"\r\n", raw)
 
@@ -418,12 +422,7 @@ class ImapSource(Source):
         return [
             uid
             for uid in found
-            if needle
-            in re.sub(
-                r"\r?\n[ \t]+",
-                " ",
-                (response.get(uid, {}).get(key) or b"").decode("utf-8", "replace"),
-            ).casefold()
+            if needle in _unfolded(response.get(uid, {}).get(key) or b"").casefold()
         ]
 
     # -- writing (drafts only) ---------------------------------------------
