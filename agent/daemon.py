@@ -350,13 +350,15 @@ class Daemon:
         return min(times)
 
     def _sleep_until(self, wake: datetime) -> None:
-        every = self.notifier.ping_every
         while not self._stop and not self._reload:
             remaining = (wake - self.clock.now()).total_seconds()
             if remaining <= 0:
                 return
             self.notifier.ping_if_due()
-            step = min(remaining, self.settings.tick, every or remaining)
+            step = min(remaining, self.settings.tick)
+            ping_in = self.notifier.next_ping_in()
+            if ping_in is not None:
+                step = min(step, max(ping_in, 0.001))
             self.clock.sleep(step)
 
     def _fix_clock_jumps(self, now: datetime) -> None:

@@ -111,6 +111,15 @@ class ServiceNotifier:
             self._last_ping = self._monotonic()
             self._send("WATCHDOG=1")
 
+    def next_ping_in(self) -> float | None:
+        """Seconds until the next watchdog ping is due (None: no watchdog)."""
+        every = self.ping_every
+        if every is None:
+            return None
+        if self._last_ping is None:
+            return 0.0
+        return max(0.0, self._last_ping + every - self._monotonic())
+
     def ping_if_due(self) -> None:
         """Ping the watchdog when a third of its timeout has passed since the last ping."""
         every = self.ping_every

@@ -123,11 +123,18 @@ EN_TUESDAY = [
     ("We will decide in two weeks' time.", date(2026, 12, 8)),
     ("We will be in touch within a fortnight.", date(2026, 12, 8)),
     ("We will make a decision in early 2027.", date(2027, 3, 31)),
+    ("We will decide before December.", date(2026, 11, 30)),  # the days up to it
+    ("We'll get back to you before next week.", date(2026, 11, 27)),
+    ("We'll get back to you before the end of next week.", date(2026, 12, 4)),
+    ("Application Date: 2026 Nov 09", date(2026, 11, 9)),
+    ("We will be in touch towards the end of the month.", date(2026, 11, 30)),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), EN_TUESDAY)
-def test_english_on_a_tuesday(grammars: dict[str, DateGrammar], text: str, expected: date | None) -> None:
+def test_english_on_a_tuesday(
+    grammars: dict[str, DateGrammar], text: str, expected: date | None
+) -> None:
     matches = grammars["en"].find(text, TUE, WEEKENDS)
     if expected is None:
         assert matches == []
@@ -195,11 +202,17 @@ NB_TUESDAY = [
     ("Beslutning tas medio januar.", date(2027, 1, 20)),
     ("Vi er ferdige innen nyttår.", date(2026, 12, 31)),
     ("Vi gir deg svar i løpet av de nærmeste dagene.", date(2026, 11, 27)),
+    ("Vi gir svar før neste uke.", date(2026, 11, 27)),
+    ("Vi tar kontakt før desember.", date(2026, 11, 30)),
+    ("Du hører fra oss i løpet av de to neste ukene.", date(2026, 12, 8)),
+    ("Vi avklarer dette i løpet av dagen i morgen.", date(2026, 11, 25)),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), NB_TUESDAY)
-def test_norwegian_on_a_tuesday(grammars: dict[str, DateGrammar], text: str, expected: date) -> None:
+def test_norwegian_on_a_tuesday(
+    grammars: dict[str, DateGrammar], text: str, expected: date
+) -> None:
     assert longest(grammars["nb"], text, TUE, NO).resolved == expected
 
 
@@ -222,15 +235,25 @@ FRIDAY = [
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), FRIDAY)
-def test_said_on_a_friday(grammars: dict[str, DateGrammar], lang: str, text: str, expected: date) -> None:
+def test_said_on_a_friday(
+    grammars: dict[str, DateGrammar], lang: str, text: str, expected: date
+) -> None:
     assert longest(grammars[lang], text, FRI, NO).resolved == expected
 
 
 HOLIDAYS = [
     # (message Date, text, expected) with Norwegian public holidays
-    (datetime(2027, 5, 14, 9, tzinfo=CET), "Vi svarer innen 3 virkedager.", date(2027, 5, 20)),  # 17 May
+    (
+        datetime(2027, 5, 14, 9, tzinfo=CET),
+        "Vi svarer innen 3 virkedager.",
+        date(2027, 5, 20),
+    ),  # 17 May
     (datetime(2026, 12, 22, 9, tzinfo=CET), "Vi svarer innen 3 virkedager.", date(2026, 12, 28)),
-    (datetime(2027, 3, 22, 9, tzinfo=CET), "Vi svarer innen 3 virkedager.", date(2027, 3, 30)),  # Easter
+    (
+        datetime(2027, 3, 22, 9, tzinfo=CET),
+        "Vi svarer innen 3 virkedager.",
+        date(2027, 3, 30),
+    ),  # Easter
     (datetime(2027, 3, 17, 9, tzinfo=CET), "Vi gir svar neste uke.", date(2027, 3, 24)),
     (datetime(2026, 3, 23, 9, tzinfo=CET), "We will decide next week.", date(2026, 4, 1)),
     (datetime(2026, 5, 4, 9, tzinfo=CET), "Svar kommer i slutten av mai.", date(2026, 5, 29)),
@@ -246,31 +269,92 @@ def test_norwegian_holidays_move_deadlines(ref: datetime, text: str, expected: d
 
 def test_the_same_week_without_holidays_ends_on_friday(grammars: dict[str, DateGrammar]) -> None:
     ref = datetime(2027, 3, 17, 9, tzinfo=CET)
-    assert longest(grammars["en"], "We will decide next week.", ref, WEEKENDS).resolved == date(2027, 3, 26)
+    assert longest(grammars["en"], "We will decide next week.", ref, WEEKENDS).resolved == date(
+        2027, 3, 26
+    )
 
 
 CLOCK = [
     ("nb", TUE, "Intervjuet blir fredag 14. mars kl. 16.", None, None),
-    ("nb", datetime(2025, 3, 10, 9, tzinfo=CET), "Intervjuet blir fredag 14. mars kl. 16.", date(2025, 3, 14), "2025-03-14T16:00:00+01:00"),
-    ("nb", TUE, "Vi ses mandag 7. desember kl. 10.00.", date(2026, 12, 7), "2026-12-07T10:00:00+01:00"),
-    ("nb", TUE, "Intervju tirsdag den 1.12. kl 14.", date(2026, 12, 1), "2026-12-01T14:00:00+01:00"),
+    (
+        "nb",
+        datetime(2025, 3, 10, 9, tzinfo=CET),
+        "Intervjuet blir fredag 14. mars kl. 16.",
+        date(2025, 3, 14),
+        "2025-03-14T16:00:00+01:00",
+    ),
+    (
+        "nb",
+        TUE,
+        "Vi ses mandag 7. desember kl. 10.00.",
+        date(2026, 12, 7),
+        "2026-12-07T10:00:00+01:00",
+    ),
+    (
+        "nb",
+        TUE,
+        "Intervju tirsdag den 1.12. kl 14.",
+        date(2026, 12, 1),
+        "2026-12-01T14:00:00+01:00",
+    ),
     ("nb", TUE, "Intervjuet er i dag kl 14:30.", date(2026, 11, 24), "2026-11-24T14:30:00+01:00"),
     ("nb", TUE, "Vi ringer kl. 16.", date(2026, 11, 24), "2026-11-24T16:00:00+01:00"),
     ("nb", TUE, "Vi ringer i kveld kl. 8.", date(2026, 11, 24), "2026-11-24T20:00:00+01:00"),
-    ("en", TUE, "Can you make it on Friday at 10am?", date(2026, 11, 27), "2026-11-27T10:00:00+01:00"),
-    ("en", TUE, "Your interview is Tuesday, December 1 at 10:00 CET.", date(2026, 12, 1), "2026-12-01T10:00:00+01:00"),
-    ("en", TUE, "The call is at 9:00 EST on Thursday.", date(2026, 11, 26), "2026-11-26T09:00:00-05:00"),
+    (
+        "en",
+        TUE,
+        "Can you make it on Friday at 10am?",
+        date(2026, 11, 27),
+        "2026-11-27T10:00:00+01:00",
+    ),
+    (
+        "en",
+        TUE,
+        "Your interview is Tuesday, December 1 at 10:00 CET.",
+        date(2026, 12, 1),
+        "2026-12-01T10:00:00+01:00",
+    ),
+    (
+        "en",
+        TUE,
+        "The call is at 9:00 EST on Thursday.",
+        date(2026, 11, 26),
+        "2026-11-26T09:00:00-05:00",
+    ),
     ("en", TUE, "Let's talk at 3pm tomorrow.", date(2026, 11, 25), "2026-11-25T15:00:00+01:00"),
-    ("en", TUE, "Can we meet Thursday from 9:30 to 11:00?", date(2026, 11, 26), "2026-11-26T09:30:00+01:00"),
-    ("en", TUE, "Let's speak tomorrow afternoon at 5.", date(2026, 11, 25), "2026-11-25T17:00:00+01:00"),
-    ("en", FRI, "I can call at 10:00.", date(2026, 11, 28), "2026-11-28T10:00:00+01:00"),  # already past today
+    (
+        "en",
+        TUE,
+        "Can we meet Thursday from 9:30 to 11:00?",
+        date(2026, 11, 26),
+        "2026-11-26T09:30:00+01:00",
+    ),
+    (
+        "en",
+        TUE,
+        "Let's speak tomorrow afternoon at 5.",
+        date(2026, 11, 25),
+        "2026-11-25T17:00:00+01:00",
+    ),
+    (
+        "en",
+        FRI,
+        "I can call at 10:00.",
+        date(2026, 11, 28),
+        "2026-11-28T10:00:00+01:00",
+    ),  # already past today
     ("en", FRI, "I can call at 18:00.", date(2026, 11, 27), "2026-11-27T18:00:00+01:00"),
 ]
 
 
 @pytest.mark.parametrize(("lang", "ref", "text", "day", "at"), CLOCK)
 def test_clock_times_fill_at(
-    grammars: dict[str, DateGrammar], lang: str, ref: datetime, text: str, day: date | None, at: str | None
+    grammars: dict[str, DateGrammar],
+    lang: str,
+    ref: datetime,
+    text: str,
+    day: date | None,
+    at: str | None,
 ) -> None:
     match = longest(grammars[lang], text, ref, NO)
     if day is None:
@@ -291,8 +375,12 @@ def test_a_date_takes_the_weekday_year_when_given() -> None:
 
 def test_resolution_uses_the_messages_own_time_zone(grammars: dict[str, DateGrammar]) -> None:
     late = datetime(2026, 11, 24, 23, 30, tzinfo=timezone(timedelta(hours=-5)))  # Nov 25 in UTC
-    assert longest(grammars["en"], "I will reply tomorrow.", late, WEEKENDS).resolved == date(2026, 11, 25)
-    assert longest(grammars["en"], "I will reply today.", late, WEEKENDS).resolved == date(2026, 11, 24)
+    assert longest(grammars["en"], "I will reply tomorrow.", late, WEEKENDS).resolved == date(
+        2026, 11, 25
+    )
+    assert longest(grammars["en"], "I will reply today.", late, WEEKENDS).resolved == date(
+        2026, 11, 24
+    )
     match = longest(grammars["en"], "Let's talk at 9am tomorrow.", late, WEEKENDS)
     assert match.at is not None and match.at.isoformat() == "2026-11-25T09:00:00-05:00"
 
@@ -305,7 +393,11 @@ def test_match_offsets_phrase_and_kind(grammars: dict[str, DateGrammar]) -> None
     for m in matches:
         assert text[m.start : m.end] == m.phrase
     first, second = matches
-    assert (first.kind, first.resolved, first.first_day) == ("date", date(2025, 3, 14), date(2025, 3, 14))
+    assert (first.kind, first.resolved, first.first_day) == (
+        "date",
+        date(2025, 3, 14),
+        date(2025, 3, 14),
+    )
     assert second.kind == "relative_day"
 
 
@@ -324,9 +416,12 @@ def test_match_offsets_phrase_and_kind(grammars: dict[str, DateGrammar]) -> None
         ("en", "Dec 7-9", "date", True),
         ("nb", "uke 12-13", "week_number", True),
         ("nb", "i løpet av to eller tre dager", "window", True),
+        ("nb", "kl. 15", "time", False),
     ],
 )
-def test_kinds_and_ranges(grammars: dict[str, DateGrammar], lang: str, text: str, kind: str, upper: bool) -> None:
+def test_kinds_and_ranges(
+    grammars: dict[str, DateGrammar], lang: str, text: str, kind: str, upper: bool
+) -> None:
     match = longest(grammars[lang], text, TUE, NO)
     assert (match.kind, match.upper_bound_of_range) == (kind, upper)
     assert match.first_day <= match.resolved
@@ -384,11 +479,15 @@ def test_ambiguous_words_match_in_context(grammars: dict[str, DateGrammar]) -> N
     assert longest(en, "We decide in May.", TUE, WEEKENDS).resolved == date(2027, 5, 31)
     assert longest(en, "We decide by March 3.", TUE, WEEKENDS).resolved == date(2027, 3, 3)
     assert longest(en, "Sat, Dec 5 works.", TUE, WEEKENDS).resolved == date(2026, 12, 5)
-    assert longest(grammars["nb"], "Man. 30. november passer.", TUE, NO).resolved == date(2026, 11, 30)
+    assert longest(grammars["nb"], "Man. 30. november passer.", TUE, NO).resolved == date(
+        2026, 11, 30
+    )
 
 
 def test_resolve_phrase_picks_the_longest_expression() -> None:
-    assert resolve_phrase("innen fredag 14. mars kl. 16", "nb", datetime(2025, 3, 10, 9, tzinfo=CET)) == date(2025, 3, 14)
+    assert resolve_phrase(
+        "innen fredag 14. mars kl. 16", "nb", datetime(2025, 3, 10, 9, tzinfo=CET)
+    ) == date(2025, 3, 14)
     assert resolve_phrase("within two weeks", "en", TUE) == date(2026, 12, 8)
     assert resolve_phrase("no date here", "en", TUE) is None
     assert resolve_phrase("neste uke", "no", TUE) == date(2026, 12, 4)  # an alias of nb

@@ -39,21 +39,32 @@ KINDS = (
     "vague",
     "time",
 )
-_TOKEN = re.compile(r"\w+")
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")  # letters and digits apart: "feb13"
 _DIGIT = re.compile(r"\d")
+_BLOB = re.compile(r"\S{60,}")  # encoded data, long links: no dates in there
 _WINDOW_CHARS = 80
 
 
 def _lower(text: str) -> str:
-    """Lower case with every offset kept (patterns are written for lower-cased text)."""
+    """Lower case with every offset kept (patterns are written for lower-cased text);
+    long runs without spaces (encoded data, links) become spaces."""
     lowered = text.lower()
-    if len(lowered) == len(text):
-        return lowered
-    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
+    if len(lowered) != len(text):
+        lowered = "".join(low if len(low := char.lower()) == 1 else char for char in text)
+    return _BLOB.sub(lambda m: " " * len(m.group()), lowered)
 
 
 @dataclass(frozen=True)
 class TemporalMatch:
+    """One temporal expression of a text.
+
+    ``resolved`` is the deadline reading: the last day the expression covers (for a range
+    "2-3 weeks" its upper bound, with ``upper_bound_of_range``); ``first_day`` where the
+    window starts. ``kind`` is one of :data:`KINDS`; "time" is a clock time without a day,
+    resolved to today if still ahead of ``ref``, else tomorrow. ``at`` is set whenever a
+    clock time was given, in the zone the text names or else ``ref``'s.
+    """
+
     start: int
     end: int
     phrase: str

@@ -232,7 +232,18 @@ def _numeric_date(g: Groups, ctx: Context) -> Reading | None:
     )
 
 
+def _part(g: Groups) -> Any:
+    """The part of a period a phrase names; "before December" is the time up to it."""
+    part = g.get("part")
+    if part is None and g.has("before"):
+        return "before"
+    return part
+
+
 def _piece(ctx: Context, span: Span, part: Any) -> Part:
+    if part == "before":
+        eve = span.first - timedelta(days=1)
+        return Part(ctx.today, ctx.cal.last_business_day_on_or_before(eve), eve)
     return part_of(
         span,
         part if isinstance(part, str) else None,
@@ -263,7 +274,7 @@ def _month_period(g: Groups, ctx: Context) -> Reading | None:
     month = g.get("month")
     if not isinstance(month, int) or not 1 <= month <= 12:
         return None
-    part = g.get("part")
+    part = _part(g)
     year = _year(g)
     if year is not None:
         return _period_reading(ctx, month_span(year, month), part)
@@ -281,7 +292,7 @@ def _rel_period(g: Groups, ctx: Context) -> Reading | None:
     grain = g.get("grain")
     if grain not in ("week", "month", "quarter", "year"):
         return None
-    part = g.get("part")
+    part = _part(g)
     rel = g.get("rel")
     if rel in REL_OFFSET:
         return _period_reading(ctx, grain_span(grain, ctx.today, REL_OFFSET[rel]), part)
@@ -294,7 +305,7 @@ def _quarter(g: Groups, ctx: Context) -> Reading | None:
     quarter = g.get("q", "qw")
     if not isinstance(quarter, int) or not 1 <= quarter <= 4:
         return None
-    part = g.get("part")
+    part = _part(g)
     year = _year(g)
     if year is not None:
         return _period_reading(ctx, quarter_span(year, quarter), part)
@@ -309,7 +320,7 @@ def _year_period(g: Groups, ctx: Context) -> Reading | None:
     year = _year(g)
     if year is None:
         return None
-    return _period_reading(ctx, Span(date(year, 1, 1), date(year, 12, 31), "year"), g.get("part"))
+    return _period_reading(ctx, Span(date(year, 1, 1), date(year, 12, 31), "year"), _part(g))
 
 
 @reading("season")
@@ -324,7 +335,7 @@ def _season(g: Groups, ctx: Context) -> Reading | None:
         spans.append(Span(date(year, start_month, 1), month_end(end_year, end_month), "season"))
     if g.get("rel") in ("next", "coming"):
         spans = [s for s in spans if s.first > ctx.today]
-    return _first_open(ctx, spans, g.get("part"))
+    return _first_open(ctx, spans, _part(g))
 
 
 @reading("week_number")

@@ -20,7 +20,7 @@ from agent.rules import Rules
 
 _PLACEHOLDER = re.compile(r"\{(=?)([a-z_][a-z0-9_]*)(?::([a-z0-9_]+))?\}")
 _NAMED_GROUP = re.compile(r"\(\?P<([a-z_][a-z0-9_]*)>")
-_TOKEN = re.compile(r"\w+")
+_TOKEN = re.compile(r"[^\W\d_]+|\d+")  # letters and digits apart: "feb13"
 _SPACES = re.compile(r"\s+")
 _MAX_DEPTH = 12
 

@@ -67,9 +67,10 @@ def demo_command(keep: str | None, now_text: str | None, as_json: bool) -> None:
         shutil.rmtree(root / "state")
     config = load_config(_write_config(root, settings))
     now = resolve_now(now_text or settings["now"], config.timezone)
-    console = Console()
-    console.print(Rule(f"followup demo — {now:%A %d %B %Y %H:%M} ({config.timezone})"))
-    console.print(f"Mailbox: {mailbox}")
+    console = Console(width=max(Console().width, 110))
+    if not as_json:
+        console.print(Rule(f"followup demo — {now:%A %d %B %Y %H:%M} ({config.timezone})"))
+        console.print(f"Mailbox: {mailbox}")
     store = Store.open(config.state_dir / "followup.db")
     try:
         engine = Engine(config)
@@ -99,24 +100,20 @@ def _show(console, processes, drafts, engine, now) -> None:  # type: ignore[no-u
 
     table = Table(title="Hiring processes", show_lines=False)
     for column in ("id", "company", "role", "state", "promised by", "next"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     by_process: dict[str, list] = {}
     for d in drafts:
         by_process.setdefault(d.process_id, []).append(d)
     for p in processes:
-        view = outlook(
-            p,
-            by_process.get(p.id, []),
-            now=now,
-            policy=engine.policy,
-            calendar=engine.calendar,
-            tz=engine.tz,
-        )
-        nxt = (
-            f"{view.action} {view.due_at.astimezone(engine.tz):%a %d %b %H:%M}"
-            if view.action and view.due_at
-            else (view.reason or "")
-        )
+        mine = by_process.get(p.id, [])
+        view = outlook(p, mine, now=now, policy=engine.policy, calendar=engine.calendar, tz=engine.tz)
+        waiting = [d for d in mine if d.state in ("intent", "appended")]
+        if waiting:
+            nxt = f"draft ready: {waiting[-1].action}"
+        elif view.action and view.due_at:
+            nxt = f"{view.action} {view.due_at.astimezone(engine.tz):%a %d %b %H:%M}"
+        else:
+            nxt = view.reason or ""
         table.add_row(
             p.id,
             p.company or "?",

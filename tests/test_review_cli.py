@@ -1,0 +1,263 @@
+"""``followup status``, ``processes`` and ``show`` over a real Maildir scanned by ``followup scan``.
+
+The mailbox holds six messages from tests/corpus (five employers and a friend); one
+scan on 2026-12-08 10:00 (Oslo) writes three follow-up drafts. The helpers here are
+shared with the draft and correction tests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from agent.cli import cli
+from agent.errors import UsageError
+from agent.store import Store
+from agent.views import PROCESS_KEYS
+
+CORPUS = Path(__file__).parent / "corpus"
+MESSAGES = (
+    "en_ack_lever",  # Tindra Labs, from a no-reply address, promised 2026-11-24
+    "en_status_couple_of_weeks",  # Greyhaven, promised 2026-12-02
+    "en_invite_teams_video",  # Kvarts, interview 2026-11-30
+    "en_status_within_two_weeks",  # Brightwater Analytics, promised 2026-12-08
+    "en_reject_no_interview_ats",  # Corvid Security, rejected 2026-10-26
+    "en_notjob_friend_dinner",
+)
+ADDRESS = "jonas.haugen@gmail.com"
+ALIASES = ("emma.clarke@icloud.com", "priya.raman@outlook.com", "sara.ahmed@gmail.com")
+SCAN_AT = "2026-12-08T10:00:00+01:00"
+LATER = "2026-12-08T12:00:00+01:00"
+_TEMPLATE: dict[str, Path] = {}
+
+
+def write_config(root: Path) -> Path:
+    config = root / "config.toml"
+    aliases = ", ".join(f'"{a}"' for a in ALIASES)
+    config.write_text(
+        f'state_dir = "{root / "state"}"\n'
+        'timezone = "Europe/Oslo"\n'
+        'country = "NO"\n'
+        'languages = ["en", "nb"]\n\n'
+        "[[accounts]]\n"
+        'name = "main"\n'
+        f'address = "{ADDRESS}"\n'
+        f"aliases = [{aliases}]\n"
+        'display_name = "Jonas Haugen"\n'
+        f'maildir = "{root / "mail"}"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def make_mailbox(root: Path) -> Path:
+    """A Maildir++ tree (INBOX, .Sent, .Drafts) with the corpus messages; returns the config."""
+    mail = root / "mail"
+    for folder in ("", ".Sent", ".Drafts"):
+        for sub in ("cur", "new", "tmp"):
+            (mail / folder / sub).mkdir(parents=True, exist_ok=True)
+    for n, name in enumerate(MESSAGES, start=1):
+        shutil.copy(CORPUS / f"{name}.eml", mail / "cur" / f"17000000{n:02d}.M{n}P1.test:2,S")
+    return write_config(root)
+
+
+def invoke(config: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    """Run ``followup ARGS`` in-process; product errors stay in ``result.exception``."""
+    return CliRunner().invoke(cli, list(args), env={"FOLLOWUP_CONFIG": str(config), **(env or {})})
+
+
+def ok(config: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    result = invoke(config, *args, env=env)
+    assert result.exit_code == 0, (args, result.output, result.exception)
+    return result.stdout
+
+
+def as_json(config: Path, *args: str) -> object:
+    return json.loads(ok(config, *args, "--json"))
+
+
+def scanned_mailbox(factory: pytest.TempPathFactory, target: Path) -> Path:
+    """A copy of the mailbox and state right after the first scan (scanned once per session)."""
+    if "root" not in _TEMPLATE:
+        root = factory.mktemp("scanned")
+        config = make_mailbox(root)
+        ok(config, "scan", "--now", SCAN_AT, "--json")
+        _TEMPLATE["root"] = root
+    root = _TEMPLATE["root"]
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(root / "mail", target / "mail")
+    shutil.copytree(root / "state", target / "state")
+    return write_config(target)
+
+
+def by_company(rows: Sequence[dict], company: str) -> dict:
+    (row,) = [r for r in rows if r["company"] and r["company"].startswith(company)]
+    return row
+
+
+def failure(result: Result, kind: type[Exception] = UsageError) -> str:
+    assert result.exit_code != 0
+    assert isinstance(result.exception, kind), (result.output, result.exception)
+    hint = getattr(result.exception, "hint", None) or ""
+    return f"{result.exception} {hint}"
+
+
+@pytest.fixture
+def config(tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> Path:
+    return scanned_mailbox(tmp_path_factory, tmp_path / "box")
+
+
+# -- status ------------------------------------------------------------------------------
+
+
+def test_status_reports_accounts_processes_next_action_and_drafts(config: Path) -> None:
+    data = as_json(config, "status", "--now", LATER)
+    assert isinstance(data, dict)
+    (account,) = data["accounts"]
+    assert account["name"] == "main" and account["address"] == ADDRESS
+    assert account["last_scan"]["ok"] is True
+    assert account["last_scan"]["messages_seen"] == len(MESSAGES)
+    assert account["last_scan"]["started_at"] == SCAN_AT
+    assert {f["folder"] for f in account["folders"]} >= {"INBOX", "Sent"}
+    assert data["processes"] == {
+        "total": 5,
+        "active": 4,
+        "by_state": {"applied": 3, "awaiting_decision": 1, "rejected": 1},
+    }
+    nxt = data["next_action"]
+    assert nxt["company"].startswith("Brightwater") and nxt["action"] == "followup_after_promise"
+    assert nxt["due_at"] == "2026-12-09T09:00:00+01:00" and nxt["overdue"] is False
+    assert data["drafts"] == {"waiting": 3, "by_state": {"appended": 3}}
+    assert data["skipped_messages"] == 0 and data["due_now"] == 0
+    assert data["daemon"]["running"] is False
+
+    text = ok(config, "status", "--now", LATER)
+    assert "Account main <jonas.haugen@gmail.com>: last scan 2 h ago (6 messages seen)" in text
+    assert "Next: follow-up to Brightwater" in text
+    assert "Drafts waiting in your Drafts folder: 3" in text
+
+    # A day later Brightwater's follow-up is due: the next scan writes it.
+    later = as_json(config, "status", "--now", "2026-12-09T10:00:00+01:00")
+    assert later["due_now"] == 1 and later["next_action"]["overdue"] is True
+
+
+def test_status_reads_the_daemon_state_from_the_database(config: Path) -> None:
+    db = config.parent / "state" / "followup.db"
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    gone_pid = int(done.stdout)  # a process that has exited
+    with Store.open(db) as store:
+        store.set_meta("daemon.pid", str(os.getpid()))
+        store.set_meta("daemon.next_scan_at", "2026-12-08T12:05:00+01:00")
+    daemon = as_json(config, "status", "--now", LATER)["daemon"]
+    assert daemon["running"] is True and daemon["pid"] == os.getpid()
+    assert "next scan" in ok(config, "status", "--now", LATER)
+    with Store.open(db) as store:
+        store.set_meta("daemon.pid", str(gone_pid))
+    assert as_json(config, "status", "--now", LATER)["daemon"]["running"] is False
+
+
+def test_status_starts_without_the_language_models(config: Path) -> None:
+    code = (
+        "import sys\n"
+        "from agent.cli import main\n"
+        f"sys.argv = ['followup', 'status', '--now', '{LATER}']\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "print(sorted(m for m in ('spacy', 'dateparser', 'thinc') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "FOLLOWUP_CONFIG": str(config)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[-1] == "[]", done.stdout
+    assert any(line.startswith("Processes: 4 active of 5") for line in lines)
+
+
+# -- processes ---------------------------------------------------------------------------
+
+
+def test_processes_lists_active_ones_and_all_with_flag(config: Path) -> None:
+    active = as_json(config, "processes", "--now", LATER)
+    everything = as_json(config, "processes", "--all", "--now", LATER)
+    assert isinstance(active, list) and isinstance(everything, list)
+    for row in everything:
+        assert tuple(row) == PROCESS_KEYS
+    assert sorted(r["company"].split()[0] for r in active) == ["Brightwater", "Greyhaven", "Kvarts", "Tindra"]
+    corvid = by_company(everything, "Corvid")
+    assert corvid["state"] == "rejected" and corvid["active"] is False
+    assert corvid not in active
+
+    bright = by_company(active, "Brightwater")
+    assert bright["promised_by"] == "2026-12-08" and bright["promise_source"] == "mail"
+    assert (bright["next_action"], bright["next_status"]) == ("followup_after_promise", "scheduled")
+    assert bright["next_due_at"] == "2026-12-09T09:00:00+01:00"
+    assert bright["contact"]["address"] == "hannah.lindqvist@brightwater-analytics.com"
+    assert bright["last_message_at"] == "2026-11-24T10:12:44+01:00"  # shown in the user's zone
+
+    kvarts = by_company(active, "Kvarts")
+    assert kvarts["state"] == "awaiting_decision" and kvarts["round"] == 1
+    assert kvarts["interview_held"] is True and kvarts["next_status"] == "draft_ready"
+    assert len(kvarts["draft_ids"]) == 1
+
+    table = ok(config, "processes", "--now", LATER, env={"COLUMNS": "160"})
+    for row in active:
+        assert row["id"] in table and row["company"] in table
+    assert corvid["id"] not in table
+    assert corvid["id"] in ok(config, "processes", "--all", "--now", LATER, env={"COLUMNS": "160"})
+
+
+# -- show --------------------------------------------------------------------------------
+
+
+def test_show_by_prefix_explains_the_process(config: Path) -> None:
+    rows = as_json(config, "processes", "--now", LATER)
+    bright = by_company(rows, "Brightwater")
+    detail = as_json(config, "show", bright["id"][:4], "--now", LATER)
+    assert isinstance(detail, dict)
+    assert detail["id"] == bright["id"]
+    assert set(PROCESS_KEYS) | {"promise", "contact_note", "events", "drafts"} == set(detail)
+    assert detail["promise"]["date"] == "2026-12-08" and detail["promise"]["source"] == "mail"
+    assert "two weeks" in detail["promise"]["sentence"]
+    (event,) = detail["events"]
+    assert event["kind"] == "status_update" and event["state_to"] == "applied"
+    assert event["subject"] == "Thank you for coming in yesterday"
+    assert event["from"] == "Hannah Lindqvist"
+
+    text = ok(config, "show", bright["id"][:4], "--now", LATER)
+    assert text.startswith(bright["company"])
+    assert "Answer promised by: Tue 08 Dec (promised in their mail)" in text
+    assert detail["promise"]["sentence"] in text
+    assert "Next: follow-up on Wed 09 Dec 09:00" in text
+
+    kvarts = as_json(config, "show", by_company(rows, "Kvarts")["id"], "--now", LATER)
+    assert [e["state_to"] for e in kvarts["events"]] == ["interviewing", "awaiting_decision"]
+    (draft,) = kvarts["drafts"]
+    assert draft["action"] == "next_steps" and draft["state"] == "appended"
+
+
+def test_show_rejects_unknown_and_ambiguous_ids(config: Path) -> None:
+    rows = as_json(config, "processes", "--all", "--now", LATER)
+    message = failure(invoke(config, "show", "brightwater"))
+    assert "no process with id 'brightwater'" in message
+    assert by_company(rows, "Brightwater")["id"] in message  # the close match is offered
+    ids = [r["id"] for r in rows]
+    shared = next((i[:1] for i in ids if sum(j.startswith(i[:1]) for j in ids) > 1), None)
+    if shared is not None:
+        assert "ambiguous" in failure(invoke(config, "show", shared))
+
+
+def test_errors_reach_the_user_as_one_line_and_an_exit_code(config: Path) -> None:
+    env = {**os.environ, "FOLLOWUP_CONFIG": str(config)}
+    done = subprocess.run(
+        [sys.executable, "-m", "agent.cli", "show", "nosuchid"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == UsageError.exit_code
+    assert done.stderr.startswith("Error: no process with id 'nosuchid'")
+    assert "Traceback" not in done.stderr
