@@ -390,3 +390,33 @@ def _split_subject(text: str) -> tuple[str, str]:
     if first.lower().startswith("subject:"):
         return first[len("subject:") :].strip(), rest
     return "$application_subject", text
+
+
+def draft_bytes(record: DraftRecord, *, from_address: str, from_name: str = "") -> bytes:
+    """The message for a recorded draft, for finishing an APPEND that a crash interrupted.
+
+    Built from what the store keeps (recipient, subject, body, ids), so the same
+    ``Message-ID`` and ``X-Followup-Id`` come back and the draft threads as before.
+    """
+    from email.utils import parseaddr
+
+    to_name, to_address = parseaddr(record.to) if record.to else ("", "")
+    when = record.created_at or record.due_at
+    return RenderedDraft(
+        followup_id=record.followup_id,
+        process_id=record.process_id,
+        account=record.account,
+        action=record.action,
+        language=record.language,
+        message_id=record.message_id,
+        from_name=from_name,
+        from_address=from_address,
+        to_name=to_name,
+        to_address=to_address or None,
+        subject=record.subject,
+        body=record.body,
+        date=when,
+        due_at=record.due_at,
+        in_reply_to=record.in_reply_to,
+        references=(record.in_reply_to,) if record.in_reply_to else (),
+    ).to_bytes()

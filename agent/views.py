@@ -150,7 +150,9 @@ class ProcessView:
     next_status: str
     next_reason: str
     drafts: list[DraftRecord] = field(default_factory=list)
-    pending_cancels: dict[str, str] = field(default_factory=dict)  # draft id -> why the next scan withdraws it
+    pending_cancels: dict[str, str] = field(
+        default_factory=dict
+    )  # draft id -> why the next scan withdraws it
 
     @property
     def id(self) -> str:
@@ -176,7 +178,9 @@ def drafts_by_process(
     return grouped
 
 
-def _current_draft(view_action: str | None, process: Process, drafts: Sequence[DraftRecord]) -> DraftRecord | None:
+def _current_draft(
+    view_action: str | None, process: Process, drafts: Sequence[DraftRecord]
+) -> DraftRecord | None:
     """A draft of this silence (written after the employer last wrote) still in Drafts."""
     since = process.last_inbound.date if process.last_inbound else None
     candidates = [
@@ -203,7 +207,13 @@ def board(
     grouped = drafts_by_process(processes, drafts)
     uncapped = replace(policy, max_drafts_per_pass=_UNLIMITED)
     actions = plan(
-        list(processes), list(drafts), now=now, policy=uncapped, calendar=calendar, tz=tz, offers=offers
+        list(processes),
+        list(drafts),
+        now=now,
+        policy=uncapped,
+        calendar=calendar,
+        tz=tz,
+        offers=offers,
     )
     creates: dict[str, CreateDraft] = {}
     ghosted: dict[str, MarkGhosted] = {}
@@ -233,7 +243,11 @@ def board(
             reason = f"snoozed until {p.snoozed_until.isoformat()}"
         elif (current := _current_draft(action, p, mine)) is not None:
             action, due, status = current.action, current.due_at, "draft_ready"
-            reason = "draft waiting in Drafts" if current.state != DRAFT_USER_EDITED else "your edited draft is in Drafts"
+            reason = (
+                "draft waiting in Drafts"
+                if current.state != DRAFT_USER_EDITED
+                else "your edited draft is in Drafts"
+            )
         elif action is not None and due is not None and due > now:
             status = "scheduled"
         else:
@@ -241,7 +255,9 @@ def board(
                 reason = _why_no_draft(p, mine, action, due, now, policy)
             action, due, status = None, None, "none"
         ordered = sorted(mine, key=_draft_order)
-        withdrawn = {d.followup_id: cancels[d.followup_id] for d in ordered if d.followup_id in cancels}
+        withdrawn = {
+            d.followup_id: cancels[d.followup_id] for d in ordered if d.followup_id in cancels
+        }
         views.append(ProcessView(p, state, look, action, due, status, reason, ordered, withdrawn))
     return views
 
@@ -397,7 +413,9 @@ def short_when(moment: datetime | None, tz: ZoneInfo, now: datetime) -> str:
     if moment is None:
         return ""
     local = moment.astimezone(tz)
-    return local.strftime("%d %b %H:%M" if local.year == now.astimezone(tz).year else "%d %b %Y %H:%M")
+    return local.strftime(
+        "%d %b %H:%M" if local.year == now.astimezone(tz).year else "%d %b %Y %H:%M"
+    )
 
 
 def short_day(day: date | None, now: datetime) -> str:
@@ -438,7 +456,9 @@ def process_row(view: ProcessView, tz: ZoneInfo, now: datetime) -> tuple[str, ..
     )
 
 
-def draft_row(d: DraftRecord, process: Process | None, tz: ZoneInfo, now: datetime) -> tuple[str, ...]:
+def draft_row(
+    d: DraftRecord, process: Process | None, tz: ZoneInfo, now: datetime
+) -> tuple[str, ...]:
     """id, process, company, action, state, due, to, subject."""
     return (
         d.followup_id,

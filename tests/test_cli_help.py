@@ -19,7 +19,9 @@ def _commands() -> list[tuple[tuple[str, ...], click.Command]]:
     ctx = click.Context(cli)
     for name in COMMANDS:
         command = cli.get_command(ctx, name)
-        assert command is not None, f"`followup {name}` is registered but {COMMANDS[name][0]} does not exist"
+        assert command is not None, (
+            f"`followup {name}` is registered but {COMMANDS[name][0]} does not exist"
+        )
         found.append(((name,), command))
         if isinstance(command, click.Group):
             for sub_name, sub in command.commands.items():
@@ -35,7 +37,9 @@ def test_every_command_has_help(name: str) -> None:
         assert (command.help or "").strip(), f"`followup {' '.join(path)}` has no help text"
         for param in command.params:
             if isinstance(param, click.Option) and not param.hidden:
-                assert (param.help or "").strip(), f"`followup {' '.join(path)}` {param.opts[0]} has no help"
+                assert (param.help or "").strip(), (
+                    f"`followup {' '.join(path)}` {param.opts[0]} has no help"
+                )
         result = CliRunner().invoke(cli, [*path, "--help"])
         assert result.exit_code == 0, result.output
         first_line = (command.help or "").strip().splitlines()[0].strip()
@@ -58,6 +62,8 @@ def test_help_does_not_load_the_language_models() -> None:
         "print(sorted(m for m in ('spacy', 'dateparser', 'thinc') if m in sys.modules))\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "FOLLOWUP_CONFIG"}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout

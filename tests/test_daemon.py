@@ -167,6 +167,10 @@ class DaemonProcess:
     def wait(self, timeout: float) -> int:
         try:
             return self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(
+                f"daemon still running after {timeout:g} s; its log ends:\n{self.text()[-3000:]}"
+            ) from None
         finally:
             if self.proc.poll() is not None:
                 self._stderr.close()
@@ -302,12 +306,14 @@ def test_killed_daemon_restarts_without_duplicating_drafts(dovecot, workdir):
         dovecot.deliver(user, job_mail(days_ago=days)[0])
     config = write_config(workdir, dovecot, user)
 
-    # Hard exit right after the first APPEND, before it is recorded (step 2).
-    crashing = DaemonProcess(config, workdir / "crash.log", env={"FOLLOWUP_CRASH_AT_STEP": "2"})
+    # Hard exit right after the first APPEND, before it is recorded. Durable steps of
+    # a fresh account: INBOX checkpoint (1), draft intent (2), APPEND sent (3).
+    crashing = DaemonProcess(config, workdir / "crash.log", env={"FOLLOWUP_CRASH_AT_STEP": "3"})
     try:
         assert crashing.wait(30) == 100, crashing.text()[-3000:]
     finally:
         crashing.kill()
+    assert "crash injected at step 3 (append sent)" in crashing.text()
     assert len(draft_ids(dovecot, user)) == 1
 
     restarted = DaemonProcess(config, workdir / "restart.log", once_per=0.2)

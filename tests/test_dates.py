@@ -128,6 +128,8 @@ EN_TUESDAY = [
     ("We'll get back to you before the end of next week.", date(2026, 12, 4)),
     ("Application Date: 2026 Nov 09", date(2026, 11, 9)),
     ("We will be in touch towards the end of the month.", date(2026, 11, 30)),
+    ("We will be in touch around the turn of the month.", date(2026, 12, 1)),
+    ("We will decide by month-end.", date(2026, 11, 30)),
 ]
 
 
@@ -164,7 +166,8 @@ NB_TUESDAY = [
     ("Vi ringer deg på fredag.", date(2026, 11, 27)),
     ("Vi gir svar neste fredag.", date(2026, 12, 4)),
     ("Vi regner med en avklaring innen utgangen av måneden.", date(2026, 11, 30)),
-    ("Du hører fra oss rundt månedsskiftet.", date(2026, 11, 30)),
+    ("Du hører fra oss rundt månedsskiftet.", date(2026, 12, 1)),  # the next month's first working day
+    ("Du hører fra oss innen månedsskiftet.", date(2026, 11, 30)),
     ("Vi gir svar i løpet av måneden.", date(2026, 11, 30)),
     ("Vi gir svar innen utgangen av november.", date(2026, 11, 30)),
     ("Vi tar kontakt neste måned.", date(2026, 12, 31)),
@@ -455,6 +458,7 @@ MUST_NOT_MATCH = [
     ("en", "Ages 10-12 are welcome."),
     ("en", "The role was posted 3 weeks ago."),
     ("en", "Our market is growing."),
+    ("en", "Thanks for meeting us last Friday."),
     ("nb", "Man kan søke på flere stillinger."),
     ("nb", "Tor tar kontakt med deg."),
     ("nb", "Stillingen krever 2 års erfaring."),
@@ -466,6 +470,7 @@ MUST_NOT_MATCH = [
     ("nb", "Vi har møter på mandager."),
     ("nb", "Om lag 2/3 av kandidatene går videre."),
     ("nb", "Vi ansatte to for tre uker siden."),
+    ("nb", "Takk for praten forrige fredag."),
 ]
 
 

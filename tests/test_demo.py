@@ -35,7 +35,12 @@ def test_demo_writes_the_four_expected_drafts(tmp_path: Path) -> None:
     account = report["accounts"][0]
     assert account["error"] is None
     actions = sorted(p["action"] for p in account["planned"])
-    assert actions == ["feedback_request", "followup_after_promise", "followup_after_promise", "next_steps"]
+    assert actions == [
+        "feedback_request",
+        "followup_after_promise",
+        "followup_after_promise",
+        "next_steps",
+    ]
     drafts = _drafts(tmp_path)
     assert len(drafts) == 4
     recipients = sorted(d["To"] for d in drafts)
@@ -58,7 +63,17 @@ def test_demo_twice_in_the_same_place_writes_nothing_new(tmp_path: Path) -> None
     # A second scan of the same state (not a fresh copy) finds nothing new to do.
     config = tmp_path / "demo" / "config.toml"
     result = subprocess.run(
-        [sys.executable, "-m", "agent.cli", "scan", "--config", str(config), "--now", "2026-11-27T09:30:00+01:00", "--json"],
+        [
+            sys.executable,
+            "-m",
+            "agent.cli",
+            "scan",
+            "--config",
+            str(config),
+            "--now",
+            "2026-11-27T09:30:00+01:00",
+            "--json",
+        ],
         capture_output=True,
         text=True,
         timeout=240,

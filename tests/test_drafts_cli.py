@@ -9,7 +9,19 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_review_cli import LATER, as_json, by_company, failure, invoke, ok, scanned_mailbox
+from test_review_cli import (
+    ADDRESS,
+    ALIASES,
+    CORPUS,
+    LATER,
+    SCAN_AT,
+    as_json,
+    by_company,
+    failure,
+    invoke,
+    ok,
+    scanned_mailbox,
+)
 
 from agent.views import DRAFT_KEYS
 
@@ -97,7 +109,9 @@ def test_show_prints_headers_and_text(config: Path) -> None:
 
 def test_discard_removes_our_draft_and_it_never_comes_back(config: Path) -> None:
     draft = draft_for(config, "Kvarts")
-    others = {p.name for p in drafts_dir(config).iterdir()} - {p.name for p in files_with_id(config, draft["id"])}
+    others = {p.name for p in drafts_dir(config).iterdir()} - {
+        p.name for p in files_with_id(config, draft["id"])
+    }
     out = ok(config, "drafts", "discard", draft["id"][:8], "--now", LATER)
     assert out.startswith(f"Discarded draft {draft['id']}")
     assert files_with_id(config, draft["id"]) == []
@@ -109,7 +123,9 @@ def test_discard_removes_our_draft_and_it_never_comes_back(config: Path) -> None
     assert draft["id"] not in {p.get("followup_id") for p in planned}
     assert files_with_id(config, draft["id"]) == []
     assert draft_for(config, "Kvarts")["state"] == "discarded"
-    kvarts = by_company(as_json(config, "processes", "--now", "2026-12-09T10:00:00+01:00"), "Kvarts")
+    kvarts = by_company(
+        as_json(config, "processes", "--now", "2026-12-09T10:00:00+01:00"), "Kvarts"
+    )
     assert kvarts["next_status"] == "none" and "discarded" in kvarts["next_reason"]
 
     assert "nothing to discard" in failure(invoke(config, "drafts", "discard", draft["id"]))
@@ -119,7 +135,15 @@ def test_edit_replaces_the_draft_in_the_mailbox(config: Path, tmp_path: Path) ->
     draft = draft_for(config, "Greyhaven")
     (old_path,) = files_with_id(config, draft["id"])
     old_text = text_of(old_path)
-    out = ok(config, "drafts", "edit", draft["id"], "--now", LATER, env={"EDITOR": editor_script(tmp_path)})
+    out = ok(
+        config,
+        "drafts",
+        "edit",
+        draft["id"],
+        "--now",
+        LATER,
+        env={"EDITOR": editor_script(tmp_path)},
+    )
     assert out.startswith(f"Draft {draft['id']} updated in Drafts")
 
     (new_path,) = files_with_id(config, draft["id"])  # one copy: the old one is gone
@@ -161,7 +185,15 @@ def test_a_draft_edited_in_the_mail_program_is_left_alone(config: Path, tmp_path
         handle.write("Edited in my mail program.\n")
     before = edited.read_bytes()
 
-    result = invoke(config, "drafts", "edit", draft["id"], "--now", LATER, env={"EDITOR": editor_script(tmp_path)})
+    result = invoke(
+        config,
+        "drafts",
+        "edit",
+        draft["id"],
+        "--now",
+        LATER,
+        env={"EDITOR": editor_script(tmp_path)},
+    )
     assert "changed in your mail program" in failure(result)
     assert edited.read_bytes() == before and files_with_id(config, draft["id"]) == [edited]
     assert draft_for(config, "Greyhaven")["state"] == "user_edited"
@@ -171,6 +203,99 @@ def test_a_draft_edited_in_the_mail_program_is_left_alone(config: Path, tmp_path
     assert edited.exists() and edited.read_bytes() == before
 
 
+def test_edit_gives_way_to_a_scan_that_ran_meanwhile(config: Path, tmp_path: Path) -> None:
+    draft = draft_for(config, "Greyhaven")
+    (path,) = files_with_id(config, draft["id"])
+    before = path.read_bytes()
+    # While the editor is open, a scan withdraws the draft (the employer wrote).
+    script = tmp_path / "editor.py"
+    script.write_text(
+        "import sys\n"
+        "from datetime import datetime\n"
+        "from agent.store import Store\n"
+        f"with Store.open({str(config.parent / 'state' / 'followup.db')!r}) as store:\n"
+        f"    store.set_draft_state({draft['id']!r}, 'cancelled', at=datetime.fromisoformat({LATER!r}),"
+        " reason='Lucy Tran wrote')\n"
+        "with open(sys.argv[1], 'a', encoding='utf-8') as handle:\n"
+        "    handle.write('P.S. one more thing\\n')\n",
+        encoding="utf-8",
+    )
+    result = invoke(
+        config,
+        "drafts",
+        "edit",
+        draft["id"],
+        "--now",
+        LATER,
+        env={"EDITOR": f"{sys.executable} {script}"},
+    )
+    assert "cancelled" in failure(result) and "nothing to edit" in failure(result)
+    assert files_with_id(config, draft["id"]) == [path] and path.read_bytes() == before
+    assert draft_for(config, "Greyhaven")["state"] == "cancelled"
+
+
 def test_draft_ids_are_checked(config: Path) -> None:
     assert "no draft with id 'zzzz'" in failure(invoke(config, "drafts", "show", "zzzz"))
     assert "a draft id is needed" in failure(invoke(config, "drafts", "show", " "))
+
+
+# -- the same over IMAP ----------------------------------------------------------------------
+
+
+def _imap_config(root: Path, dovecot: object, user: object) -> Path:
+    from dovecot import HOST
+
+    secret = root / "password.py"
+    secret.write_text(f"print({user.password!r})\n", encoding="utf-8")  # type: ignore[attr-defined]
+    config = root / "config.toml"
+    config.write_text(
+        f'state_dir = "{root / "state"}"\ntimezone = "Europe/Oslo"\ncountry = "NO"\n\n'
+        f'[[accounts]]\nname = "imap"\nhost = "{HOST}"\nport = {dovecot.imaps_port}\n'  # type: ignore[attr-defined]
+        f'ca_file = "{dovecot.ca_file}"\nusername = "{user.name}"\n'  # type: ignore[attr-defined]
+        f'address = "{ADDRESS}"\naliases = {list(ALIASES)!r}\n'.replace("'", '"')
+        + f'password_command = "{sys.executable} {secret}"\ntimeout = 10\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def _uids_with_id(dovecot: object, user: object, followup_id: str) -> list[int]:
+    client = dovecot.admin_client(user)  # type: ignore[attr-defined]
+    try:
+        client.select_folder("Drafts", readonly=True)
+        return sorted(client.search(["HEADER", "X-Followup-Id", followup_id]))
+    finally:
+        client.logout()
+
+
+@pytest.mark.dovecot
+def test_edit_and_discard_over_imap(dovecot: object, mail_user: object, tmp_path: Path) -> None:
+    for name in ("en_status_couple_of_weeks", "en_invite_teams_video"):
+        dovecot.deliver(mail_user, (CORPUS / f"{name}.eml").read_bytes())  # type: ignore[attr-defined]
+    config = _imap_config(tmp_path, dovecot, mail_user)
+    ok(config, "scan", "--now", SCAN_AT, "--json")
+    grey, kvarts = draft_for(config, "Greyhaven"), draft_for(config, "Kvarts")
+    assert _uids_with_id(dovecot, mail_user, grey["id"]) == [grey["uid"]]
+
+    env = {"EDITOR": editor_script(tmp_path)}
+    ok(config, "drafts", "edit", grey["id"], "--now", LATER, env=env)
+    edited = draft_for(config, "Greyhaven")
+    assert _uids_with_id(dovecot, mail_user, grey["id"]) == [edited["uid"]] != [grey["uid"]]
+    client = dovecot.admin_client(mail_user)  # type: ignore[attr-defined]
+    try:
+        client.select_folder("Drafts", readonly=True)
+        fetched = client.fetch([edited["uid"]], ["BODY.PEEK[]", "FLAGS"])[edited["uid"]]
+    finally:
+        client.logout()
+    assert b"\\Draft" in fetched[b"FLAGS"]
+    msg = email.message_from_bytes(fetched[b"BODY[]"], policy=email.policy.default)
+    assert ADDED_LINE in msg.get_content() and msg["Message-ID"] == grey["message_id"]
+
+    ok(config, "drafts", "discard", kvarts["id"], "--now", LATER)
+    assert _uids_with_id(dovecot, mail_user, kvarts["id"]) == []
+    report = as_json(config, "scan", "--now", "2026-12-09T10:00:00+01:00")
+    assert report["accounts"][0]["drafts_created"] == []
+    assert report["accounts"][0]["drafts_handed_off"] == {}
+    assert _uids_with_id(dovecot, mail_user, kvarts["id"]) == []
+    states = {d["company"].split()[0]: d["state"] for d in drafts(config)}
+    assert states == {"Greyhaven": "appended", "Kvarts": "discarded"}

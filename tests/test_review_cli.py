@@ -150,18 +150,32 @@ def test_status_reports_accounts_processes_next_action_and_drafts(config: Path) 
 
 
 def test_status_reads_the_daemon_state_from_the_database(config: Path) -> None:
+    from agent.daemon_status import write_status
+
     db = config.parent / "state" / "followup.db"
-    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    gone_pid = int(done.stdout)  # a process that has exited
-    with Store.open(db) as store:
-        store.set_meta("daemon.pid", str(os.getpid()))
-        store.set_meta("daemon.next_scan_at", "2026-12-08T12:05:00+01:00")
-    daemon = as_json(config, "status", "--now", LATER)["daemon"]
-    assert daemon["running"] is True and daemon["pid"] == os.getpid()
-    assert "next scan" in ok(config, "status", "--now", LATER)
-    with Store.open(db) as store:
-        store.set_meta("daemon.pid", str(gone_pid))
+    with Store.open(db) as daemon_store:  # stands in for a running `followup run`
+        daemon_store.acquire_writer_lock()
+        write_status(
+            daemon_store,
+            {
+                "pid": os.getpid(),
+                "state": "running",
+                "status": "last scan 10:00, 5 processes",
+                "last_scan_at": SCAN_AT,
+                "next_scan_at": "2026-12-08T12:05:00+01:00",
+                "last_error": {"account": "main", "kind": "network", "error": "connection reset"},
+            },
+        )
+        daemon = as_json(config, "status", "--now", LATER)["daemon"]
+        assert daemon["running"] is True and daemon["pid"] == os.getpid()
+        text = ok(config, "status", "--now", LATER)
+        assert (
+            f"Background service: running (pid {os.getpid()}), next scan Tue 08 Dec 12:05" in text
+        )
+        assert "last error: main: connection reset" in text
+    # The daemon has stopped (its lock is gone), whatever its last record says.
     assert as_json(config, "status", "--now", LATER)["daemon"]["running"] is False
+    assert "Background service: not running" in ok(config, "status", "--now", LATER)
 
 
 def test_status_starts_without_the_language_models(config: Path) -> None:
@@ -173,7 +187,9 @@ def test_status_starts_without_the_language_models(config: Path) -> None:
         "print(sorted(m for m in ('spacy', 'dateparser', 'thinc') if m in sys.modules))\n"
     )
     env = {**os.environ, "FOLLOWUP_CONFIG": str(config)}
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.strip().splitlines()
     assert lines[-1] == "[]", done.stdout
@@ -189,7 +205,12 @@ def test_processes_lists_active_ones_and_all_with_flag(config: Path) -> None:
     assert isinstance(active, list) and isinstance(everything, list)
     for row in everything:
         assert tuple(row) == PROCESS_KEYS
-    assert sorted(r["company"].split()[0] for r in active) == ["Brightwater", "Greyhaven", "Kvarts", "Tindra"]
+    assert sorted(r["company"].split()[0] for r in active) == [
+        "Brightwater",
+        "Greyhaven",
+        "Kvarts",
+        "Tindra",
+    ]
     corvid = by_company(everything, "Corvid")
     assert corvid["state"] == "rejected" and corvid["active"] is False
     assert corvid not in active
@@ -256,7 +277,11 @@ def test_show_rejects_unknown_and_ambiguous_ids(config: Path) -> None:
 def test_errors_reach_the_user_as_one_line_and_an_exit_code(config: Path) -> None:
     env = {**os.environ, "FOLLOWUP_CONFIG": str(config)}
     done = subprocess.run(
-        [sys.executable, "-m", "agent.cli", "show", "nosuchid"], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "agent.cli", "show", "nosuchid"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert done.returncode == UsageError.exit_code
     assert done.stderr.startswith("Error: no process with id 'nosuchid'")

@@ -23,10 +23,13 @@ from functools import cache
 
 from agent.analysis.calendar import BusinessCalendar, calendar_for_language
 from agent.analysis.dates_readings import READINGS, Clock, Context, Groups, Reading
+from agent.analysis.dates_readings_periods import PERIOD_READINGS  # registers its readings
 from agent.analysis.dates_regex import DIGIT
 from agent.analysis.dates_rules import CompiledDateRules, load_date_rules
 from agent.errors import RulesError
 from agent.rules import Rules, shipped_rules
+
+__all__ = ["KINDS", "PERIOD_READINGS", "DateGrammar", "TemporalMatch", "resolve_phrase"]
 
 KINDS = (
     "date",
@@ -43,6 +46,8 @@ _TOKEN = re.compile(r"[^\W\d_]+|\d+")  # letters and digits apart: "feb13"
 _DIGIT = re.compile(r"\d")
 _BLOB = re.compile(r"\S{60,}")  # encoded data, long links: no dates in there
 _WINDOW_CHARS = 80
+# Kinds that name one day, so that a clock time beside them is that day's time.
+_DAY_KINDS = frozenset({"date", "weekday", "relative_day", "window", "business_days"})
 
 
 def _lower(text: str) -> str:
@@ -85,6 +90,10 @@ class _Candidate:
     @property
     def dated(self) -> bool:
         return self.reading.last is not None
+
+    @property
+    def takes_clock(self) -> bool:
+        return self.dated and self.reading.clock is None and self.reading.kind in _DAY_KINDS
 
 
 class DateGrammar:
@@ -141,6 +150,7 @@ class DateGrammar:
             return []
         stop = self.rules.stop
         stops = [m.span() for s, e, _ in windows for m in stop.finditer(text, s, e)] if stop else []
+        past = self.rules.past_before
         found: list[_Candidate] = []
         for start, end, present in windows:
             for pattern in self.rules.patterns:
@@ -149,6 +159,8 @@ class DateGrammar:
                 for m in pattern.regex.finditer(lowered, start, end):
                     if m.end() <= m.start() or any(s < m.end() and m.start() < e for s, e in stops):
                         continue
+                    if past is not None and past.search(text, max(0, m.start() - 30), m.start()):
+                        continue  # "last Friday" is behind us
                     result = READINGS[pattern.reading](
                         Groups(m, self.rules, dict(pattern.attrs)), ctx
                     )
@@ -171,27 +183,18 @@ class DateGrammar:
         return sorted(chosen, key=lambda c: c.start)
 
     def _join_times(self, text: str, items: list[_Candidate]) -> list[_Candidate]:
+        """A clock time beside a single day becomes that day's ``at``."""
         out: list[_Candidate] = []
         index = 0
         while index < len(items):
             item = items[index]
             if item.reading.clock is not None and not item.dated:
-                if (
-                    out
-                    and out[-1].dated
-                    and out[-1].reading.clock is None
-                    and self._joins(text, out[-1], item)
-                ):
+                if out and out[-1].takes_clock and self._joins(text, out[-1], item):
                     out[-1] = self._with_clock(out[-1], item)
                     index += 1
                     continue
                 nxt = items[index + 1] if index + 1 < len(items) else None
-                if (
-                    nxt is not None
-                    and nxt.dated
-                    and nxt.reading.clock is None
-                    and self._joins(text, item, nxt)
-                ):
+                if nxt is not None and nxt.takes_clock and self._joins(text, item, nxt):
                     out.append(self._with_clock(nxt, item))
                     index += 2
                     continue
@@ -260,11 +263,10 @@ class DateGrammar:
         if r.clock is not None:
             hour = self._hour(r.clock, phrase)
             clock_time = time(hour, r.clock.minute)
-            day = r.last
-            if day is None:
-                local_now = ctx.ref.time().replace(tzinfo=None)
-                day = ctx.today if clock_time > local_now else ctx.today + timedelta(days=1)
-            at = datetime.combine(day, clock_time, tzinfo=r.clock.tz or ctx.ref.tzinfo)
+            zone = r.clock.tz or ctx.ref.tzinfo
+            at = datetime.combine(r.last or ctx.today, clock_time, tzinfo=zone)
+            if r.last is None and _not_after(at, ctx.ref):
+                at += timedelta(days=1)  # a bare clock time already past today means tomorrow
         resolved = r.last if r.last is not None else (at.date() if at else ctx.today)
         return TemporalMatch(
             start=item.start,
@@ -288,6 +290,12 @@ class DateGrammar:
         if self._twelve_hour and 1 <= hour <= 6 and not clock.zero_padded:
             return hour + 12
         return hour
+
+
+def _not_after(at: datetime, ref: datetime) -> bool:
+    if (at.tzinfo is None) != (ref.tzinfo is None):
+        return at.replace(tzinfo=None) <= ref.replace(tzinfo=None)
+    return at <= ref
 
 
 @cache

@@ -95,8 +95,15 @@ def part_of(
     early_day: int = 10,
     mid_day: int = 20,
 ) -> Part:
-    """The window and deadline of ``part`` (early, mid, end; None = whole) of ``span``."""
+    """The window and deadline of ``part`` (early, mid, end; None = whole) of ``span``.
+
+    ``first_day`` is the period's first business day: "around the turn of the month"
+    reaches into the next month's first working day.
+    """
     part = part or "end"
+    if part == "first_day":
+        day = cal.next_business_day_on_or_after(span.first)
+        return Part(span.first, day, day)
     if span.grain == "week":
         if part == "early":
             day = span.first + timedelta(days=1)

@@ -11,32 +11,25 @@ words do not make a real date. Groups a reading may use:
 ``part`` early|mid|late|end; ``grain`` week|month|quarter|year; ``q``/``qw`` quarter;
 ``week``/``week2`` ISO week; ``n``/``n2`` count (range); ``unit`` day|week|fortnight|month|
 quarter|year|hour|bday; ``nth`` 1..5 or -1 (last); ``season``; ``hour``/``minute``/``ampm``/
-``tz`` (``hour2``... for a range's end); ``span``/``clock`` mark a spoken time range.
+``tz`` (``hour2``... for a range's end); ``span``/``clock`` mark a spoken time range;
+``before`` ("before December": the days up to the period). Constants a pattern may ``set``:
+``offset`` (days, or from Easter), ``month``/``day``/``adjust`` (a fixed day and
+business_day_before|business_day_after), ``order`` (DMY|MDY), and any group above.
+Period and window readings live in ``dates_readings_periods.py``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil.easter import easter
-
 from agent.analysis.calendar import BusinessCalendar
 from agent.analysis.dates_periods import (
     REL_OFFSET,
-    Part,
-    Span,
     add_months,
-    clamp,
-    grain_span,
-    month_end,
-    month_span,
-    part_of,
-    quarter_span,
     safe_date,
     week_monday,
 )
@@ -118,7 +111,7 @@ def day_reading(day: date | None, kind: str, first: date | None = None) -> Readi
     return Reading(first or day, day, kind)
 
 
-def _year(g: Groups) -> int | None:
+def read_year(g: Groups) -> int | None:
     year = g.get("year")
     if year is None:
         yy = g.get("yy")
@@ -129,7 +122,7 @@ def _year(g: Groups) -> int | None:
     return 2000 + year if year < 100 else year
 
 
-def _day(g: Groups, suffix: str = "") -> int | None:
+def read_day(g: Groups, suffix: str = "") -> int | None:
     value = g.get("day" + suffix, "ordinal" + suffix)
     return int(value) if isinstance(value, int | float) else None
 
@@ -189,14 +182,14 @@ def _month_offset(ctx: Context, rel: Any) -> tuple[int, int] | None:
 
 
 @reading("date")
-def _date(g: Groups, ctx: Context) -> Reading | None:
-    day = _day(g)
+def read_date(g: Groups, ctx: Context) -> Reading | None:
+    day = read_day(g)
     if day is None or not 1 <= day <= 31:
         return None
     weekday = g.get("weekday")
     weekday = weekday if isinstance(weekday, int) else None
     month = g.get("month")
-    year = _year(g)
+    year = read_year(g)
     month_rel = _month_offset(ctx, g.get("mrel"))
     if month_rel is not None:
         return day_reading(safe_date(month_rel[0], month_rel[1], day), "date")
@@ -219,7 +212,7 @@ def _numeric_date(g: Groups, ctx: Context) -> Reading | None:
     a, b = g.get("a"), g.get("b")
     if not isinstance(a, int) or not isinstance(b, int):
         return None
-    year = _year(g)
+    year = read_year(g)
     order = str(g.get("order") or ctx.setting("date_order", "DMY")).upper()
     day, month = (b, a) if order.startswith("M") else (a, b)
     if not 1 <= month <= 12:
@@ -232,293 +225,15 @@ def _numeric_date(g: Groups, ctx: Context) -> Reading | None:
     )
 
 
-def _part(g: Groups) -> Any:
-    """The part of a period a phrase names; "before December" is the time up to it."""
-    part = g.get("part")
-    if part is None and g.has("before"):
-        return "before"
-    return part
-
-
-def _piece(ctx: Context, span: Span, part: Any) -> Part:
-    if part == "before":
-        eve = span.first - timedelta(days=1)
-        return Part(ctx.today, ctx.cal.last_business_day_on_or_before(eve), eve)
-    return part_of(
-        span,
-        part if isinstance(part, str) else None,
-        ctx.cal,
-        early_day=int(ctx.setting("early_day", 10)),
-        mid_day=int(ctx.setting("mid_day", 20)),
-    )
-
-
-def _period_reading(ctx: Context, span: Span, part: Any) -> Reading:
-    piece = _piece(ctx, span, part)
-    return Reading(piece.first, clamp(piece.deadline, ctx.today, piece.window_end), "period")
-
-
-def _first_open(ctx: Context, spans: list[Span], part: Any) -> Reading | None:
-    """The first of ``spans`` whose (part of the) window has not closed before today."""
-    for span in spans:
-        piece = _piece(ctx, span, part)
-        if piece.window_end >= ctx.today:
-            return Reading(
-                piece.first, clamp(piece.deadline, ctx.today, piece.window_end), "period"
-            )
-    return None
-
-
-@reading("month_period")
-def _month_period(g: Groups, ctx: Context) -> Reading | None:
-    month = g.get("month")
-    if not isinstance(month, int) or not 1 <= month <= 12:
-        return None
-    part = _part(g)
-    year = _year(g)
-    if year is not None:
-        return _period_reading(ctx, month_span(year, month), part)
-    rel = g.get("rel")
-    this_year = ctx.today.year
-    if rel == "this":
-        return _period_reading(ctx, month_span(this_year, month), part)
-    if rel in ("next", "coming") and month <= ctx.today.month:
-        return _period_reading(ctx, month_span(this_year + 1, month), part)
-    return _first_open(ctx, [month_span(this_year, month), month_span(this_year + 1, month)], part)
-
-
-@reading("rel_period")
-def _rel_period(g: Groups, ctx: Context) -> Reading | None:
-    grain = g.get("grain")
-    if grain not in ("week", "month", "quarter", "year"):
-        return None
-    part = _part(g)
-    rel = g.get("rel")
-    if rel in REL_OFFSET:
-        return _period_reading(ctx, grain_span(grain, ctx.today, REL_OFFSET[rel]), part)
-    spans = [grain_span(grain, ctx.today, 0), grain_span(grain, ctx.today, 1)]
-    return _first_open(ctx, spans, part)
-
-
-@reading("quarter")
-def _quarter(g: Groups, ctx: Context) -> Reading | None:
-    quarter = g.get("q", "qw")
-    if not isinstance(quarter, int) or not 1 <= quarter <= 4:
-        return None
-    part = _part(g)
-    year = _year(g)
-    if year is not None:
-        return _period_reading(ctx, quarter_span(year, quarter), part)
-    this_year = ctx.today.year
-    return _first_open(
-        ctx, [quarter_span(this_year, quarter), quarter_span(this_year + 1, quarter)], part
-    )
-
-
-@reading("year_period")
-def _year_period(g: Groups, ctx: Context) -> Reading | None:
-    year = _year(g)
-    if year is None:
-        return None
-    return _period_reading(ctx, Span(date(year, 1, 1), date(year, 12, 31), "year"), _part(g))
-
-
-@reading("season")
-def _season(g: Groups, ctx: Context) -> Reading | None:
-    months = ctx.rules.seasons.get(str(g.get("season")))
-    if months is None:
-        return None
-    start_month, end_month = months
-    spans = []
-    for year in (ctx.today.year - 1, ctx.today.year, ctx.today.year + 1):
-        end_year = year if end_month >= start_month else year + 1
-        spans.append(Span(date(year, start_month, 1), month_end(end_year, end_month), "season"))
-    if g.get("rel") in ("next", "coming"):
-        spans = [s for s in spans if s.first > ctx.today]
-    return _first_open(ctx, spans, _part(g))
-
-
-@reading("week_number")
-def _week_number(g: Groups, ctx: Context) -> Reading | None:
-    week = g.get("week")
-    last_week = g.get("week2")
-    if not isinstance(week, int):
-        return None
-    upper = isinstance(last_week, int) and last_week > week
-    target = last_week if upper else week
-    year = _year(g)
-    years = [year] if year is not None else [ctx.today.year, ctx.today.year + 1]
-    for candidate in years:
-        try:
-            monday = date.fromisocalendar(candidate, target, 1)
-            start = date.fromisocalendar(candidate, week, 1)
-        except ValueError:
-            continue
-        sunday = monday + timedelta(days=6)
-        if year is None and sunday < ctx.today:
-            continue
-        deadline = ctx.cal.last_business_day_in(monday, sunday)
-        return Reading(start, clamp(deadline, ctx.today, sunday), "week_number", upper=upper)
-    return None
-
-
-def shift(ctx: Context, count: float, unit: str) -> date | None:
-    """``today`` moved forward by ``count`` units (business days counted on the calendar)."""
-    today = ctx.today
-    if unit == "day":
-        return today + timedelta(days=math.ceil(count))
-    if unit in ("week", "fortnight"):
-        return today + timedelta(days=math.ceil(count * (14 if unit == "fortnight" else 7)))
-    if unit in ("month", "quarter", "year"):
-        months = count * {"month": 1, "quarter": 3, "year": 12}[unit]
-        whole = int(months)
-        return add_months(today, whole) + timedelta(days=round((months - whole) * 30))
-    if unit == "hour":
-        return (ctx.ref + timedelta(hours=count)).date()
-    if unit == "bday":
-        return ctx.cal.add_business_days(today, math.ceil(count))
-    return None
-
-
-@reading("offset")
-def _offset(g: Groups, ctx: Context) -> Reading | None:
-    count = g.get("n")
-    top = g.get("n2")
-    unit = g.get("unit")
-    if count is None:
-        count = 1
-    if not isinstance(count, int | float) or not isinstance(unit, str) or count <= 0:
-        return None
-    upper = isinstance(top, int | float) and top > count
-    if upper:
-        count = top
-    if count > 1000:
-        return None
-    day = shift(ctx, count, unit)
-    if day is None:
-        return None
-    kind = "business_days" if unit == "bday" else "window"
-    return Reading(ctx.today, day, kind, upper=upper)
-
-
-@reading("vague")
-def _vague(g: Groups, ctx: Context) -> Reading | None:
-    unit = g.get("unit")
-    few = int(ctx.setting("few", 3))
-    if unit in ("day", "bday"):
-        return Reading(ctx.today, ctx.cal.add_business_days(ctx.today, few), "vague")
-    if unit == "hour":
-        return Reading(ctx.today, ctx.today, "vague")
-    if not isinstance(unit, str):
-        return None
-    day = shift(ctx, few, unit)
-    return Reading(ctx.today, day, "vague") if day else None
-
-
-def _month_year(g: Groups, ctx: Context, pick: Callable[[int, int], date | None]) -> Reading | None:
-    month = g.get("month")
-    if not isinstance(month, int) or not 1 <= month <= 12:
-        return None
-    year = _year(g)
-    for candidate in [year] if year is not None else [ctx.today.year, ctx.today.year + 1]:
-        found = pick(candidate, month)
-        if found is not None and (year is not None or found >= ctx.today):
-            return Reading(found, found, "date")
-    return None
-
-
-def _nth_in_month(days: list[date], nth: Any) -> date | None:
-    if not isinstance(nth, int) or not days:
-        return None
-    if nth < 0:
-        return days[nth] if -nth <= len(days) else None
-    return days[nth - 1] if nth <= len(days) else None
-
-
-def _month_days(year: int, month: int) -> list[date]:
-    last = month_end(year, month).day
-    return [date(year, month, d) for d in range(1, last + 1)]
-
-
-@reading("nth_weekday")
-def _nth_weekday(g: Groups, ctx: Context) -> Reading | None:
-    weekday = g.get("weekday")
-    nth = g.get("nth")
-    if not isinstance(weekday, int):
-        return None
-    return _month_year(
-        g,
-        ctx,
-        lambda y, m: _nth_in_month([d for d in _month_days(y, m) if d.weekday() == weekday], nth),
-    )
-
-
-@reading("nth_day")
-def _nth_day(g: Groups, ctx: Context) -> Reading | None:
-    nth = g.get("nth")
-    return _month_year(g, ctx, lambda y, m: _nth_in_month(_month_days(y, m), nth))
-
-
-@reading("nth_week")
-def _nth_week(g: Groups, ctx: Context) -> Reading | None:
-    """The nth full Monday-Sunday week inside a month; its last business day."""
-    nth = g.get("nth")
-
-    def monday(y: int, m: int) -> date | None:
-        mondays = [
-            d for d in _month_days(y, m) if d.weekday() == 0 and (d + timedelta(days=6)).month == m
-        ]
-        return _nth_in_month(mondays, nth)
-
-    found = _month_year(
-        g, ctx, lambda y, m: (lambda d: d + timedelta(days=6) if d else None)(monday(y, m))
-    )
-    if found is None or found.last is None:
-        return None
-    start = found.last - timedelta(days=6)
-    return Reading(start, ctx.cal.last_business_day_in(start, found.last), "period")
-
-
-@reading("nth_weekend")
-def _nth_weekend(g: Groups, ctx: Context) -> Reading | None:
-    nth = g.get("nth")
-
-    def sunday(y: int, m: int) -> date | None:
-        sundays = [d for d in _month_days(y, m) if d.weekday() == 6 and d.day >= 2]
-        return _nth_in_month(sundays, nth)
-
-    found = _month_year(g, ctx, sunday)
-    if found is None or found.last is None:
-        return None
-    return Reading(found.last - timedelta(days=1), found.last, "period")
-
-
-@reading("week_of")
-def _week_of(g: Groups, ctx: Context) -> Reading | None:
-    found = _date(g, ctx)
-    if found is None or found.last is None:
-        return None
-    monday = week_monday(found.last)
-    sunday = monday + timedelta(days=6)
-    return Reading(monday, ctx.cal.last_business_day_in(monday, sunday), "period")
-
-
-@reading("weekend")
-def _weekend(g: Groups, ctx: Context) -> Reading | None:
-    offset = REL_OFFSET.get(str(g.get("rel")), 0)
-    saturday = week_monday(ctx.today) + timedelta(days=5 + 7 * offset)
-    return Reading(saturday, saturday + timedelta(days=1), "period")
-
-
 @reading("date_range")
 def _date_range(g: Groups, ctx: Context) -> Reading | None:
     month = g.get("month")
     end_month = g.get("month2")
-    start_day, end_day = _day(g), _day(g, "2")
+    start_day, end_day = read_day(g), read_day(g, "2")
     if not isinstance(month, int) or start_day is None or end_day is None:
         return None
     end_month = end_month if isinstance(end_month, int) else month
-    year = _year(g)
+    year = read_year(g)
     first = infer_date(ctx, month, start_day, year, None)
     if first is None:
         return None
@@ -528,43 +243,6 @@ def _date_range(g: Groups, ctx: Context) -> Reading | None:
     if last is None:
         return None
     return Reading(first, last, "date", upper=True)
-
-
-@reading("fixed_day")
-def _fixed_day(g: Groups, ctx: Context) -> Reading | None:
-    """A day fixed by the calendar year ("before Christmas" -> 23 December)."""
-    month, day = g.get("month"), g.get("day")
-    if not isinstance(month, int) or not isinstance(day, int):
-        return None
-    for year in (ctx.today.year, ctx.today.year + 1):
-        found = safe_date(year, month, day)
-        if found is None:
-            return None
-        deadline = _adjust(ctx, found, g.get("adjust"))
-        if deadline >= ctx.today:
-            return Reading(deadline, deadline, "date")
-    return None
-
-
-@reading("easter")
-def _easter(g: Groups, ctx: Context) -> Reading | None:
-    """A day counted from Easter Sunday ("before Easter" -> the Wednesday before)."""
-    offset = g.get("offset")
-    if not isinstance(offset, int):
-        return None
-    for year in (ctx.today.year, ctx.today.year + 1):
-        deadline = _adjust(ctx, easter(year) + timedelta(days=offset), g.get("adjust"))
-        if deadline >= ctx.today:
-            return Reading(deadline, deadline, "date")
-    return None
-
-
-def _adjust(ctx: Context, day: date, adjust: Any) -> date:
-    if adjust == "business_day_before":
-        return ctx.cal.last_business_day_on_or_before(day)
-    if adjust == "business_day_after":
-        return ctx.cal.next_business_day_on_or_after(day)
-    return day
 
 
 def _tz(value: Any) -> tzinfo | None:

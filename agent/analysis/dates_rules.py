@@ -74,6 +74,7 @@ class CompiledDateRules:
     range_connector: re.Pattern[str]
     pm_words: re.Pattern[str] | None
     stop: re.Pattern[str] | None
+    past_before: re.Pattern[str] | None
     seasons: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def value(self, group: str, text: str) -> Any:
@@ -307,6 +308,11 @@ def compile_date_rules(lang: str, data: Mapping[str, Any]) -> CompiledDateRules:
         or re.compile(r"\s*[-–]\s*"),
         pm_words=_optional_regex(origin, "pm_words", settings.get("pm_words")),
         stop=stop,
+        past_before=_optional_regex(
+            origin,
+            "past_before",
+            rf"(?:{settings['past_before']})\s+$" if settings.get("past_before") else None,
+        ),
         seasons=seasons,
     )
 

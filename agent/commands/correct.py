@@ -93,7 +93,9 @@ def _manual_record(
     if contact is not None:
         address = clean_address(contact)
         if address is None:
-            raise UsageError(f"--contact: expected an e-mail address like name@example.com, got {contact!r}")
+            raise UsageError(
+                f"--contact: expected an e-mail address like name@example.com, got {contact!r}"
+            )
     languages = tuple(config.languages) or ("en",)
     lang = (language or languages[0]).strip().lower()
     if lang not in languages:
@@ -116,9 +118,22 @@ def _manual_record(
 @click.option("--company", required=True, help="The employer, as you would write it.")
 @click.option("--role", help="The position.")
 @click.option("--contact", metavar="EMAIL", help="Who to write follow-ups to.")
-@click.option("--interview-at", "interview_at", metavar="ISO", help="When the interview is or was, e.g. 2026-12-01T10:00.")
-@click.option("--promised-by", "promised_by", metavar="DATE", help="The day they promised an answer by, e.g. 2026-12-04.")
-@click.option("--language", help="Language of follow-ups to this employer (en, nb; default: your first language).")
+@click.option(
+    "--interview-at",
+    "interview_at",
+    metavar="ISO",
+    help="When the interview is or was, e.g. 2026-12-01T10:00.",
+)
+@click.option(
+    "--promised-by",
+    "promised_by",
+    metavar="DATE",
+    help="The day they promised an answer by, e.g. 2026-12-04.",
+)
+@click.option(
+    "--language",
+    help="Language of follow-ups to this employer (en, nb; default: your first language).",
+)
 def add_command(
     config_path: str | None,
     now_text: str | None,
@@ -140,9 +155,13 @@ def add_command(
     with store:
         if not config.accounts:
             raise UsageError("no accounts configured", hint="run `followup init` first")
-        record = _manual_record(config, now, tz, company, role, contact, interview_at, promised_by, language)
+        record = _manual_record(
+            config, now, tz, company, role, contact, interview_at, promised_by, language
+        )
         store.add_manual_process(record)
-        added = next((v for v in Review(config, store, now).views() if v.id == record.process_id), None)
+        added = next(
+            (v for v in Review(config, store, now).views() if v.id == record.process_id), None
+        )
     name = record.company
     address = record.contact
     details = []
@@ -159,7 +178,9 @@ def add_command(
         + "."
     )
     if added is not None and added.process.messages:
-        click.echo(f"It joins {len(added.process.messages)} message(s) already tracked from this employer.")
+        click.echo(
+            f"It joins {len(added.process.messages)} message(s) already tracked from this employer."
+        )
 
 
 # -- close --------------------------------------------------------------------------------
@@ -175,7 +196,9 @@ def add_command(
     type=click.Choice(sorted(CLOSE_REASONS)),
     help="withdrawn: you pulled out; hired: you took this job; other: anything else.",
 )
-def close_command(config_path: str | None, now_text: str | None, process_id: str, reason: str) -> None:
+def close_command(
+    config_path: str | None, now_text: str | None, process_id: str, reason: str
+) -> None:
     """Close a process: no more follow-ups, and its pending drafts are withdrawn at the next scan."""
     config, store, review, now = _open(config_path, now_text)
     with store:
@@ -192,8 +215,16 @@ def close_command(config_path: str | None, now_text: str | None, process_id: str
 @config_option
 @now_option
 @click.argument("process_id", metavar="ID")
-@click.option("--until", "until", required=True, metavar="DATE", help="The first day follow-ups may resume, e.g. 2026-12-14.")
-def snooze_command(config_path: str | None, now_text: str | None, process_id: str, until: str) -> None:
+@click.option(
+    "--until",
+    "until",
+    required=True,
+    metavar="DATE",
+    help="The first day follow-ups may resume, e.g. 2026-12-14.",
+)
+def snooze_command(
+    config_path: str | None, now_text: str | None, process_id: str, until: str
+) -> None:
     """Pause follow-ups for a process until a date (e.g. they asked you to wait)."""
     config, store, review, now = _open(config_path, now_text)
     with store:
@@ -204,7 +235,9 @@ def snooze_command(config_path: str | None, now_text: str | None, process_id: st
         process = review.find_process(process_id)
         current = _override_for(store, process)
         store.put_override(replace(current, snoozed_until=day, updated_at=now))
-    click.echo(f"Snoozed {process.id} {_label(process)} until {day.isoformat()}: no follow-ups before then.")
+    click.echo(
+        f"Snoozed {process.id} {_label(process)} until {day.isoformat()}: no follow-ups before then."
+    )
 
 
 # -- edit ---------------------------------------------------------------------------------
@@ -216,7 +249,9 @@ def snooze_command(config_path: str | None, now_text: str | None, process_id: st
 @click.argument("process_id", metavar="ID")
 @click.option("--company", help="The employer's name.")
 @click.option("--role", help="The position.")
-@click.option("--promised-by", "promised_by", metavar="DATE", help="The day they promised an answer by.")
+@click.option(
+    "--promised-by", "promised_by", metavar="DATE", help="The day they promised an answer by."
+)
 def edit_command(
     config_path: str | None,
     now_text: str | None,
@@ -264,9 +299,18 @@ def edit_command(
 @click.command("offer")
 @config_option
 @now_option
-@click.option("--deadline", required=True, metavar="DATE", help="The day you must answer the offer by.")
-@click.option("--from", "from_id", metavar="ID", help="The process that made the offer, if followup tracks it.")
-def offer_command(config_path: str | None, now_text: str | None, deadline: str, from_id: str | None) -> None:
+@click.option(
+    "--deadline", required=True, metavar="DATE", help="The day you must answer the offer by."
+)
+@click.option(
+    "--from",
+    "from_id",
+    metavar="ID",
+    help="The process that made the offer, if followup tracks it.",
+)
+def offer_command(
+    config_path: str | None, now_text: str | None, deadline: str, from_id: str | None
+) -> None:
     """Record a competing offer. The next scan drafts a polite note to every other active
     process: you have another offer; can they tell you when they will decide?"""
     from agent.commands.review import Review
@@ -286,7 +330,9 @@ def offer_command(config_path: str | None, now_text: str | None, deadline: str, 
     origin = f" from {_label(source)}" if source else ""
     click.echo(f"Recorded an offer{origin}; you answer by {day.isoformat()}.")
     if not review.policy.competing_offer:
-        click.echo("Notes about competing offers are turned off (competing_offer = false in policy.toml).")
+        click.echo(
+            "Notes about competing offers are turned off (competing_offer = false in policy.toml)."
+        )
     elif notes:
         click.echo(f"The next scan drafts a note to {len(notes)} other process(es):")
         for v in notes:

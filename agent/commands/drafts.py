@@ -82,10 +82,17 @@ def _list(config_path: str | None, now_text: str | None, as_json: bool, waiting:
 @click.group("drafts", invoke_without_command=True)
 @config_option
 @now_option
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list (keys: see agent/views.py DRAFT_KEYS).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON list (keys: see agent/views.py DRAFT_KEYS).",
+)
 @click.option("--waiting", is_flag=True, help="Only drafts still in your Drafts folder.")
 @click.pass_context
-def drafts_group(ctx: click.Context, config_path: str | None, now_text: str | None, as_json: bool, waiting: bool) -> None:
+def drafts_group(
+    ctx: click.Context, config_path: str | None, now_text: str | None, as_json: bool, waiting: bool
+) -> None:
     """The follow-up drafts followup wrote: their process, state, due time, recipient
     and subject. Without a subcommand, lists them (like `followup drafts list`).
 
@@ -98,9 +105,16 @@ def drafts_group(ctx: click.Context, config_path: str | None, now_text: str | No
 @drafts_group.command("list")
 @config_option
 @now_option
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list (keys: see agent/views.py DRAFT_KEYS).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON list (keys: see agent/views.py DRAFT_KEYS).",
+)
 @click.option("--waiting", is_flag=True, help="Only drafts still in your Drafts folder.")
-def list_command(config_path: str | None, now_text: str | None, as_json: bool, waiting: bool) -> None:
+def list_command(
+    config_path: str | None, now_text: str | None, as_json: bool, waiting: bool
+) -> None:
     """List every draft: id, process, company, action, state, due time, recipient, subject."""
     _list(config_path, now_text, as_json, waiting)
 
@@ -112,15 +126,26 @@ def _from_header(config: Any, account_name: str) -> str:
     account = next((a for a in config.accounts if a.name == account_name), None)
     if account is None:
         return ""
-    return email.utils.formataddr((account.display_name, account.address)) if account.display_name else account.address
+    return (
+        email.utils.formataddr((account.display_name, account.address))
+        if account.display_name
+        else account.address
+    )
 
 
 @drafts_group.command("show")
 @config_option
 @now_option
 @click.argument("draft_id", metavar="ID")
-@click.option("--json", "as_json", is_flag=True, help="Print the draft as JSON (DRAFT_KEYS plus from and body).")
-def show_command(config_path: str | None, now_text: str | None, draft_id: str, as_json: bool) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the draft as JSON (DRAFT_KEYS plus from and body).",
+)
+def show_command(
+    config_path: str | None, now_text: str | None, draft_id: str, as_json: bool
+) -> None:
     """Print one draft (ID may be a unique prefix): its headers and text."""
     config, store, review, now = _review(config_path, now_text)
     with store:
@@ -130,7 +155,10 @@ def show_command(config_path: str | None, now_text: str | None, draft_id: str, a
     tz = review.tz
     sender = _from_header(config, record.account)
     if as_json:
-        data = views.draft_json(record, process, tz, pending) | {"from": sender, "body": record.body}
+        data = views.draft_json(record, process, tz, pending) | {
+            "from": sender,
+            "body": record.body,
+        }
         click.echo(json.dumps(data, ensure_ascii=False))
         return
     where = f"in {record.folder}" if record.state in views.OPEN_OR_YOURS and record.folder else ""
@@ -138,7 +166,9 @@ def show_command(config_path: str | None, now_text: str | None, draft_id: str, a
         f"Draft {record.followup_id} · {views.action_label(record.action)} · {record.state.replace('_', ' ')} {where}".rstrip(),
         bold=True,
     )
-    click.echo(f"Process: {process.id if process else record.process_id} ({views.company_label(process)})")
+    click.echo(
+        f"Process: {process.id if process else record.process_id} ({views.company_label(process)})"
+    )
     click.echo(f"Due: {views.when(record.due_at, tz, now)}")
     if record.note:
         click.secho(f"Note: {record.note}", fg="yellow")
@@ -168,7 +198,9 @@ def _require_ours(record: DraftRecord, verb: str) -> None:
         )
     if record.state not in (DRAFT_APPENDED, DRAFT_INTENT):
         why = _CLOSED_WHY.get(record.state, record.state)
-        raise UsageError(f"draft {record.followup_id} is {record.state.replace('_', ' ')} ({why}); nothing to {verb}")
+        raise UsageError(
+            f"draft {record.followup_id} is {record.state.replace('_', ' ')} ({why}); nothing to {verb}"
+        )
 
 
 def _find(source: Any, folder: str, followup_id: str) -> list[int]:
@@ -196,7 +228,9 @@ def _account(config: Any, record: DraftRecord) -> Any:
     )
 
 
-def _hand_over(store: Any, record: DraftRecord, state: str, now: datetime, reason: str, uid: int | None = None) -> None:
+def _hand_over(
+    store: Any, record: DraftRecord, state: str, now: datetime, reason: str, uid: int | None = None
+) -> None:
     """Record that the draft left our hands (the user edited or deleted it)."""
     try:
         store.set_draft_state(record.followup_id, state, at=now, reason=reason, uid=uid)
@@ -204,11 +238,20 @@ def _hand_over(store: Any, record: DraftRecord, state: str, now: datetime, reaso
         pass  # a scan recorded it first
 
 
-def _locate_untouched(source: Any, folder: str, record: DraftRecord, store: Any, now: datetime, verb: str) -> list[int]:
+def _locate_untouched(
+    source: Any, folder: str, record: DraftRecord, store: Any, now: datetime, verb: str
+) -> list[int]:
     """UIDs of our draft in ``folder``; refuses (and records it) when the user took it over."""
     found = _find(source, folder, record.followup_id)
-    if record.state == DRAFT_APPENDED and found and record.uid is not None and record.uid not in found:
-        _hand_over(store, record, DRAFT_USER_EDITED, now, "replaced in Drafts (edited)", uid=found[-1])
+    if (
+        record.state == DRAFT_APPENDED
+        and found
+        and record.uid is not None
+        and record.uid not in found
+    ):
+        _hand_over(
+            store, record, DRAFT_USER_EDITED, now, "replaced in Drafts (edited)", uid=found[-1]
+        )
         raise UsageError(
             f"draft {record.followup_id} was changed in your mail program, so it is yours now; "
             f"followup does not {verb} it",
@@ -258,18 +301,30 @@ def edit_command(config_path: str | None, now_text: str | None, draft_id: str) -
             return
         body = edited.rstrip() + "\n"
         if not body.strip():
-            raise UsageError("the new text is empty", hint=f"to drop the draft: followup drafts discard {record.followup_id}")
+            raise UsageError(
+                "the new text is empty",
+                hint=f"to drop the draft: followup drafts discard {record.followup_id}",
+            )
+        # A scan may have run while the editor was open (e.g. the employer wrote).
+        record = store.draft(record.followup_id) or record
+        _require_ours(record, "edit")
         with open_source(account) as source:
             folder = _folder(source, account, record)
             found = _locate_untouched(source, folder, record, store, now, "edit")
             if not found:
                 _hand_over(store, record, DRAFT_USER_DELETED, now, "no longer in Drafts")
-                raise UsageError(f"draft {record.followup_id} is no longer in your Drafts folder (deleted or sent); nothing to edit")
+                raise UsageError(
+                    f"draft {record.followup_id} is no longer in your Drafts folder (deleted or sent); nothing to edit"
+                )
             old_uid = record.uid if record.uid is not None else found[0]
             fetched = next(iter(source.fetch_messages(folder, [old_uid])), None)
             if fetched is None:
-                raise MailboxError(f"draft {record.followup_id} vanished from {folder} while editing; nothing changed")
-            new_uid = source.append(folder, _new_version(fetched.data, body, now), flags=("\\Draft",), when=now)
+                raise MailboxError(
+                    f"draft {record.followup_id} vanished from {folder} while editing; nothing changed"
+                )
+            new_uid = source.append(
+                folder, _new_version(fetched.data, body, now), flags=("\\Draft",), when=now
+            )
             if new_uid is None:
                 fresh = [u for u in _find(source, folder, record.followup_id) if u not in found]
                 new_uid = fresh[-1] if fresh else None
@@ -285,7 +340,9 @@ def edit_command(config_path: str | None, now_text: str | None, draft_id: str) -
         )
     click.echo(f"Draft {record.followup_id} updated in {folder}.")
     if not removed:
-        click.echo(f"The old version is only marked deleted in {folder}; your mail program will remove it.")
+        click.echo(
+            f"The old version is only marked deleted in {folder}; your mail program will remove it."
+        )
 
 
 # -- discard ------------------------------------------------------------------------------
@@ -322,6 +379,10 @@ def discard_command(config_path: str | None, now_text: str | None, draft_id: str
         )
     what = f"{views.action_label(record.action)} to {views.company_label(process)}"
     if ours:
-        click.echo(f"Discarded draft {record.followup_id} ({what}): removed from {folder}; it will not be written again.")
+        click.echo(
+            f"Discarded draft {record.followup_id} ({what}): removed from {folder}; it will not be written again."
+        )
     else:
-        click.echo(f"Discarded draft {record.followup_id} ({what}); it was already gone from {folder} and will not be written again.")
+        click.echo(
+            f"Discarded draft {record.followup_id} ({what}); it was already gone from {folder} and will not be written again."
+        )

@@ -9,6 +9,7 @@ shared with the draft and correction commands.
 from __future__ import annotations
 
 import difflib
+import importlib
 import json
 import os
 from collections.abc import Sequence
@@ -112,7 +113,9 @@ class Review:
         all_views = self.views()
         needle = text.strip().lower()
         if not needle:
-            raise UsageError("a process id is needed", hint="list them with `followup processes --all`")
+            raise UsageError(
+                "a process id is needed", hint="list them with `followup processes --all`"
+            )
         exact = [v for v in all_views if v.process.answers_to(needle)]
         if exact:
             return exact[0]
@@ -157,7 +160,9 @@ def _list_processes(found: Sequence[views.ProcessView]) -> str:
 def _suggest(needle: str, all_views: Sequence[views.ProcessView]) -> str:
     """Close matches by id, or processes whose company or role contains the text."""
     ids = [v.id for v in all_views]
-    close_ids = set(difflib.get_close_matches(needle, [i[: len(needle)] for i in ids], n=3, cutoff=0.6))
+    close_ids = set(
+        difflib.get_close_matches(needle, [i[: len(needle)] for i in ids], n=3, cutoff=0.6)
+    )
     matches = [v for v in all_views if v.id[: len(needle)] in close_ids]
     words = [
         v
@@ -173,14 +178,23 @@ def _suggest(needle: str, all_views: Sequence[views.ProcessView]) -> str:
 # -- status ------------------------------------------------------------------------------
 
 
-def daemon_state(store: Any, now: datetime) -> dict[str, Any]:
+def _daemon_status_reader() -> Any:
+    """The daemon's own ``daemon_status(store)``, where this installation has one."""
+    for module in ("agent.daemon_status", "agent.daemon"):
+        try:
+            found = getattr(importlib.import_module(module), "daemon_status", None)
+        except ImportError:
+            continue
+        if callable(found):
+            return found
+    return None
+
+
+def daemon_state(store: Any) -> dict[str, Any]:
     """Whether the background service runs, from what it records in the database."""
-    try:
-        from agent.daemon import daemon_status  # type: ignore[attr-defined]
-    except ImportError:
-        daemon_status = None
-    if daemon_status is not None:
-        data = dict(daemon_status(store))
+    reader = _daemon_status_reader()
+    if reader is not None:
+        data = dict(reader(store))
         data.setdefault("running", bool(data.get("pid")))
         return data
     values = {key: store.get_meta(key) for key in DAEMON_META}
@@ -229,7 +243,11 @@ def _account_status(config: Any, store: Any, review: Review) -> list[dict[str, A
                 "messages_seen": summary.get("messages_seen"),
                 "drafts_created": len(summary.get("drafts_created") or []),
             }
-        source = f"maildir:{account.maildir}" if account.maildir else f"imap://{account.host}:{account.port}"
+        source = (
+            f"maildir:{account.maildir}"
+            if account.maildir
+            else f"imap://{account.host}:{account.port}"
+        )
         out.append(
             {
                 "name": account.name,
@@ -275,7 +293,7 @@ def status_data(config: Any, store: Any, now: datetime) -> dict[str, Any]:
         "now": views.iso(now, tz),
         "timezone": config.timezone,
         "accounts": _account_status(config, store, review),
-        "daemon": daemon_state(store, now),
+        "daemon": daemon_state(store),
         "processes": {
             "total": len(all_views),
             "active": sum(1 for v in all_views if v.active),
@@ -284,7 +302,9 @@ def status_data(config: Any, store: Any, now: datetime) -> dict[str, Any]:
         "next_action": next_action,
         "due_now": sum(1 for v in all_views if v.next_status == "due"),
         "drafts": {
-            "waiting": sum(draft_states.get(s, 0) for s in (DRAFT_INTENT, DRAFT_APPENDED, DRAFT_USER_EDITED)),
+            "waiting": sum(
+                draft_states.get(s, 0) for s in (DRAFT_INTENT, DRAFT_APPENDED, DRAFT_USER_EDITED)
+            ),
             "by_state": dict(sorted(draft_states.items())),
         },
         "skipped_messages": counts.get("skipped", 0),
@@ -302,21 +322,37 @@ def _print_status(data: dict[str, Any], now: datetime, tz: ZoneInfo) -> None:
         elif scan["finished_at"] is None:
             state = f"scan running since {_at(scan['started_at'], tz, now)}"
         elif scan["error"]:
-            state = click.style(f"last scan failed {_ago(scan['finished_at'], now)}: {scan['error']}", fg="red")
+            state = click.style(
+                f"last scan failed {_ago(scan['finished_at'], now)}: {scan['error']}", fg="red"
+            )
         else:
             state = f"last scan {_ago(scan['finished_at'], now)} ({scan['messages_seen'] or 0} messages seen)"
         echo(f"Account {acc['name']} <{acc['address']}>: {state}")
     daemon = data["daemon"]
     if daemon.get("running"):
-        extra = f", next scan {_at(daemon['next_scan_at'], tz, now)}" if daemon.get("next_scan_at") else ""
+        extra = (
+            f", next scan {_at(daemon['next_scan_at'], tz, now)}"
+            if daemon.get("next_scan_at")
+            else ""
+        )
         echo(f"Background service: running (pid {daemon.get('pid')}){extra}")
+        if daemon.get("status"):
+            echo(f"  {daemon['status']}")
     else:
-        echo("Background service: not running (start it with `followup run` or `followup service install`)")
-    if daemon.get("last_error"):
-        echo(click.style(f"  last error: {daemon['last_error']}", fg="yellow"))
+        echo(
+            "Background service: not running (start it with `followup run` or `followup service install`)"
+        )
+    error = daemon.get("last_error")
+    if error:
+        text = error.get("error") or error.get("message") if isinstance(error, dict) else error
+        where = f"{error['account']}: " if isinstance(error, dict) and error.get("account") else ""
+        echo(click.style(f"  last error: {where}{text}", fg="yellow"))
     procs = data["processes"]
     states = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in procs["by_state"].items())
-    echo(f"Processes: {procs['active']} active of {procs['total']}" + (f" ({states})" if states else ""))
+    echo(
+        f"Processes: {procs['active']} active of {procs['total']}"
+        + (f" ({states})" if states else "")
+    )
     nxt = data["next_action"]
     if nxt:
         label = views.action_label(nxt["action"])
@@ -328,9 +364,14 @@ def _print_status(data: dict[str, Any], now: datetime, tz: ZoneInfo) -> None:
     if data["due_now"] > 1:
         echo(f"  {data['due_now']} follow-ups are due at the next scan")
     drafts = data["drafts"]
-    echo(f"Drafts waiting in your Drafts folder: {drafts['waiting']}" + (" (see `followup drafts`)" if drafts["waiting"] else ""))
+    echo(
+        f"Drafts waiting in your Drafts folder: {drafts['waiting']}"
+        + (" (see `followup drafts`)" if drafts["waiting"] else "")
+    )
     if data["skipped_messages"]:
-        echo(f"Skipped messages (could not be read): {data['skipped_messages']} (see `followup doctor`)")
+        echo(
+            f"Skipped messages (could not be read): {data['skipped_messages']} (see `followup doctor`)"
+        )
 
 
 def _at(text: str | None, tz: ZoneInfo, now: datetime) -> str:
@@ -367,9 +408,18 @@ def status_command(config_path: str | None, now_text: str | None, as_json: bool)
 @click.command("processes")
 @config_option
 @now_option
-@click.option("--all", "show_all", is_flag=True, help="Include closed, rejected, ghosted and offer processes.")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON list (keys: see agent/views.py PROCESS_KEYS).")
-def processes_command(config_path: str | None, now_text: str | None, show_all: bool, as_json: bool) -> None:
+@click.option(
+    "--all", "show_all", is_flag=True, help="Include closed, rejected, ghosted and offer processes."
+)
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print a JSON list (keys: see agent/views.py PROCESS_KEYS).",
+)
+def processes_command(
+    config_path: str | None, now_text: str | None, show_all: bool, as_json: bool
+) -> None:
     """List hiring processes: company, role, state, interview round, the last message,
     the date the employer promised an answer by, and the next follow-up with its due time.
 
@@ -395,7 +445,12 @@ def processes_command(config_path: str | None, now_text: str | None, show_all: b
 
     console = Console()
     narrow = console.width < 110  # the role goes under the company
-    table = Table(box=None, padding=(0, 1), header_style="bold", title=None if show_all else "Active hiring processes")
+    table = Table(
+        box=None,
+        padding=(0, 1),
+        header_style="bold",
+        title=None if show_all else "Active hiring processes",
+    )
     table.add_column("id", no_wrap=True)
     table.add_column("company / role" if narrow else "company", ratio=3, min_width=10)
     if not narrow:
@@ -421,8 +476,15 @@ def processes_command(config_path: str | None, now_text: str | None, show_all: b
 @config_option
 @now_option
 @click.argument("process_id", metavar="ID")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (process keys plus promise, events, drafts).")
-def show_command(config_path: str | None, now_text: str | None, process_id: str, as_json: bool) -> None:
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object (process keys plus promise, events, drafts).",
+)
+def show_command(
+    config_path: str | None, now_text: str | None, process_id: str, as_json: bool
+) -> None:
     """Show one process (ID may be a unique prefix): the timeline with the sentence
     behind each step, the promised date, the contact, the next follow-up and its drafts."""
     config = load(config_path)
@@ -451,7 +513,9 @@ def _next_sentence(view: views.ProcessView, tz: ZoneInfo, now: datetime) -> str:
     return view.next_reason or "nothing"
 
 
-def _print_detail(view: views.ProcessView, data: dict[str, Any], tz: ZoneInfo, now: datetime) -> None:
+def _print_detail(
+    view: views.ProcessView, data: dict[str, Any], tz: ZoneInfo, now: datetime
+) -> None:
     p = view.process
     echo = click.echo
     title = views.company_label(p) + (f" — {p.role}" if p.role else "")
@@ -459,7 +523,11 @@ def _print_detail(view: views.ProcessView, data: dict[str, Any], tz: ZoneInfo, n
     state = view.state.replace("_", " ")
     if p.closed_reason:
         state += f" ({p.closed_reason})"
-    echo(f"State: {state}" + (f", interview round {p.round}" if p.round else "") + f", language {p.language}")
+    echo(
+        f"State: {state}"
+        + (f", interview round {p.round}" if p.round else "")
+        + f", language {p.language}"
+    )
     if p.agency:
         echo(f"Agency: {p.agency}")
     if p.contact:
@@ -498,7 +566,9 @@ def _print_detail(view: views.ProcessView, data: dict[str, Any], tz: ZoneInfo, n
         echo(click.style("Drafts", bold=True))
         for d in data["drafts"]:
             due = views.when(datetime.fromisoformat(d["due_at"]), tz, now)
-            echo(f"  {d['id']}  {views.action_label(d['action'])}  {d['state'].replace('_', ' ')}  due {due}  to {d['to'] or '(no recipient)'}")
+            echo(
+                f"  {d['id']}  {views.action_label(d['action'])}  {d['state'].replace('_', ' ')}  due {due}  to {d['to'] or '(no recipient)'}"
+            )
             if d["note"]:
                 echo(f"      note: {d['note']}")
             if d["pending_cancel"]:
