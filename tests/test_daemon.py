@@ -40,7 +40,8 @@ _SCRUBBED_ENV = ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STRE
 
 def job_mail(*, days_ago: int = 30) -> tuple[bytes, str]:
     """An application acknowledgement from a company of its own, whose promise ("within
-    two weeks") lapsed long ago relative to the real clock: a follow-up is due now."""
+    two weeks") lapsed weeks ago by the real clock: a follow-up is due now. (The policy
+    stops drafting follow-ups more than 30 days overdue, so ``days_ago`` stays below 44.)"""
     n = next(_serial)
     tag = f"{os.getpid()}x{n}"
     domain = f"firm{tag}.example"
@@ -278,7 +279,7 @@ def test_daemon_drafts_by_itself_talks_to_systemd_and_stops_on_sigterm(dovecot, 
 
         # Steady state: new mail is drafted without any command, the watchdog is fed.
         mark = time.monotonic()
-        raw2, _ = job_mail(days_ago=40)
+        raw2, _ = job_mail(days_ago=33)
         dovecot.deliver(user, raw2)
         wait_for(lambda: len(draft_ids(dovecot, user)) == 2, 20, "the second draft")
         time.sleep(max(0.0, 3.0 - (time.monotonic() - mark)))
@@ -302,7 +303,7 @@ def test_daemon_drafts_by_itself_talks_to_systemd_and_stops_on_sigterm(dovecot, 
 
 def test_killed_daemon_restarts_without_duplicating_drafts(dovecot, workdir):
     user = dovecot.add_user()
-    for days in (30, 35):
+    for days in (30, 34):
         dovecot.deliver(user, job_mail(days_ago=days)[0])
     config = write_config(workdir, dovecot, user)
 
@@ -320,7 +321,7 @@ def test_killed_daemon_restarts_without_duplicating_drafts(dovecot, workdir):
     try:
         wait_for(lambda: len(draft_ids(dovecot, user)) == 2, 25, "both drafts after the restart")
         # kill -9 while passes run back to back, right after new mail arrives.
-        dovecot.deliver(user, job_mail(days_ago=45)[0])
+        dovecot.deliver(user, job_mail(days_ago=25)[0])
         time.sleep(0.5)
         restarted.proc.send_signal(signal.SIGKILL)
         assert restarted.wait(10) == -signal.SIGKILL

@@ -166,7 +166,8 @@ NB_TUESDAY = [
     ("Vi ringer deg på fredag.", date(2026, 11, 27)),
     ("Vi gir svar neste fredag.", date(2026, 12, 4)),
     ("Vi regner med en avklaring innen utgangen av måneden.", date(2026, 11, 30)),
-    ("Du hører fra oss rundt månedsskiftet.", date(2026, 12, 1)),  # the next month's first working day
+    # around the turn of the month: the next month's first working day
+    ("Du hører fra oss rundt månedsskiftet.", date(2026, 12, 1)),
     ("Du hører fra oss innen månedsskiftet.", date(2026, 11, 30)),
     ("Vi gir svar i løpet av måneden.", date(2026, 11, 30)),
     ("Vi gir svar innen utgangen av november.", date(2026, 11, 30)),

@@ -1,0 +1,167 @@
+"""Folder sync against the suite's Dovecot: poison messages (T6), nothing new (T7),
+UIDVALIDITY resets (T8), old mail moved back (T10), read-only scanning (T11) and the
+same message in two folders (T14)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from dovecot import HOST, Dovecot, MailUser
+
+from agent.config import load_config
+from agent.scan import Engine, run_pass
+from agent.store import Store
+
+pytestmark = pytest.mark.dovecot
+
+NOW = datetime.fromisoformat("2026-12-07T09:30:00+01:00")
+
+
+def _setup(
+    tmp_path: Path, dovecot: Dovecot, user: MailUser, folders: str = ""
+) -> tuple[Engine, Store]:
+    secret = tmp_path / "password"
+    secret.write_text(user.password)
+    config_path = tmp_path / "config.toml"
+    config_path.write_text(
+        f"""state_dir = "{tmp_path / "state"}"
+timezone = "Europe/Oslo"
+[[accounts]]
+name = "work"
+host = "{HOST}"
+port = {dovecot.imaps_port}
+username = "{user.name}"
+address = "me@example.org"
+ca_file = "{dovecot.ca_file}"
+password_command = "cat {secret}"
+timeout = 10
+{folders}
+""",
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    return Engine(config), Store.open(config.db_path)
+
+
+def job_mail(
+    n: int, *, date: str = "Tue, 24 Nov 2026 10:00:00 +0100", company: str = "acme"
+) -> bytes:
+    return (
+        f"From: Recruiter {n} <hr{n}@{company}{n}.no>\r\n"
+        f"To: me@example.org\r\n"
+        f"Subject: Your application for Engineer {n}\r\n"
+        f"Date: {date}\r\n"
+        f"Message-ID: <job-{n}-{company}@example.net>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"Hi,\r\n\r\nThank you for your application. We are currently reviewing applications and will get back "
+        f"to you within two weeks.\r\n\r\nRegards,\r\nHR\r\n"
+    ).encode()
+
+
+POISON = {
+    "bogus charset": b"From: HR <hr@poison.no>\r\nSubject: Your application\r\nDate: Tue, 24 Nov 2026 10:00:00 +0100\r\n"
+    b"Message-ID: <poison-1@poison.no>\r\nContent-Type: text/plain; charset=bogus\r\n\r\nThank you for your application \xff\xfe.\r\n",
+    "odd date": b"From: HR <hr@poison.no>\r\nSubject: Your application\r\nDate: 2002/09/14 Sat 13:06:03 GMT\r\n"
+    b"Message-ID: <poison-2@poison.no>\r\n\r\nThank you for your application.\r\n",
+    "no date": b"From: HR <hr@poison.no>\r\nSubject: Your application\r\nMessage-ID: <poison-3@poison.no>\r\n\r\n"
+    b"We will get back to you within two weeks.\r\n",
+    "unterminated multipart": b"From: HR <hr@poison.no>\r\nSubject: Interview\r\nDate: Tue, 24 Nov 2026 10:00:00 +0100\r\n"
+    b"Message-ID: <poison-4@poison.no>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=XX\r\n\r\n"
+    b"--XX\r\nContent-Type: text/plain\r\n\r\nWe would like to invite you to an interview.\r\n",
+    "huge header": b"From: HR <hr@poison.no>\r\nSubject: Your application\r\nX-Junk: "
+    + b"a" * 1_500_000
+    + b"\r\nDate: Tue, 24 Nov 2026 10:00:00 +0100\r\nMessage-ID: <poison-5@poison.no>\r\n\r\nThank you for applying.\r\n",
+    "not mail at all": b"\x00\x01\x02 binary garbage \xff" * 50,
+}
+
+
+@pytest.mark.parametrize("variant", sorted(POISON))
+def test_a_poison_message_never_stops_the_batch(
+    variant: str, tmp_path: Path, dovecot: Dovecot, make_user: Callable[..., MailUser]
+) -> None:
+    user = make_user("english")
+    for n in range(1, 11):
+        dovecot.deliver(user, POISON[variant] if n == 4 else job_mail(n))
+    before = dovecot.flags(user, "INBOX")
+    engine, store = _setup(tmp_path, dovecot, user)
+    try:
+        report = run_pass(engine, store, now=NOW).accounts[0]
+        assert report.error is None
+        assert report.stats.seen == 10
+        assert report.stats.kinds["status_update"] >= 9
+        assert (
+            report.stats.analyzed
+            + sum(report.stats.skipped.values())
+            + report.stats.kinds["not_job"]
+            >= 10
+        )
+        assert store.folder_checkpoint("work", "INBOX")[1] == 10  # the cursor passed #4
+        assert len({m.company for m in store.tracked_messages("work") if m.company}) >= 9
+    finally:
+        store.close()
+    assert dovecot.flags(user, "INBOX") == before  # no flag changed (T11)
+
+
+def test_nothing_new_means_nothing_processed_and_uidvalidity_reset_rebaselines(
+    tmp_path: Path, dovecot: Dovecot, make_user: Callable[..., MailUser]
+) -> None:
+    user = make_user("english")
+    for n in range(1, 6):
+        dovecot.deliver(user, job_mail(n), folder="Archive")
+    engine, store = _setup(tmp_path, dovecot, user, folders='folders = ["Archive"]')
+    try:
+        first = run_pass(engine, store, now=NOW).accounts[0]
+        assert first.stats.analyzed == 5
+        for _ in range(2):  # T7: twice with nothing new
+            again = run_pass(engine, store, now=NOW).accounts[0]
+            assert again.stats.seen == 0 and again.stats.analyzed == 0 and again.created == []
+        validity = store.folder_checkpoint("work", "Archive")[0]
+
+        # T8: the server renumbers the folder and three new messages arrive meanwhile.
+        dovecot.recreate_folder(user, "Archive")
+        for n in range(6, 9):
+            dovecot.deliver(user, job_mail(n), folder="Archive")
+        after = run_pass(engine, store, now=NOW).accounts[0]
+        assert store.folder_checkpoint("work", "Archive")[0] != validity
+        assert after.stats.seen == 8
+        assert after.stats.known == 5
+        assert after.stats.analyzed == 3
+        assert len(store.tracked_messages("work")) == 8
+    finally:
+        store.close()
+
+
+def test_the_same_message_in_two_folders_is_processed_once(
+    tmp_path: Path, dovecot: Dovecot, make_user: Callable[..., MailUser]
+) -> None:
+    user = make_user("english")
+    dovecot.deliver(user, job_mail(1))
+    dovecot.deliver(user, job_mail(1), folder="Archive")
+    engine, store = _setup(tmp_path, dovecot, user, folders='folders = ["INBOX", "Archive"]')
+    try:
+        report = run_pass(engine, store, now=NOW).accounts[0]
+        assert report.stats.seen == 2
+        assert report.stats.analyzed == 1 and report.stats.known == 1
+    finally:
+        store.close()
+
+
+def test_old_mail_moved_back_into_the_inbox_gets_no_follow_up(
+    tmp_path: Path, dovecot: Dovecot, make_user: Callable[..., MailUser]
+) -> None:
+    user = make_user("english")
+    dovecot.deliver(user, job_mail(1, date="Tue, 26 Nov 2024 10:00:00 +0100", company="old"))
+    engine, store = _setup(tmp_path, dovecot, user)
+    try:
+        report = run_pass(engine, store, now=NOW).accounts[0]
+        assert report.stats.analyzed == 1
+        assert report.created == []
+        # Already processed mail that reappears with a new UID is recognised, not redone.
+        dovecot.deliver(user, job_mail(1, date="Tue, 26 Nov 2024 10:00:00 +0100", company="old"))
+        again = run_pass(engine, store, now=NOW).accounts[0]
+        assert again.stats.known == 1 and again.stats.analyzed == 0 and again.created == []
+    finally:
+        store.close()
