@@ -135,6 +135,17 @@ class DaemonSettings:
         )
 
 
+class _PassErrorsOnce(logging.Filter):
+    """``run_pass`` logs each failed account at ERROR on every pass; the daemon reports
+    faults itself, once per streak, so those records go down to DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.funcName == "run_pass" and record.levelno == logging.ERROR:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+        return True
+
+
 class _WatchedSource:
     """A source as the daemon sees it: every call pings the watchdog and checks for a
     stop; the last failure per account is kept for classification."""
@@ -304,10 +315,15 @@ class Daemon:
         if self.config.idle:
             log.info("idle = true: IMAP IDLE is not available yet; polling every scan interval")
         self._publish(now, state=STARTING)
-        self.notifier.ready(status_line([], now=now, tz=self.engine.tz, last_scan=None, next_due=None))
+        self.notifier.ready(
+            status_line([], now=now, tz=self.engine.tz, last_scan=None, next_due=None)
+        )
 
     def run(self, *, until: datetime | None = None) -> None:
         self.announce_ready()
+        scan_log = logging.getLogger("agent.scan")
+        quieter = _PassErrorsOnce()
+        scan_log.addFilter(quieter)
         try:
             while not self._stop:
                 now = self.clock.now()
@@ -329,6 +345,7 @@ class Daemon:
             log.info("stopped during a pass; the next start continues where it stopped")
         finally:
             self._in_pass = False
+            scan_log.removeFilter(quieter)
             self._finish()
 
     def _iteration(self, now: datetime) -> None:
@@ -365,7 +382,10 @@ class Daemon:
         """A wall clock set back must not postpone work by the size of the jump."""
         slack = 2 * self.settings.tick
         for h in self.health.values():
-            if h.next_attempt is not None and (h.next_attempt - now).total_seconds() > h.planned + slack:
+            if (
+                h.next_attempt is not None
+                and (h.next_attempt - now).total_seconds() > h.planned + slack
+            ):
                 h.schedule(now, h.planned)
         every = self.settings.housekeeping_every
         if (self._next_housekeeping - now).total_seconds() > every + slack:
@@ -435,13 +455,17 @@ class Daemon:
             exc = failures.get(acc.account)
             if exc is None:
                 # run_pass reports a Drafts folder it cannot identify without raising.
-                exc = FolderError(acc.error) if acc.drafts_folder is None else MailboxError(acc.error)
+                exc = (
+                    FolderError(acc.error) if acc.drafts_folder is None else MailboxError(acc.error)
+                )
             self._failed(h, exc, end)
             if classify(exc) == CONFIG:
                 h.processes = acc.processes
         self._publish(end)
 
-    def _succeeded(self, h: AccountHealth, acc: AccountReport, started: datetime, end: datetime) -> None:
+    def _succeeded(
+        self, h: AccountHealth, acc: AccountReport, started: datetime, end: datetime
+    ) -> None:
         ended = h.succeeded(end)
         if ended is not None:
             log.info(
@@ -484,14 +508,21 @@ class Daemon:
 
     def _failed(self, h: AccountHealth, exc: BaseException, now: datetime) -> None:
         kind = classify(exc)
-        streak = h.fault.failures if h.fault is not None and h.fault.kind == kind else 0
+        streak = h.fault.failures if h.fault is not None else 0
         delay = self.settings.retry.delay(kind, streak + 1, self.rng, self.settings.scan_interval)
-        fault, new = h.failed(exc, kind, now, delay)
+        fault, announce = h.failed(exc, kind, now, delay)
         self.faults += 1
         self.last_error = {"account": h.name, "at": now.isoformat(), **fault.to_json()}
         wait = f"{delay:.0f} s" if delay < 120 else f"{delay / 60:.0f} min"
-        if not new:
-            log.debug("account %s: still failing (%s, attempt %d); next in %s", h.name, kind, fault.failures, wait)
+        if announce is None:
+            log.debug(
+                "account %s: still failing (%s, attempt %d): %s; next in %s",
+                h.name,
+                kind,
+                fault.failures,
+                fault.message,
+                wait,
+            )
             return
         if kind == BUG:
             log.error(
@@ -502,10 +533,25 @@ class Daemon:
                 exc_info=(type(exc), exc, exc.__traceback__),
             )
             return
-        level = logging.ERROR if kind == AUTH else logging.WARNING
-        log.log(level, "account %s: %s. Next attempt in %s. Hint: %s", h.name, fault.message, wait, fault.hint)
+        level = (
+            logging.ERROR
+            if kind == AUTH
+            else logging.INFO
+            if announce == "change"
+            else logging.WARNING
+        )
+        log.log(
+            level,
+            "account %s: %s. Next attempt in %s. Hint: %s",
+            h.name,
+            fault.message,
+            wait,
+            fault.hint,
+        )
         if kind == AUTH and self.config.notify:
-            desktop_notify("followup", f"The server refused the login for {h.name}: check the password")
+            desktop_notify(
+                "followup", f"The server refused the login for {h.name}: check the password"
+            )
 
     def _next_due(self, account_name: str, now: datetime) -> tuple[datetime | None, str | None]:
         """When the policy next wants something for this account (drafts, nudges, ghosting)."""
@@ -533,7 +579,11 @@ class Daemon:
                     calendar=self.engine.calendar,
                     tz=self.engine.tz,
                 )
-                if view.due_at is not None and view.due_at > now and (best[0] is None or view.due_at < best[0]):
+                if (
+                    view.due_at is not None
+                    and view.due_at > now
+                    and (best[0] is None or view.due_at < best[0])
+                ):
                     best = (view.due_at, view.action)
             return best
         except Exception as exc:  # the wake-up time is an optimisation; scanning goes on
@@ -552,7 +602,10 @@ class Daemon:
             self.notifier.reloaded()
             return
         if config.db_path != self.config.db_path:
-            log.warning("state_dir changed to %s: restart followup for that to take effect", config.state_dir)
+            log.warning(
+                "state_dir changed to %s: restart followup for that to take effect",
+                config.state_dir,
+            )
         self.config, self.engine = config, engine
         if not self.settings.interval_override:
             self.settings = replace(self.settings, scan_interval=float(config.scan_interval))
@@ -583,7 +636,9 @@ class Daemon:
         healths = list(self.health.values())
         dues = [h.next_due for h in healths if h.next_due is not None and h.next_due > now]
         next_due = min(dues) if dues else None
-        line = status_line(healths, now=now, tz=self.engine.tz, last_scan=self.last_scan, next_due=next_due)
+        line = status_line(
+            healths, now=now, tz=self.engine.tz, last_scan=self.last_scan, next_due=next_due
+        )
         if state is None:
             state = overall_state(healths)
         if state not in (STOPPED, STARTING):

@@ -18,7 +18,8 @@ bug        any other exception                           back-off from ``base`` 
 
 Back-off doubles per consecutive failure and is jittered ("equal jitter": half
 fixed, half random) so that many clients never retry in step. A streak of
-failures of one kind is logged once when it starts and once when it ends.
+failures is logged when it starts (and when a new kind of failure joins it)
+and once when it ends; repeats are logged at DEBUG.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from __future__ import annotations
 import os
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from agent.errors import (
@@ -138,8 +139,9 @@ class Fault:
     message: str
     hint: str
     since: datetime
-    failures: int
+    failures: int  # in a row, whatever their kind
     retry_at: datetime
+    kinds: tuple[str, ...] = ()  # every kind met in this streak
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -166,7 +168,6 @@ class AccountHealth:
     next_due_action: str | None = None
     outlook_at: datetime | None = None
     drafts_created: int = 0
-    history: list[str] = field(default_factory=list)
 
     def schedule(self, now: datetime, seconds: float) -> None:
         self.planned = seconds
@@ -174,17 +175,25 @@ class AccountHealth:
 
     def failed(
         self, exc: BaseException, kind: str, now: datetime, delay: float
-    ) -> tuple[Fault, bool]:
-        """Record a failure; the bool says whether it starts a new streak (log it then)."""
+    ) -> tuple[Fault, str | None]:
+        """Record a failure. Returns the fault and what to announce: "start" for the
+        first failure of a streak, "change" for a kind not seen yet in this streak,
+        None for a repeat (log that quietly)."""
         message = redact(str(exc) or type(exc).__name__)
         hint = getattr(exc, "hint", None) or HINTS[kind]
-        new = self.fault is None or self.fault.kind != kind
-        since = now if new or self.fault is None else self.fault.since
-        failures = 1 if new or self.fault is None else self.fault.failures + 1
         retry_at = now + timedelta(seconds=delay)
-        self.fault = Fault(kind, message, hint, since, failures, retry_at)
+        previous = self.fault
+        if previous is None:
+            announce: str | None = "start"
+            self.fault = Fault(kind, message, hint, now, 1, retry_at, (kind,))
+        else:
+            announce = None if kind in previous.kinds else "change"
+            kinds = previous.kinds if kind in previous.kinds else (*previous.kinds, kind)
+            self.fault = Fault(
+                kind, message, hint, previous.since, previous.failures + 1, retry_at, kinds
+            )
         self.schedule(now, delay)
-        return self.fault, new
+        return self.fault, announce
 
     def succeeded(self, now: datetime) -> Fault | None:
         """Clear the streak; returns the one that ended (to log the recovery)."""

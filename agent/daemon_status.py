@@ -148,7 +148,7 @@ def status_line(
     last_scan: datetime | None,
     next_due: datetime | None,
 ) -> str:
-    """"last scan 09:05, 3 processes, next draft due Thu 09:00" or the trouble first."""
+    """ "last scan 09:05, 3 processes, next draft due Thu 09:00" or the trouble first."""
     troubles = []
     for health in healths:
         line = account_line(health, now, tz)

@@ -104,7 +104,9 @@ def render_systemd_unit(argv: Sequence[str], config_path: Path) -> str:
         raise ValueError("ExecStart needs an absolute program path")
     exec_start = " ".join(systemd_quote(a) for a in argv)
     env = systemd_quote(f"FOLLOWUP_CONFIG={config_path}")
-    unit = SYSTEMD_TEMPLATE.replace(f"ExecStart={DEFAULT_EXEC_START}\n", f"ExecStart={exec_start}\n")
+    unit = SYSTEMD_TEMPLATE.replace(
+        f"ExecStart={DEFAULT_EXEC_START}\n", f"ExecStart={exec_start}\n"
+    )
     return unit.replace(f"Environment={DEFAULT_CONFIG_ENV}\n", f"Environment={env}\n")
 
 

@@ -241,7 +241,9 @@ def board(
         elif p.snoozed_until is not None and p.snoozed_until > today and p.active:
             status = "snoozed"
             reason = f"snoozed until {p.snoozed_until.isoformat()}"
-        elif (current := _current_draft(action, p, mine)) is not None:
+        elif (
+            current := _current_draft(action, p, [d for d in mine if d.followup_id not in cancels])
+        ) is not None:
             action, due, status = current.action, current.due_at, "draft_ready"
             reason = (
                 "draft waiting in Drafts"

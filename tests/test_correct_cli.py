@@ -86,6 +86,9 @@ def test_close_stops_follow_ups_and_withdraws_pending_drafts(config: Path) -> No
         "withdrawn",
     )
     assert closed[grey["id"]]["state"] == "hired"
+    assert closed[grey["id"]]["next_status"] == "none"  # its draft is about to be withdrawn
+    (draft,) = [d for d in as_json(config, "drafts", "--now", LATER) if d["process"] == grey["id"]]
+    assert "closed" in draft["pending_cancel"]
 
     plan = planned(config, DAY_AFTER)
     assert [p["action"] for p in plan if p["process"] == bright["id"]] == []

@@ -32,7 +32,13 @@ pytestmark = pytest.mark.dovecot
 
 ROOT = Path(__file__).resolve().parent.parent
 _serial = itertools.count(1)
-_SCRUBBED_ENV = ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "FOLLOWUP_CRASH_AT_STEP")
+_SCRUBBED_ENV = (
+    "NOTIFY_SOCKET",
+    "WATCHDOG_USEC",
+    "WATCHDOG_PID",
+    "JOURNAL_STREAM",
+    "FOLLOWUP_CRASH_AT_STEP",
+)
 
 
 # -- mail ------------------------------------------------------------------------------
@@ -119,7 +125,9 @@ def write_config(
     return config
 
 
-def wait_for(predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.1) -> object:
+def wait_for(
+    predicate: Callable[[], object], timeout: float, what: str, interval: float = 0.1
+) -> object:
     deadline = time.monotonic() + timeout
     while True:
         value = predicate()
@@ -133,7 +141,9 @@ def wait_for(predicate: Callable[[], object], timeout: float, what: str, interva
 class DaemonProcess:
     """``python -m agent.cli run`` with its stderr in a file."""
 
-    def __init__(self, config: Path, log: Path, *, once_per: float = 1.0, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, config: Path, log: Path, *, once_per: float = 1.0, env: dict[str, str] | None = None
+    ) -> None:
         self.config = config
         self.log = log
         base = {k: v for k, v in os.environ.items() if k not in _SCRUBBED_ENV}
@@ -147,7 +157,16 @@ class DaemonProcess:
         base.update(env or {})
         self._stderr = open(log, "ab")  # noqa: SIM115 - closed in wait()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "agent.cli", "run", "--config", str(config), "--once-per", str(once_per)],
+            [
+                sys.executable,
+                "-m",
+                "agent.cli",
+                "run",
+                "--config",
+                str(config),
+                "--once-per",
+                str(once_per),
+            ],
             cwd=ROOT,
             env=base,
             stdin=subprocess.DEVNULL,
@@ -272,7 +291,9 @@ def test_daemon_drafts_by_itself_talks_to_systemd_and_stops_on_sigterm(dovecot, 
         assert second.returncode != 0
         assert "already running" in second.stderr
 
-        status = wait_for(lambda: (s := status_of(workdir))["passes"] >= 1 and s, 5, "a recorded pass")
+        status = wait_for(
+            lambda: (s := status_of(workdir))["passes"] >= 1 and s, 5, "a recorded pass"
+        )
         assert status["running"] and status["pid"] == daemon.pid
         assert status["state"] == "running" and status["last_error"] is None
         assert status["last_scan_at"] and status["next_scan_at"]

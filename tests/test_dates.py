@@ -130,6 +130,8 @@ EN_TUESDAY = [
     ("We will be in touch towards the end of the month.", date(2026, 11, 30)),
     ("We will be in touch around the turn of the month.", date(2026, 12, 1)),
     ("We will decide by month-end.", date(2026, 11, 30)),
+    ("Please allow 2-3 weeks for us to review.", date(2026, 12, 15)),
+    ("We will be in contact during the first half of December.", date(2026, 12, 20)),
 ]
 
 
@@ -210,6 +212,7 @@ NB_TUESDAY = [
     ("Vi tar kontakt før desember.", date(2026, 11, 30)),
     ("Du hører fra oss i løpet av de to neste ukene.", date(2026, 12, 8)),
     ("Vi avklarer dette i løpet av dagen i morgen.", date(2026, 11, 25)),
+    ("Det tar normalt 2-3 uker.", date(2026, 12, 15)),
 ]
 
 
@@ -497,6 +500,7 @@ def test_resolve_phrase_picks_the_longest_expression() -> None:
     assert resolve_phrase("within two weeks", "en", TUE) == date(2026, 12, 8)
     assert resolve_phrase("no date here", "en", TUE) is None
     assert resolve_phrase("neste uke", "no", TUE) == date(2026, 12, 4)  # an alias of nb
+    assert resolve_phrase("innan to veker", "nn", TUE) == date(2026, 12, 8)  # Nynorsk words too
 
 
 def test_find_never_reads_the_clock(grammars: dict[str, DateGrammar]) -> None:
@@ -570,7 +574,12 @@ regex = {pattern}
 """,
     )
     with pytest.raises(RulesError, match=message):
-        DateGrammar("zz", rules)
+        DateGrammar("zz", rules).check()
+
+
+def test_shipped_rules_compile() -> None:
+    for lang in ("en", "nb"):
+        DateGrammar(lang).check()
 
 
 def test_unknown_reading_is_a_rules_error(tmp_path: Path) -> None:

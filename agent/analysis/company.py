@@ -125,6 +125,24 @@ def _registered_label(domain: str) -> str:
     return label
 
 
+def _initials_fit(name: str, stem: str) -> bool:
+    """'Trondheim Energi Nett' for tenett, 'Lillehammer Turisthytter' for lhtur."""
+    words = [w for w in re.findall(r"[^\W\d_]+", name) if len(w) > 1]
+    if len(words) < 2:
+        return False
+    initials = "".join(_norm(w)[:1] for w in words)
+    target = _norm(stem)
+    if target.startswith(initials):
+        return True
+    pos = 0
+    for ch in initials:  # initials in order within the label, starting with the first
+        pos = target.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return target[:1] == initials[:1] and len(target) <= 3 * len(initials)
+
+
 def _agrees(name: str, stem: str) -> bool:
     n, s = _norm(name), _norm(stem)
     return bool(n and s) and (n.startswith(s[:5]) or s.startswith(n[:5]))
@@ -200,6 +218,7 @@ class PartyResolver:
         self.role_patterns: dict[str, list[re.Pattern[str]]] = {}
         self.subject_role_patterns: dict[str, list[re.Pattern[str]]] = {}
         self.strip_words: dict[str, list[str]] = {}
+        self.role_generic: set[str] = set()
         for lang, data in lang_rules.items():
             company = data.get("company", {})
             role = data.get("role", {})
@@ -213,6 +232,7 @@ class PartyResolver:
             self.subject_role_patterns[lang] = compile_named(
                 f"{lang}.toml:role.subject_patterns", role.get("subject_patterns"), flags=re.I
             )
+            self.role_generic.update(w.lower() for w in role.get("generic", []))
             self.strip_words[lang] = sorted(
                 (w.lower() for w in company.get("display_name_strip", [])), key=len, reverse=True
             )
@@ -253,19 +273,45 @@ class PartyResolver:
                     return name
         return None
 
-    def _role(self, lang: str, subject: str, text: str) -> str | None:
-        for pattern in self.subject_role_patterns.get(lang, []):
-            m = pattern.search(subject)
-            if m:
-                role = _tidy(m.group("role"))
-                if role and len(role.split()) <= 7:
-                    return role
+    def _role_ok(self, role: str | None, company: str | None) -> str | None:
+        if not role:
+            return None
+        role = re.sub(r"\s*[(\[].*?([)\]]|$)", "", role)  # "(ref. 4471)", "(R-10472"
+        role = re.sub(r"\s*,?\s*ref\.?\s*[\w/-]*\d[\w/-]*$", "", role, flags=re.I)
+        role = _tidy(role)
+        if not role or re.search(r"\d|@|https?:", role):
+            return None
+        words = re.findall(r"[^\W\d_][\w'/+-]*", role)
+        if not words or len(words) > 6 or words[0].lower() in self.role_generic:
+            return None
+        if sum(w.lower() in self.role_generic for w in words) * 2 > len(words):
+            return None
+        if company and (_norm(role) == _norm(company) or _norm(company) in _norm(role)):
+            return None
+        while len(words) > 1 and words[-1].lower() in self.role_generic:
+            role = role[: role.lower().rfind(words[-1].lower())].rstrip(" -–,")
+            words = words[:-1]
+        return role or None
+
+    def _role(self, lang: str, subject: str, text: str, company: str | None) -> str | None:
         for pattern in self.role_patterns.get(lang, []):
             m = pattern.search(text[:4000])
             if m:
-                role = _tidy(m.group("role"))
-                if role and len(role.split()) <= 7:
+                role = self._role_ok(m.group("role"), company)
+                if role:
                     return role
+        for pattern in self.subject_role_patterns.get(lang, []):
+            m = pattern.search(subject)
+            if m:
+                role = self._role_ok(m.group("role"), company)
+                if role:
+                    return role
+        # "Interview invitation - Data Analyst", "Status: markedskoordinator"
+        cleaned = re.sub(r"^(?:(?:re|sv|vs|fwd?|aw)\s*:\s*)+", "", subject, flags=re.I)
+        for segment in re.split(r"\s[-–|:]\s|:\s|\s[-–]\s|,\s", cleaned):
+            role = self._role_ok(segment, company)
+            if role and len(role) >= 3:
+                return role
         return None
 
     def resolve(self, msg: Message, lang: str) -> Party:
@@ -308,13 +354,18 @@ class PartyResolver:
             spelled = _spelled_name(
                 domain_stem, [display, msg.subject, msg.signature, msg.text[:3000]]
             )
+            display_org = self._strip_display(display) if display and "@" not in display else None
             agreeing = [
-                c for c in (company, sig_company, text_company) if c and _agrees(c, domain_stem)
+                c
+                for c in (company, sig_company, text_company, spelled)
+                if c and (_agrees(c, domain_stem) or _initials_fit(c, domain_stem))
             ]
+            if display_org and (
+                (spelled and spelled.lower() in display_org.lower()) or _initials_fit(display_org, domain_stem)
+            ):
+                agreeing.append(display_org)
             if agreeing:
-                company = max(agreeing, key=len) if not spelled else spelled
-            elif spelled:
-                company = spelled
+                company = max(agreeing, key=lambda c: (len(c.split()), len(c)))
             elif company is None:
                 company = text_company or sig_company or domain_stem.replace("-", " ").title()
         else:
@@ -341,7 +392,7 @@ class PartyResolver:
             ats=ats,
             agency=agency,
             contact_name=contact,
-            role=self._role(lang, msg.subject, msg.text),
+            role=self._role(lang, msg.subject, msg.text, company),
             job_board=job_board,
             no_reply=no_reply,
         )

@@ -25,7 +25,7 @@ from agent.analysis.calendar import BusinessCalendar, calendar_for_language
 from agent.analysis.dates_readings import READINGS, Clock, Context, Groups, Reading
 from agent.analysis.dates_readings_periods import PERIOD_READINGS  # registers its readings
 from agent.analysis.dates_regex import DIGIT
-from agent.analysis.dates_rules import CompiledDateRules, load_date_rules
+from agent.analysis.dates_rules import CompiledDateRules, Pattern, load_date_rules
 from agent.errors import RulesError
 from agent.rules import Rules, shipped_rules
 
@@ -108,7 +108,16 @@ class DateGrammar:
                     f"dates/{lang}.toml:pattern[{pattern.ident}]: unknown reading {pattern.reading!r}"
                 )
         self._anchor_words = frozenset(self.rules.anchors)
+        self._by_anchor: dict[str, tuple[Pattern, ...]] = {}
+        for pattern in self.rules.patterns:
+            for need in pattern.needs:
+                self._by_anchor[need] = (*self._by_anchor.get(need, ()), pattern)
         self._twelve_hour = bool(self.rules.settings.get("twelve_hour_clock", False))
+
+    def check(self) -> None:
+        """Compile every rule now (patterns compile lazily): a broken one raises RulesError."""
+        for pattern in self.rules.patterns:
+            _ = pattern.regex
 
     # -- where to look -------------------------------------------------------------------
     def _windows(self, lowered: str) -> list[tuple[int, int, frozenset[str]]]:
@@ -153,17 +162,13 @@ class DateGrammar:
         past = self.rules.past_before
         found: list[_Candidate] = []
         for start, end, present in windows:
-            for pattern in self.rules.patterns:
-                if not pattern.needs & present:
-                    continue
+            for pattern in self._patterns_for(present):
                 for m in pattern.regex.finditer(lowered, start, end):
                     if m.end() <= m.start() or any(s < m.end() and m.start() < e for s, e in stops):
                         continue
                     if past is not None and past.search(text, max(0, m.start() - 30), m.start()):
                         continue  # "last Friday" is behind us
-                    result = READINGS[pattern.reading](
-                        Groups(m, self.rules, dict(pattern.attrs)), ctx
-                    )
+                    result = READINGS[pattern.reading](Groups(m, self.rules, pattern.attrs), ctx)
                     if result is None:
                         continue
                     if pattern.kind:
@@ -172,6 +177,11 @@ class DateGrammar:
                         )
                     found.append(_Candidate(m.start(), m.end(), pattern.order, result))
         return found
+
+    def _patterns_for(self, present: frozenset[str]) -> list[Pattern]:
+        """The rules whose anchors occur in a window, in rule order."""
+        chosen = {p.order: p for need in present for p in self._by_anchor.get(need, ())}
+        return [chosen[order] for order in sorted(chosen)]
 
     # -- choosing and joining ------------------------------------------------------------
     @staticmethod

@@ -20,7 +20,7 @@ Period and window readings live in ``dates_readings_periods.py``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone, tzinfo
 from typing import Any
@@ -68,7 +68,7 @@ class Context:
 class Groups:
     """The named groups of one match, read through the vocabulary."""
 
-    def __init__(self, match: Any, rules: CompiledDateRules, attrs: dict[str, Any]) -> None:
+    def __init__(self, match: Any, rules: CompiledDateRules, attrs: Mapping[str, Any]) -> None:
         self.match = match
         self.rules = rules
         self.attrs = attrs

@@ -270,15 +270,12 @@ def _nth_week(g: Groups, ctx: Context) -> Reading | None:
     """The nth full Monday-Sunday week inside a month; its last business day."""
     nth = g.get("nth")
 
-    def monday(y: int, m: int) -> date | None:
-        mondays = [
-            d for d in _month_days(y, m) if d.weekday() == 0 and (d + timedelta(days=6)).month == m
-        ]
-        return _nth_in_month(mondays, nth)
+    def sunday(y: int, m: int) -> date | None:
+        # Sundays that end a week lying wholly inside the month.
+        sundays = [d for d in _month_days(y, m) if d.weekday() == 6 and d.day >= 7]
+        return _nth_in_month(sundays, nth)
 
-    found = _month_year(
-        g, ctx, lambda y, m: (lambda d: d + timedelta(days=6) if d else None)(monday(y, m))
-    )
+    found = _month_year(g, ctx, sunday)
     if found is None or found.last is None:
         return None
     start = found.last - timedelta(days=6)

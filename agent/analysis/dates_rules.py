@@ -50,17 +50,32 @@ def date_rules_for(lang: str, rules: Rules) -> dict[str, Any] | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Pattern:
-    """One compiled grammar rule: a regular expression and the reading that interprets it."""
+    """One grammar rule: a regular expression and the reading that interprets it.
+
+    The expression is compiled on first use: a message needs only the rules its words
+    can start, and compiling them all costs a good part of a second.
+    """
 
     ident: str
     reading: str
-    regex: re.Pattern[str]
+    source: str
+    where: str
     kind: str | None
     attrs: Mapping[str, Any]
     needs: frozenset[str]
     order: int
+    _compiled: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            try:
+                self._compiled = re.compile(self.source)
+            except re.error as exc:
+                raise RulesError(f"{self.where}: {exc}") from None
+        return self._compiled
 
 
 @dataclass
@@ -203,11 +218,7 @@ class _Compiler:
             )
         groups: dict[str, str] = {}
         body = self.expand(template, where, groups)
-        try:
-            regex = re.compile(rf"(?<!\w)(?:{body})(?!\w)")
-        except re.error as exc:
-            raise RulesError(f"{self.origin}:{where}: {exc}") from None
-        for name in regex.groupindex:
+        for name in _NAMED_GROUP.findall(body):
             if not groups.get(name):
                 base = name.rstrip("0123456789")
                 groups[name] = "|".join(
@@ -223,7 +234,8 @@ class _Compiler:
         return Pattern(
             ident=ident,
             reading=reading,
-            regex=regex,
+            source=rf"(?<!\w)(?:{body})(?!\w)",
+            where=f"{self.origin}:{where}",
             kind=spec.get("kind"),
             attrs=dict(spec.get("set", {})),
             needs=needs,

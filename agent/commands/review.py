@@ -9,9 +9,7 @@ shared with the draft and correction commands.
 from __future__ import annotations
 
 import difflib
-import importlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -25,9 +23,6 @@ from agent.commands.common import config_option, load, now_option, open_store, r
 from agent.errors import UsageError
 from agent.records import DRAFT_APPENDED, DRAFT_INTENT, DRAFT_USER_EDITED, DraftRecord
 from agent.tracker import Process
-
-# Meta keys the daemon writes (read when agent.daemon offers no daemon_status).
-DAEMON_META = ("daemon.pid", "daemon.last_scan_at", "daemon.next_scan_at", "daemon.last_error")
 
 
 class Review:
@@ -178,51 +173,11 @@ def _suggest(needle: str, all_views: Sequence[views.ProcessView]) -> str:
 # -- status ------------------------------------------------------------------------------
 
 
-def _daemon_status_reader() -> Any:
-    """The daemon's own ``daemon_status(store)``, where this installation has one."""
-    for module in ("agent.daemon_status", "agent.daemon"):
-        try:
-            found = getattr(importlib.import_module(module), "daemon_status", None)
-        except ImportError:
-            continue
-        if callable(found):
-            return found
-    return None
-
-
 def daemon_state(store: Any) -> dict[str, Any]:
-    """Whether the background service runs, from what it records in the database."""
-    reader = _daemon_status_reader()
-    if reader is not None:
-        data = dict(reader(store))
-        data.setdefault("running", bool(data.get("pid")))
-        return data
-    values = {key: store.get_meta(key) for key in DAEMON_META}
-    pid = _int(values["daemon.pid"])
-    return {
-        "running": pid is not None and _alive(pid),
-        "pid": pid,
-        "last_scan_at": values["daemon.last_scan_at"],
-        "next_scan_at": values["daemon.next_scan_at"],
-        "last_error": values["daemon.last_error"],
-    }
+    """Whether the background service runs, from the record it keeps in the database."""
+    from agent.daemon_status import daemon_status
 
-
-def _int(text: str | None) -> int | None:
-    try:
-        return int(text) if text else None
-    except ValueError:
-        return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    return dict(daemon_status(store))
 
 
 def _account_status(config: Any, store: Any, review: Review) -> list[dict[str, Any]]:
@@ -356,7 +311,7 @@ def _print_status(data: dict[str, Any], now: datetime, tz: ZoneInfo) -> None:
     nxt = data["next_action"]
     if nxt:
         label = views.action_label(nxt["action"])
-        who = nxt["company"] or nxt["process"]
+        who = nxt["company"] or (f"the {nxt['role']} employer" if nxt["role"] else "an employer")
         timing = "due now (next scan writes it)" if nxt["overdue"] else _at(nxt["due_at"], tz, now)
         echo(f"Next: {label} to {who} [{nxt['process']}], {timing}")
     else:
@@ -452,7 +407,7 @@ def processes_command(
         title=None if show_all else "Active hiring processes",
     )
     table.add_column("id", no_wrap=True)
-    table.add_column("company / role" if narrow else "company", ratio=3, min_width=10)
+    table.add_column("company", ratio=3, min_width=10)
     if not narrow:
         table.add_column("role", ratio=3, min_width=6)
     table.add_column("state", ratio=2, min_width=8)

@@ -30,7 +30,9 @@ def run_daemon(
 
     apply_log_level(config)
     if not config.accounts:
-        raise UsageError(f"no accounts configured in {config.path}", hint="run `followup init` first")
+        raise UsageError(
+            f"no accounts configured in {config.path}", hint="run `followup init` first"
+        )
     settings = DaemonSettings.from_config(config, scan_interval=scan_interval)
     store = Store.open(config.db_path)
     try:

@@ -46,7 +46,12 @@ def _call(argv: list[str], *, timeout: float = 20.0) -> Done | None:
     """Run a service-manager command; None when the program does not exist."""
     try:
         done = subprocess.run(
-            argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=timeout, check=False
+            argv,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
     except FileNotFoundError:
         return None
@@ -113,9 +118,15 @@ def service_group() -> None:
 @service_group.command("install")
 @config_option
 @platform_option
-@click.option("--dry-run", is_flag=True, help="Print the unit file and where it would go; change nothing.")
-@click.option("--no-start", is_flag=True, help="Write the file, but do not enable or start the service.")
-def install_command(config_path: str | None, platform_name: str, dry_run: bool, no_start: bool) -> None:
+@click.option(
+    "--dry-run", is_flag=True, help="Print the unit file and where it would go; change nothing."
+)
+@click.option(
+    "--no-start", is_flag=True, help="Write the file, but do not enable or start the service."
+)
+def install_command(
+    config_path: str | None, platform_name: str, dry_run: bool, no_start: bool
+) -> None:
     """Write the service definition (with this Python and your config) and start it."""
     from agent.daemon_units import (
         exec_argv,
@@ -250,7 +261,11 @@ def status_command(config_path: str | None, platform_name: str, as_json: bool) -
 
     platform = _platform(platform_name)
     target = systemd_unit_path() if platform == SYSTEMD else launchd_plist_path()
-    info: dict[str, Any] = {"platform": platform, "unit_file": str(target), "installed": target.exists()}
+    info: dict[str, Any] = {
+        "platform": platform,
+        "unit_file": str(target),
+        "installed": target.exists(),
+    }
     if platform == SYSTEMD:
         shown = _call(
             [
@@ -274,7 +289,9 @@ def status_command(config_path: str | None, platform_name: str, as_json: bool) -
         if shown is None:
             info["manager"] = "launchctl not available"
         else:
-            state = [ln.strip() for ln in shown.out.splitlines() if ln.strip().startswith("state =")]
+            state = [
+                ln.strip() for ln in shown.out.splitlines() if ln.strip().startswith("state =")
+            ]
             info["manager"] = state[0] if state else f"not loaded ({shown.why})"
     info["daemon"] = _daemon_status(config_path)
     if as_json:
@@ -301,7 +318,9 @@ def status_command(config_path: str | None, platform_name: str, as_json: bool) -
             click.echo(f"  {label}: {daemon[key]}")
     error = daemon.get("last_error")
     if error:
-        click.echo(f"  last error ({error.get('account')}, {error.get('at')}): {error.get('error')}")
+        click.echo(
+            f"  last error ({error.get('account')}, {error.get('at')}): {error.get('error')}"
+        )
         if error.get("hint"):
             click.echo(f"  hint: {error['hint']}")
 
