@@ -58,11 +58,12 @@ def compile_cues(origin: str, patterns: Any, *, bounded: bool = True) -> CueSet:
             re.compile(pattern)
         except re.error as exc:
             raise RulesError(f"{origin}[{index}]: invalid pattern {pattern!r}: {exc}") from None
-        body = _BOUNDED.format(pattern) if bounded else f"(?:{pattern})"
-        parts.append(f"(?P<c{index}>{body})")
+        parts.append(f"(?P<c{index}>{pattern})(?!\\w)" if bounded else f"(?P<c{index}>{pattern})")
     if not parts:
         return CueSet(origin, (), None)
-    regex = re.compile("|".join(parts), re.IGNORECASE)
+    # One word-start check per position, then the alternatives.
+    joined = "|".join(parts)
+    regex = re.compile(f"(?<![\\w-])(?:{joined})" if bounded else joined, re.IGNORECASE)
     return CueSet(origin, tuple(patterns), regex)
 
 
