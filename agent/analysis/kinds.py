@@ -141,6 +141,8 @@ class KindClassifier:
                     continue
                 kind = decisive
                 break
+        if kind == "application_received" and strong_hits["status_update"] >= 2:
+            kind = "status_update"  # a receipt that mostly reports progress
         if kind == "status_update":
             # A concrete request (references, a test, an interview) is what the message is for;
             # any promise in it is still recorded.
