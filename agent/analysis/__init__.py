@@ -91,11 +91,13 @@ class Analyzer:
         return finder
 
     def calendar_for(self, lang: str) -> Any:
-        from agent.analysis.calendar import BusinessCalendar
+        from agent.analysis.calendar import BusinessCalendar, country_for_language
 
         country = self.country
         if country is None:
-            country = self.lang_data.get(lang, {}).get("language", {}).get("country")
+            country = self.lang_data.get(lang, {}).get("language", {}).get("country") or country_for_language(
+                lang, self.rules
+            )
         if country not in self._calendars:
             self._calendars[country] = BusinessCalendar(country)
         return self._calendars[country]
