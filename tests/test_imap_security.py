@@ -134,6 +134,7 @@ def test_wrong_password_is_an_auth_error_without_the_password(
 ):
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="imapclient")
+    caplog.set_level(logging.DEBUG, logger="imapclient.imaplib")
     source = imap_factory(mail_user, password=password)
     with pytest.raises(AuthError) as caught:
         source.folders()
@@ -148,6 +149,7 @@ def test_a_full_session_never_shows_the_password(make_user, imap_factory, caplog
     user = make_user("english", password=password)
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="imapclient")
+    caplog.set_level(logging.DEBUG, logger="imapclient.imaplib")
     source = imap_factory(user)
     uid = source.append("Drafts", b"Subject: x\r\nX-Followup-Id: t\r\n\r\nhi\r\n")
     assert source.search_header("Drafts", "X-Followup-Id", "t") == [uid]
