@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from agent.analysis import Analyzer
-from agent.errors import BadInputError
+from agent.errors import BadInputError, RulesError
 from agent.message import Message, parse_message
 from agent.records import INBOUND, OUTBOUND, TrackedMessage
 from agent.sources.base import Fetched, Source
@@ -24,7 +24,7 @@ from agent.store import Store
 
 log = logging.getLogger(__name__)
 
-CHUNK = 500
+CHUNK = 2000  # UIDs per FETCH and per transaction (the source's FETCH batch)
 MAX_MESSAGE_BYTES = 2_000_000
 
 
@@ -233,6 +233,7 @@ class FolderSync:
                 folder, candidates, max_bytes=MAX_MESSAGE_BYTES
             ):
                 bodies[fetched.uid] = fetched
+        tracked_more = False
         with self.store.transaction():
             for uid in uids:
                 if uid not in headers:
@@ -293,12 +294,14 @@ class FolderSync:
                     )
                     stats.skipped["vanished"] += 1
                     continue
-                self._analyze_one(head, body, folder, role, uidvalidity, direction, stats)
+                kind = self._analyze_one(head, body, folder, role, uidvalidity, direction, stats)
+                tracked_more = tracked_more or kind not in (None, "not_job")
             if uids:
                 self.store.set_folder_checkpoint(self.account, folder, uidvalidity, max(uids))
         crash_point("checkpoint committed")
-        self._thread_ids = None
-        self._domains = None
+        if tracked_more:  # new job mail: its thread and sender join the prefilter's context
+            self._thread_ids = None
+            self._domains = None
 
     def _analyze_one(
         self,
@@ -309,7 +312,8 @@ class FolderSync:
         uidvalidity: int,
         direction: str,
         stats: SyncStats,
-    ) -> None:
+    ) -> str | None:
+        """Analyse and record one message; its recorded kind, None when skipped."""
         try:
             msg = parse_message(body.data, fallback_date=body.internaldate)
             analysis = self.analyzer.analyze(msg)
@@ -326,7 +330,9 @@ class FolderSync:
                 first_seen_at=self.now,
             )
             stats.skipped["unreadable"] += 1
-            return
+            return None
+        except RulesError:
+            raise  # a broken rules file is not the message's fault: stop the pass, lose nothing
         except Exception as exc:  # noqa: BLE001 - a bad message never stops a pass
             log.warning(
                 "%s: skipped, analysis failed (%s)",
@@ -345,7 +351,7 @@ class FolderSync:
                 first_seen_at=self.now,
             )
             stats.skipped["analysis failed"] += 1
-            return
+            return None
         kind = analysis.kind
         if direction == OUTBOUND:
             # The user's own mail: an application, a reply or a follow-up written by hand.
@@ -360,6 +366,7 @@ class FolderSync:
         stats.kinds[kind] += 1
         if body.truncated:
             log.info("%s: text truncated at %d bytes", msg.message_id, MAX_MESSAGE_BYTES)
+        return kind
 
 
 def _synthetic_id(fetched: Fetched) -> str:

@@ -165,3 +165,37 @@ def test_old_mail_moved_back_into_the_inbox_gets_no_follow_up(
         assert again.stats.known == 1 and again.stats.analyzed == 0 and again.created == []
     finally:
         store.close()
+
+
+def test_a_broken_rules_file_stops_the_pass_without_losing_mail(tmp_path: Path) -> None:
+    """Mail is never quarantined for a fault of ours: a broken rules file aborts the pass
+    before the checkpoint moves, and the next pass (rules fixed) processes everything."""
+    from agent.errors import RulesError
+
+    mailbox = tmp_path / "mail"
+    for sub in ("cur", "new", "tmp"):
+        (mailbox / sub).mkdir(parents=True)
+    for n in range(1, 4):
+        (mailbox / "cur" / f"17000000{n}.M{n}.test:2,S").write_bytes(job_mail(n))
+    rules = tmp_path / "rules" / "dates"
+    rules.mkdir(parents=True)
+    (rules / "en.toml").write_text("this is [not valid toml\n", encoding="utf-8")
+    config_path = tmp_path / "config.toml"
+    config_path.write_text(
+        f'state_dir = "{tmp_path / "state"}"\ntimezone = "Europe/Oslo"\nrules_dir = "{tmp_path / "rules"}"\n'
+        f'[[accounts]]\nname = "local"\nmaildir = "{mailbox}"\naddress = "me@example.org"\n',
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    store = Store.open(config.db_path)
+    try:
+        with pytest.raises(RulesError):
+            run_pass(Engine(config), store, now=NOW)
+        checkpoint = store.folder_checkpoint("local", "INBOX")
+        assert checkpoint is None or checkpoint[1] == 0
+        assert store.tracked_messages("local") == []
+        (rules / "en.toml").unlink()
+        report = run_pass(Engine(config), store, now=NOW).accounts[0]
+        assert report.stats.analyzed == 3
+    finally:
+        store.close()

@@ -196,8 +196,14 @@ class ImapSource(Source):
                 f"the TLS certificate of {self._where} was rejected: {exc.verify_message}",
                 hint="check the host name, or set ca_file to the CA that signed the server certificate",
             )
+        except (ssl.SSLEOFError, ssl.SSLZeroReturnError) as exc:
+            # The connection dropped during the handshake: a network fault, not a certificate one.
+            failure = TransientMailboxError(f"the connection to {self._where} closed during TLS: {_describe(exc)}")
         except ssl.SSLError as exc:
-            failure = TLSError(f"TLS with {self._where} failed: {exc.reason or _describe(exc)}")
+            if "EOF" in str(exc.reason or "") or "UNEXPECTED_EOF" in str(exc):
+                failure = TransientMailboxError(f"the connection to {self._where} closed during TLS")
+            else:
+                failure = TLSError(f"TLS with {self._where} failed: {exc.reason or _describe(exc)}")
         except ConnectionRefusedError:
             failure = TransientMailboxError(f"nothing accepts connections on {self._where}")
         except (imaplib.IMAP4.abort, OSError, ProtocolError) as exc:
