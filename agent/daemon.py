@@ -13,6 +13,11 @@ manager's watchdog can see and restart. The loop:
 4. once a day: WAL checkpoint and pruning of old run records;
 5. sleeps in short slices, pinging the watchdog and watching for signals.
 
+The timers (per-account next attempt, next due draft, housekeeping) are kept
+here rather than in the ``schedule`` library, which reads ``datetime.now()``
+itself (naive local time): neither an injected clock nor aware due times that
+cross a DST change fit it.
+
 Signals: SIGTERM/SIGINT stop (a pass in progress is abandoned at once, with a
 hard exit after ``stop_grace`` seconds as the last resort), SIGHUP reloads the
 config. The clock is injected (:class:`Clock`), so ``bench/soak.py`` can run
@@ -29,16 +34,17 @@ import os
 import random
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from datetime import datetime, timedelta
+from typing import Any
 
 from agent.accounts import open_source
 from agent.config import AccountConfig, Config, load_config
+from agent.daemon_clock import Clock, RealClock, SimulatedClock
 from agent.daemon_faults import AUTH, BUG, CONFIG, AccountHealth, RetryPolicy, classify
+from agent.daemon_source import PassErrorsOnce, StopRequested, WatchedSource
 from agent.daemon_status import (
     RUNNING,
     STARTING,
@@ -66,50 +72,6 @@ __all__ = [
 ]
 
 
-class StopRequested(BaseException):  # noqa: N818 - a control-flow signal, not an error
-    """Raised inside a pass to abandon it when the daemon is told to stop."""
-
-
-class Clock(Protocol):
-    def now(self) -> datetime: ...  # aware (UTC)
-
-    def monotonic(self) -> float: ...
-
-    def sleep(self, seconds: float) -> None: ...
-
-
-class RealClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
-
-    def monotonic(self) -> float:
-        return time.monotonic()
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(max(0.0, seconds))
-
-
-class SimulatedClock:
-    """A clock that only moves when slept on (or advanced)."""
-
-    def __init__(self, start: datetime) -> None:
-        if start.tzinfo is None:
-            raise ValueError("SimulatedClock needs an aware start time")
-        self._start = start.astimezone(UTC)
-        self._elapsed = 0.0
-
-    def now(self) -> datetime:
-        return self._start + timedelta(seconds=self._elapsed)
-
-    def monotonic(self) -> float:
-        return self._elapsed
-
-    def sleep(self, seconds: float) -> None:
-        self._elapsed += max(0.0, seconds)
-
-    advance = sleep
-
-
 @dataclass(frozen=True)
 class DaemonSettings:
     scan_interval: float = 300.0
@@ -133,66 +95,6 @@ class DaemonSettings:
             retry=RetryPolicy.from_env(env),
             interval_override=scan_interval is not None,
         )
-
-
-class _PassErrorsOnce(logging.Filter):
-    """``run_pass`` logs each failed account at ERROR on every pass; the daemon reports
-    faults itself, once per streak, so those records go down to DEBUG."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if record.funcName == "run_pass" and record.levelno == logging.ERROR:
-            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
-            return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
-        return True
-
-
-class _WatchedSource:
-    """A source as the daemon sees it: every call pings the watchdog and checks for a
-    stop; the last failure per account is kept for classification."""
-
-    def __init__(self, inner: Source, daemon: Daemon, account: str, failures: dict) -> None:
-        self._inner = inner
-        self._daemon = daemon
-        self._account = account
-        self._failures = failures
-
-    def __enter__(self) -> _WatchedSource:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
-        if exc_type is not None and issubclass(exc_type, StopRequested):
-            return  # abandoning: no LOGOUT on what may be a stalled connection
-        self._inner.close()
-
-    def close(self) -> None:
-        self._inner.close()
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._inner, name)
-        if name.startswith("_") or not callable(attr):
-            return attr
-
-        def call(*args: Any, **kwargs: Any) -> Any:
-            self._daemon._in_pass_tick()
-            try:
-                result = attr(*args, **kwargs)
-            except Exception as exc:
-                self._failures[self._account] = exc
-                raise
-            if isinstance(result, Iterator):
-                return self._watch(result)
-            return result
-
-        return call
-
-    def _watch(self, items: Iterator[Any]) -> Iterator[Any]:
-        try:
-            for item in items:
-                yield item
-                self._daemon._in_pass_tick()
-        except Exception as exc:
-            self._failures[self._account] = exc
-            raise
 
 
 class Daemon:
@@ -322,7 +224,7 @@ class Daemon:
     def run(self, *, until: datetime | None = None) -> None:
         self.announce_ready()
         scan_log = logging.getLogger("agent.scan")
-        quieter = _PassErrorsOnce()
+        quieter = PassErrorsOnce()
         scan_log.addFilter(quieter)
         try:
             while not self._stop:
@@ -355,7 +257,7 @@ class Daemon:
         self._fix_clock_jumps(now)
         due = [h for h in self.health.values() if h.next_attempt is None or h.next_attempt <= now]
         if due:
-            self._scan(due, now)
+            self._scan(due)
         if not self._stop and self.clock.now() >= self._next_housekeeping:
             self._housekeeping(self.clock.now())
 
@@ -417,11 +319,21 @@ class Daemon:
             except MailboxError as exc:
                 failures[account.name] = exc
                 raise
-            return _WatchedSource(inner, self, account.name, failures)
+            return WatchedSource(inner, account.name, failures, self._in_pass_tick)
 
         return make
 
-    def _scan(self, due: list[AccountHealth], now: datetime) -> None:
+    def _scan(self, due: list[AccountHealth]) -> None:
+        """One pass per due account, each on its own, so that a failure (even a bug) in
+        one account neither stops nor delays the others."""
+        for h in due:
+            if self._stop:
+                break
+            self._scan_account(h, self.clock.now())
+        self.passes += 1
+        self._publish(self.clock.now())
+
+    def _scan_account(self, h: AccountHealth, now: datetime) -> None:
         failures: dict[str, BaseException] = {}
         self._in_pass = True
         self._abandoning = False
@@ -430,24 +342,19 @@ class Daemon:
                 self.engine,
                 self.store,
                 now=now,
-                account_names=[h.name for h in due],
+                account_names=[h.name],
                 progress=lambda account, n: self._in_pass_tick(),
                 source_factory=self._source_for(failures),
             )
         except Exception as exc:
             self._in_pass = False
-            end = self.clock.now()
-            for h in due:
-                self._failed(h, exc, end)
-            self._publish(end)
+            self._failed(h, exc, self.clock.now())
             return
         finally:
             self._in_pass = False
-        self.passes += 1
         end = self.clock.now()
         for acc in report.accounts:
-            h = self.health.get(acc.account)
-            if h is None:
+            if acc.account != h.name:
                 continue
             if acc.error is None:
                 self._succeeded(h, acc, now, end)
@@ -461,7 +368,6 @@ class Daemon:
             self._failed(h, exc, end)
             if classify(exc) == CONFIG:
                 h.processes = acc.processes
-        self._publish(end)
 
     def _succeeded(
         self, h: AccountHealth, acc: AccountReport, started: datetime, end: datetime
@@ -486,12 +392,7 @@ class Daemon:
                     f"{count} new follow-up draft{'s' if count != 1 else ''} in {acc.drafts_folder or 'Drafts'}",
                 )
         changed = bool(
-            acc.stats.seen
-            or acc.created
-            or acc.cancelled
-            or acc.adopted
-            or acc.handed_off
-            or acc.planned
+            acc.stats.seen or acc.created or acc.cancelled or acc.adopted or acc.handed_off
         )
         stale = (
             h.outlook_at is None
@@ -513,7 +414,13 @@ class Daemon:
         fault, announce = h.failed(exc, kind, now, delay)
         self.faults += 1
         self.last_error = {"account": h.name, "at": now.isoformat(), **fault.to_json()}
-        wait = f"{delay:.0f} s" if delay < 120 else f"{delay / 60:.0f} min"
+        wait = (
+            f"{delay:.1f} s"
+            if delay < 10
+            else f"{delay:.0f} s"
+            if delay < 120
+            else f"{delay / 60:.0f} min"
+        )
         if announce is None:
             log.debug(
                 "account %s: still failing (%s, attempt %d): %s; next in %s",
@@ -617,10 +524,10 @@ class Daemon:
             h.outlook_at = None
             health[account.name] = h
         self.health = health
+        log.info("configuration reloaded from %s", config.path)
         if self._on_reload is not None:
             self._on_reload(config)
         self.notifier.reloaded()
-        log.info("configuration reloaded from %s", config.path)
 
     def _housekeeping(self, now: datetime) -> None:
         self._next_housekeeping = now + timedelta(seconds=self.settings.housekeeping_every)
@@ -641,8 +548,6 @@ class Daemon:
         )
         if state is None:
             state = overall_state(healths)
-        if state not in (STOPPED, STARTING):
-            self.notifier.status(line)
         attempts = [h.next_attempt for h in healths if h.next_attempt is not None]
         data = record(
             pid=os.getpid(),
@@ -661,6 +566,8 @@ class Daemon:
             write_status(self.store, data)
         except Exception as exc:  # noqa: BLE001 - e.g. a CLI holding the database
             self._warn_once("status", "cannot record the daemon status: %s", exc)
+        if state not in (STOPPED, STARTING):
+            self.notifier.status(line)
 
     def _warn_once(self, key: str, message: str, *args: object) -> None:
         if key in self._warned:

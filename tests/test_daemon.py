@@ -44,14 +44,14 @@ _SCRUBBED_ENV = (
 # -- mail ------------------------------------------------------------------------------
 
 
-def job_mail(*, days_ago: int = 30) -> tuple[bytes, str]:
+def job_mail(*, days_ago: int = 30, sent: datetime | None = None) -> tuple[bytes, str]:
     """An application acknowledgement from a company of its own, whose promise ("within
     two weeks") lapsed weeks ago by the real clock: a follow-up is due now. (The policy
     stops drafting follow-ups more than 30 days overdue, so ``days_ago`` stays below 44.)"""
     n = next(_serial)
     tag = f"{os.getpid()}x{n}"
     domain = f"firm{tag}.example"
-    sent = datetime.now(UTC) - timedelta(days=days_ago)
+    sent = sent or datetime.now(UTC) - timedelta(days=days_ago)
     message_id = f"<application-{tag}@{domain}>"
     raw = (
         f"From: Hiring Team <jobs@{domain}>\r\n"
@@ -359,3 +359,167 @@ def test_killed_daemon_restarts_without_duplicating_drafts(dovecot, workdir):
     ids = draft_ids(dovecot, user)
     assert len(ids) == 3, ids
     assert len(set(ids)) == 3, f"duplicate drafts: {ids}"
+
+
+# -- without Dovecot: a local Maildir account ------------------------------------------
+
+
+def maildir_config(directory: Path, *, extra: str = "") -> Path:
+    maildir = directory / "Maildir"
+    for folder in ("", ".Drafts", ".Sent"):
+        for sub in ("cur", "new", "tmp"):
+            (maildir / folder / sub).mkdir(parents=True, exist_ok=True)
+    config = directory / "config.toml"
+    config.write_text(
+        f'state_dir = "{directory / "state"}"\ntimezone = "Europe/Oslo"\nlanguages = ["en"]\n{extra}\n'
+        f'[[accounts]]\nname = "local"\nmaildir = "{maildir}"\naddress = "kari@example.org"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_sighup_reloads_the_config_and_survives_a_broken_one(workdir):
+    config = maildir_config(workdir)
+    listener = NotifyListener(workdir / "notify.sock")
+    daemon = DaemonProcess(
+        config, workdir / "daemon.log", env={"NOTIFY_SOCKET": str(listener.path)}
+    )
+    try:
+        wait_for(lambda: listener.lines("READY=1"), 15, "READY=1")
+        maildir_config(workdir, extra='log_level = "WARNING"\nscan_interval = 60')
+        daemon.signal(signal.SIGHUP)
+        wait_for(lambda: listener.lines("RELOADING=1"), 10, "RELOADING=1")
+        wait_for(lambda: len(listener.lines("READY=1")) >= 2, 10, "READY=1 after the reload")
+        wait_for(lambda: "configuration reloaded" in daemon.text(), 5, "the reload")
+        config.write_text("this is [ not toml", encoding="utf-8")
+        daemon.signal(signal.SIGHUP)
+        wait_for(lambda: "reload failed" in daemon.text(), 10, "the failed reload")
+        assert daemon.proc.poll() is None
+        daemon.stop()
+    finally:
+        daemon.kill()
+        listener.close()
+    log = daemon.text()
+    assert "keeping the running configuration" in log and "invalid TOML" in log
+    after = log.split("configuration reloaded", 1)[1]
+    assert " INFO " not in after and "SIGTERM" not in after  # the new level (WARNING) applies
+
+
+def test_a_draft_is_written_at_its_due_time_not_at_the_next_scan(workdir):
+    from zoneinfo import ZoneInfo
+
+    from agent.config import load_config
+    from agent.daemon import Daemon, DaemonSettings, SimulatedClock
+    from agent.notify import ServiceNotifier
+    from agent.sources.maildir import MaildirSource
+
+    oslo = ZoneInfo("Europe/Oslo")
+    config = load_config(maildir_config(workdir))
+    maildir = Path(config.accounts[0].maildir or "")
+    # Promise: "within two weeks" of Wed 4 March -> 18 March; due Thu 19 March 09:00.
+    raw, _ = job_mail(sent=datetime(2026, 3, 4, 10, 15, tzinfo=oslo))
+    (maildir / "new" / "1772615700.M1P1.test").write_bytes(raw.replace(b"\r\n", b"\n"))
+    clock = SimulatedClock(datetime(2026, 3, 19, 5, 10, tzinfo=oslo))
+    opened: list[datetime] = []
+    pings: list[float] = []
+
+    def source(account):  # type: ignore[no-untyped-def]
+        opened.append(clock.now().astimezone(oslo))
+        return MaildirSource(account.maildir, name=account.name)
+
+    def record(message: str) -> bool:
+        if message == "WATCHDOG=1":
+            pings.append(clock.monotonic())
+        return True
+
+    with Store.open(config.db_path) as store:
+        daemon = Daemon(
+            config,
+            store,
+            settings=DaemonSettings(scan_interval=3 * 3600, tick=3600),
+            clock=clock,
+            notifier=ServiceNotifier(send=record, monotonic=clock.monotonic, watchdog=120),
+            source_factory=source,
+        )
+        daemon.run(until=datetime(2026, 3, 19, 8, 59, tzinfo=oslo))
+        assert [t.strftime("%H:%M") for t in opened] == ["05:10", "08:10"]
+        assert store.drafts("local") == []
+        daemon.run(until=datetime(2026, 3, 19, 12, 0, tzinfo=oslo))
+        drafts = store.drafts("local")
+    # 09:00 sharp (the due time), then the regular 3-hour rhythm from there.
+    assert [t.strftime("%H:%M:%S") for t in opened] == ["05:10:00", "08:10:00", "09:00:00"]
+    assert len(drafts) == 1 and drafts[0].state == "appended"
+    assert len(list((maildir / ".Drafts" / "cur").iterdir())) == 1
+    gaps = [b - a for a, b in zip(pings, pings[1:], strict=False)]
+    assert gaps and max(gaps) <= 60  # WatchdogSec/2 of simulated time
+
+
+def test_a_bug_in_one_account_neither_stops_the_daemon_nor_the_other_account(workdir):
+    from zoneinfo import ZoneInfo
+
+    from agent.config import load_config
+    from agent.daemon import Daemon, DaemonSettings, SimulatedClock
+    from agent.daemon_status import daemon_status
+    from agent.sources.maildir import MaildirSource
+
+    oslo = ZoneInfo("Europe/Oslo")
+    second = workdir / "Other"
+    for sub in ("cur", "new", "tmp"):
+        (second / sub).mkdir(parents=True)
+    config = load_config(
+        maildir_config(
+            workdir,
+            extra=f'\n[[accounts]]\nname = "other"\nmaildir = "{second}"\naddress = "kari@example.net"\n',
+        )
+    )
+    maildir = Path(config.account("local").maildir or "")
+    raw, _ = job_mail(sent=datetime(2026, 3, 4, 10, 15, tzinfo=oslo))
+    (maildir / "new" / "1772615700.M1P1.test").write_bytes(raw.replace(b"\r\n", b"\n"))
+    clock = SimulatedClock(datetime(2026, 3, 20, 8, 0, tzinfo=oslo))
+    attempts: list[datetime] = []
+
+    def source(account):  # type: ignore[no-untyped-def]
+        if account.name == "other":
+            attempts.append(clock.now())
+            raise KeyError("a bug in the source")
+        return MaildirSource(account.maildir, name=account.name)
+
+    with Store.open(config.db_path) as store:
+        daemon = Daemon(
+            config,
+            store,
+            settings=DaemonSettings(scan_interval=300),
+            clock=clock,
+            source_factory=source,
+            rng=__import__("random").Random(1),
+        )
+        daemon.run(until=clock.now() + timedelta(hours=2))
+        drafts = store.drafts("local")
+        status = daemon_status(store)
+    assert len(drafts) == 1
+    # Back-off (30 s doubling to the 30 min cap), not a retry every scan or a hot loop.
+    gaps = [(b - a).total_seconds() for a, b in zip(attempts, attempts[1:], strict=False)]
+    assert 6 <= len(attempts) <= 14, gaps
+    assert gaps[0] < 30 and max(gaps) >= 900  # from about 30 s up to the 30 min cap
+    assert all(later >= earlier * 0.5 for earlier, later in zip(gaps, gaps[1:], strict=False)), gaps
+    assert status["accounts"]["other"]["kind"] == "bug"
+    assert status["accounts"]["local"]["state"] == "ok"
+
+
+def test_housekeeping_prunes_old_run_records_but_keeps_the_latest(tmp_path):
+    from agent.daemon import prune_runs
+
+    t0 = datetime(2026, 3, 1, tzinfo=UTC)
+    with Store.open(tmp_path / "followup.db") as store:
+        for hour in range(0, 24 * 40, 6):  # 40 days, a run every 6 hours
+            at = t0 + timedelta(hours=hour)
+            store.finish_run(store.start_run("work", at), at, {"ok": True})
+        removed = prune_runs(store, before=t0 + timedelta(days=26), keep_last=10)
+        left = store.last_runs(limit=1000)
+        prune_runs(store, before=t0 + timedelta(days=400), keep_last=10)
+        latest = store.last_runs(limit=1000)
+        store.wal_checkpoint()
+    assert removed == 26 * 4
+    assert len(left) == 14 * 4
+    assert min(r["started_at"] for r in left) == t0 + timedelta(days=26)
+    assert [r["id"] for r in latest] == [r["id"] for r in left[:10]]

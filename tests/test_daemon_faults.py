@@ -202,3 +202,119 @@ def test_second_signal_while_stopping_is_harmless(dovecot, workdir):  # noqa: F8
     finally:
         daemon.kill()
     assert "SIGINT received: stopping" in daemon.text()
+
+
+# -- the rules behind it (no server needed) ----------------------------------------------
+
+
+def test_failures_are_classified_by_what_helps():
+    from agent.daemon_faults import classify
+    from agent.errors import (
+        AuthError,
+        FolderError,
+        MailboxError,
+        SecretError,
+        StateError,
+        TLSError,
+        TransientMailboxError,
+    )
+
+    assert classify(TransientMailboxError("timed out")) == "offline"
+    assert classify(ConnectionResetError()) == "offline"
+    assert classify(AuthError("refused")) == "auth"
+    assert classify(SecretError("keyring locked")) == "credentials"
+    assert classify(TLSError("bad certificate")) == "tls"
+    assert classify(FolderError("no Drafts")) == "config"
+    assert classify(MailboxError("NO [LIMIT]")) == "server"
+    assert classify(StateError("database is locked")) == "state"
+    assert classify(KeyError("a bug")) == "bug"
+
+
+def test_backoff_doubles_with_jitter_up_to_the_cap_and_logins_wait_an_hour():
+    import random
+
+    from agent.daemon_faults import RetryPolicy
+
+    policy = RetryPolicy(base=30, cap=1800, auth_retry=3600)
+    rng = random.Random(5)
+    for failures, ceiling in ((1, 30), (2, 60), (3, 120), (6, 960), (7, 1800), (40, 1800)):
+        waits = [policy.backoff(failures, rng) for _ in range(200)]
+        assert ceiling / 2 <= min(waits) and max(waits) <= ceiling
+        assert max(waits) - min(waits) > ceiling / 4  # jittered, not in step
+    assert all(3600 <= policy.delay("auth", 1, rng, 300) <= 3960 for _ in range(50))
+    assert policy.delay("config", 3, rng, 300) == 300
+
+
+def test_backoff_settings_come_from_the_environment():
+    from agent.daemon_faults import RetryPolicy
+    from agent.errors import ConfigError
+
+    policy = RetryPolicy.from_env({"FOLLOWUP_BACKOFF_BASE": "0.5", "FOLLOWUP_BACKOFF_CAP": "4"})
+    assert (policy.base, policy.cap, policy.auth_retry) == (0.5, 4.0, 3600.0)
+    for bad in (
+        {"FOLLOWUP_BACKOFF_BASE": "soon"},
+        {"FOLLOWUP_BACKOFF_BASE": "9", "FOLLOWUP_BACKOFF_CAP": "2"},
+    ):
+        with pytest.raises(ConfigError):
+            RetryPolicy.from_env(bad)
+
+
+def test_a_streak_is_announced_once_per_kind_and_its_end_is_reported():
+    from datetime import UTC, datetime, timedelta
+
+    from agent.daemon_faults import AccountHealth
+    from agent.errors import TLSError, TransientMailboxError
+
+    t0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+    health = AccountHealth("work")
+    announced = []
+    for minute, exc in enumerate(
+        [
+            TransientMailboxError("down"),
+            TransientMailboxError("down"),
+            TLSError("eof"),
+            TransientMailboxError("down"),
+        ]
+    ):
+        kind = "tls" if isinstance(exc, TLSError) else "offline"
+        fault, announce = health.failed(exc, kind, t0 + timedelta(minutes=minute), 30)
+        announced.append(announce)
+    assert announced == ["start", None, "change", None]
+    assert fault.failures == 4 and fault.since == t0 and fault.kinds == ("offline", "tls")
+    assert health.next_attempt == t0 + timedelta(minutes=3, seconds=30)
+    ended = health.succeeded(t0 + timedelta(minutes=5))
+    assert ended is fault and health.fault is None
+
+
+def test_status_lines_say_what_is_going_on():
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from agent.daemon_faults import AccountHealth
+    from agent.daemon_status import status_line
+    from agent.errors import AuthError, TransientMailboxError
+
+    oslo = ZoneInfo("Europe/Oslo")
+    now = datetime(2026, 11, 23, 8, 5, tzinfo=UTC)  # Monday 09:05 in Oslo
+    ok = AccountHealth("work", processes=3)
+    line = status_line(
+        [ok], now=now, tz=oslo, last_scan=now, next_due=now + timedelta(days=3, minutes=55)
+    )
+    assert line == "last scan 09:05, 3 processes, next draft due Thu 10:00"
+    ok.failed(
+        TransientMailboxError("nothing accepts connections on imap.example.com:993"),
+        "offline",
+        now,
+        120,
+    )
+    line = status_line([ok], now=now, tz=oslo, last_scan=now - timedelta(minutes=5), next_due=None)
+    assert line.startswith(
+        "offline: nothing accepts connections on imap.example.com:993, retrying in 2 min"
+    )
+    other = AccountHealth("private")
+    other.failed(AuthError("login refused"), "auth", now, 3600)
+    line = status_line([ok, other], now=now, tz=oslo, last_scan=None, next_due=None)
+    assert (
+        "work: offline:" in line
+        and "private: login refused: login refused; next try in 60 min" in line
+    )
