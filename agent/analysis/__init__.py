@@ -19,7 +19,8 @@ __all__ = ["KINDS", "Analysis", "Analyzer", "Evidence"]
 
 _BULK_PRECEDENCE = re.compile(r"\b(bulk|list|junk)\b", re.I)
 _AUTO_SUBJECT = re.compile(
-    r"^(automatic reply|auto[- ]?reply|out of (the )?office|automatisk svar|autosvar|fraværsmelding|abwesenheit)", re.I
+    r"^(automatic reply|auto[- ]?reply|out of (the )?office|automatisk svar|autosvar|fraværsmelding|abwesenheit)",
+    re.I,
 )
 
 
@@ -28,6 +29,15 @@ def _is_auto_reply(msg: Message) -> bool:
     if auto.startswith("auto-replied"):
         return True
     return bool(_AUTO_SUBJECT.match(msg.subject)) or "x-autoreply" in msg.headers
+
+
+class _NoPromise:
+    promised_by = None
+    evidence: list[Evidence] = []
+    interview_at = None
+
+
+_NO_PROMISE = _NoPromise()
 
 
 class Analyzer:
@@ -95,9 +105,9 @@ class Analyzer:
 
         country = self.country
         if country is None:
-            country = self.lang_data.get(lang, {}).get("language", {}).get("country") or country_for_language(
-                lang, self.rules
-            )
+            country = self.lang_data.get(lang, {}).get("language", {}).get(
+                "country"
+            ) or country_for_language(lang, self.rules)
         if country not in self._calendars:
             self._calendars[country] = BusinessCalendar(country)
         return self._calendars[country]
@@ -148,8 +158,13 @@ class Analyzer:
         sender = head.from_
         if sender is None:
             return subject_hit
-        if sender.domain in known_domains:
-            return True
+        bulk = bool(head.headers.get("list-unsubscribe") or head.headers.get("list-id")) or bool(
+            _BULK_PRECEDENCE.search(head.headers.get("precedence", ""))
+        )
+        if sender.domain in known_domains and not bulk:
+            return (
+                True  # a newsletter from a known employer's domain is not news about an application
+            )
         party = self.parties
         from agent.analysis.company import _domain_matches
 
@@ -164,18 +179,27 @@ class Analyzer:
         language = self.identifier.identify(f"{msg.subject}\n{msg.text}")
         rules_lang = language if language in self.lang_data else self.default_language
         party = self.parties.resolve(msg, rules_lang)
-        finder = self._finder(rules_lang)
-        calendar = self.calendar_for(rules_lang)
-        promise = finder.find(
-            msg.text,
-            msg.date,
-            calendar,
-            want_interview=True,
-            date_known=not msg.date_missing,
-        )
         bulk = bool(msg.headers.get("list-unsubscribe") or msg.headers.get("list-id")) or bool(
             _BULK_PRECEDENCE.search(msg.headers.get("precedence", ""))
         )
+        finder = self._finder(rules_lang)
+        calendar = self.calendar_for(rules_lang)
+        if (
+            bulk
+            and self.classifiers[rules_lang]
+            .classify(msg.subject, msg.text, bulk=True, job_board=party.job_board)
+            .kind
+            == "not_job"
+        ):
+            promise = _NO_PROMISE  # a newsletter: no need to read it for promises
+        else:
+            promise = finder.find(
+                msg.text,
+                msg.date,
+                calendar,
+                want_interview=True,
+                date_known=not msg.date_missing,
+            )
         invite = msg.calendar_start is not None and (msg.calendar_method or "REQUEST") == "REQUEST"
         result = self.classifiers[rules_lang].classify(
             msg.subject,

@@ -103,7 +103,9 @@ def looks_like_person(name: str) -> bool:
     return all(w[:1].isupper() for w in words if len(w) > 2)
 
 
-_FOLD = str.maketrans({"ø": "o", "æ": "ae", "å": "a", "ä": "a", "ö": "o", "ü": "u", "é": "e", "&": ""})
+_FOLD = str.maketrans(
+    {"ø": "o", "æ": "ae", "å": "a", "ä": "a", "ö": "o", "ü": "u", "é": "e", "&": ""}
+)
 
 
 def _norm(text: str) -> str:
@@ -119,7 +121,16 @@ def _registered_label(domain: str) -> str:
         and len(parts[-1]) == 2
     ):
         parts = parts[:-1]
-    if len(parts) >= 3 and parts[-2] in ("kommune", "fylkeskommune", "vgs", "priv", "museum", "stat", "gs", "herad"):
+    if len(parts) >= 3 and parts[-2] in (
+        "kommune",
+        "fylkeskommune",
+        "vgs",
+        "priv",
+        "museum",
+        "stat",
+        "gs",
+        "herad",
+    ):
         return parts[-3]
     label = parts[-2] if len(parts) >= 2 else parts[0]
     return label
@@ -149,8 +160,45 @@ def _agrees(name: str, stem: str) -> bool:
 
 
 _CAP_WORDS = re.compile(r"[\w][\w&'-]*(?:[ ]+(?:&[ ]+)?[\w&][\w&'-]*){0,5}")
-_ORG_NOUNS = r"(?:kommune|fylkeskommune|sykehus|universitet|høgskole|sparebank|bank|gruppen|group)\b"
-_EXTRA_WORDS = ("Team", "HR", "Recruiting", "Recruitment", "Careers", "Talent", "Hiring", "Jobs", "Rekruttering", "Karriere", "We", "Vi", "The", "Our", "Thank", "Takk", "Kind", "Best", "Med", "Hilsen", "Interview", "Invitation", "Application", "Update", "Confirmation", "Offer", "Intervju", "Invitasjon", "Søknad", "Stilling", "Tilbud", "Re", "Sv", "Fwd")
+_ORG_NOUNS = (
+    r"(?:kommune|fylkeskommune|sykehus|universitet|høgskole|sparebank|bank|gruppen|group)\b"
+)
+_EXTRA_WORDS = (
+    "Team",
+    "HR",
+    "Recruiting",
+    "Recruitment",
+    "Careers",
+    "Talent",
+    "Hiring",
+    "Jobs",
+    "Rekruttering",
+    "Karriere",
+    "We",
+    "Vi",
+    "The",
+    "Our",
+    "Thank",
+    "Takk",
+    "Kind",
+    "Best",
+    "Med",
+    "Hilsen",
+    "Interview",
+    "Invitation",
+    "Application",
+    "Update",
+    "Confirmation",
+    "Offer",
+    "Intervju",
+    "Invitasjon",
+    "Søknad",
+    "Stilling",
+    "Tilbud",
+    "Re",
+    "Sv",
+    "Fwd",
+)
 
 
 def _spelled_name(stem: str, texts: Sequence[str]) -> str | None:
@@ -172,7 +220,9 @@ def _spelled_name(stem: str, texts: Sequence[str]) -> str | None:
             joined = ""
             for j in range(i, min(i + 5, len(tokens))):
                 joined += normed[j]
-                if joined == target or (joined.startswith(target) and len(joined) - len(normed[j]) < len(target)):
+                if joined == target or (
+                    joined.startswith(target) and len(joined) - len(normed[j]) < len(target)
+                ):
                     start, end = tokens[i].start(), tokens[j].end()
                     tail = re.match(
                         rf"(?:[ ]+(?:(?!(?:{'|'.join(_EXTRA_WORDS)})\b)[A-ZÆØÅ][\w&'-]*|{_ORG_NOUNS})){{0,2}}(?:[ ]+{_LEGAL_SUFFIX}\b)?",
@@ -335,7 +385,9 @@ class PartyResolver:
         elif display and re.search(r"\s[|–-]\s|,\s", display):
             # "Trine Berg | Bølgen Data AS", "Acme - Recruiting"
             parts = [p.strip() for p in re.split(r"\s[|–-]\s|,\s", display) if p.strip()]
-            orgs = [p for p in parts if not looks_like_person(p) or re.search(rf"\b{_LEGAL_SUFFIX}$", p)]
+            orgs = [
+                p for p in parts if not looks_like_person(p) or re.search(rf"\b{_LEGAL_SUFFIX}$", p)
+            ]
             if orgs:
                 display = orgs[-1] if re.search(rf"\b{_LEGAL_SUFFIX}$", orgs[-1]) else orgs[0]
         sender_is_brand = bool(ats) or no_reply
@@ -361,7 +413,8 @@ class PartyResolver:
                 if c and (_agrees(c, domain_stem) or _initials_fit(c, domain_stem))
             ]
             if display_org and (
-                (spelled and spelled.lower() in display_org.lower()) or _initials_fit(display_org, domain_stem)
+                (spelled and spelled.lower() in display_org.lower())
+                or _initials_fit(display_org, domain_stem)
             ):
                 agreeing.append(display_org)
             if agreeing:

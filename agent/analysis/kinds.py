@@ -97,7 +97,7 @@ class KindClassifier:
         ):
             scores["interview_invitation"] += STRONG
             evidence["interview_invitation"].append("calendar invitation")
-        if has_promise and text_hits:
+        if has_promise and (text_hits or job_subject) and not bulk:
             others_strong = any(strong_hits[k] for k in JOB_KINDS if k != "status_update")
             scores["status_update"] += 1 if others_strong else STRONG - 1
             evidence["status_update"].append("promise of a reply")
@@ -122,6 +122,8 @@ class KindClassifier:
 
         if (
             best_score < 4
+            or (text_hits == 0 and not (has_promise and job_subject))
+            or (bulk and strong_hits[best_job] == 0)
             or (not_job >= best_score and strong_hits[best_job] < 2)
             or (job_board and strong_hits[best_job] < 2)
         ):

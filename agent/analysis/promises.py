@@ -24,7 +24,59 @@ _CLAUSE_BREAK = re.compile(
     re.I,
 )
 _MAX_PROMISE_DAYS = 200
-_NO_BREAK_AFTER = {"kl", "ca", "nr", "mr", "mrs", "ms", "dr", "st", "bl.a", "f.eks", "evt", "inkl", "jf", "tlf", "mob", "no", "vs", "etc", "e.g", "i.e", "approx", "ref", "avd", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "okt", "oct", "nov", "des", "dec", "man", "tir", "ons", "tor", "fre", "lør", "søn", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+_NO_BREAK_AFTER = {
+    "kl",
+    "ca",
+    "nr",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "st",
+    "bl.a",
+    "f.eks",
+    "evt",
+    "inkl",
+    "jf",
+    "tlf",
+    "mob",
+    "no",
+    "vs",
+    "etc",
+    "e.g",
+    "i.e",
+    "approx",
+    "ref",
+    "avd",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "okt",
+    "oct",
+    "nov",
+    "des",
+    "dec",
+    "man",
+    "tir",
+    "ons",
+    "tor",
+    "fre",
+    "lør",
+    "søn",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+}
 
 
 def keep_dates_together(doc: Any) -> Any:
@@ -38,7 +90,11 @@ def keep_dates_together(doc: Any) -> Any:
         before = doc[i - 2] if i >= 2 else None
         if token.text[:1].islower():
             token.is_sent_start = False
-        elif prev.text == "." and before is not None and (before.like_num or before.lower_ in _NO_BREAK_AFTER):
+        elif (
+            prev.text == "."
+            and before is not None
+            and (before.like_num or before.lower_ in _NO_BREAK_AFTER)
+        ):
             token.is_sent_start = False
         elif prev.text.endswith(".") and prev.text[:-1].lower() in _NO_BREAK_AFTER:
             token.is_sent_start = False
@@ -79,10 +135,20 @@ class PromiseFinder:
         self.nlp = nlp
         date_labels = [re.escape(x) for x in interview.get("date_labels", [])]
         time_labels = [re.escape(x) for x in interview.get("time_labels", [])]
-        self._date_line = re.compile(rf"^\s*\*?(?:{'|'.join(date_labels)})\*?\s*:\s*(.+)$", re.I | re.M) if date_labels else None
-        self._time_line = re.compile(rf"^\s*\*?(?:{'|'.join(time_labels)})\*?\s*:\s*(.+)$", re.I | re.M) if time_labels else None
+        self._date_line = (
+            re.compile(rf"^\s*\*?(?:{'|'.join(date_labels)})\*?\s*:\s*(.+)$", re.I | re.M)
+            if date_labels
+            else None
+        )
+        self._time_line = (
+            re.compile(rf"^\s*\*?(?:{'|'.join(time_labels)})\*?\s*:\s*(.+)$", re.I | re.M)
+            if time_labels
+            else None
+        )
 
-    def labelled_time(self, text: str, ref: datetime, calendar: BusinessCalendar) -> datetime | None:
+    def labelled_time(
+        self, text: str, ref: datetime, calendar: BusinessCalendar
+    ) -> datetime | None:
         """'Date: Thursday 10 December' + 'Time: 13:00-14:30' on separate lines."""
         if self._date_line is None:
             return None
@@ -93,7 +159,11 @@ class PromiseFinder:
         if self._time_line is not None:
             time_match = self._time_line.search(text)
             if time_match and time_match.start() != date_match.start():
-                clock = re.match(r"\s*(?:kl\.?\s*)?(\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)", time_match.group(1), re.I)
+                clock = re.match(
+                    r"\s*(?:kl\.?\s*)?(\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4}\b)?)",
+                    time_match.group(1),
+                    re.I,
+                )
                 if clock:
                     value = f"{value} {'at' if self.lang == 'en' else 'kl.'} {clock.group(1)}"
         for match in self.grammar.find(value, ref, calendar):
@@ -123,7 +193,9 @@ class PromiseFinder:
             end = nxt.start()
         return sentence[start:end]
 
-    def _is_promise(self, sentence: str, match: TemporalMatch, others: tuple[TemporalMatch, ...] = ()) -> bool:
+    def _is_promise(
+        self, sentence: str, match: TemporalMatch, others: tuple[TemporalMatch, ...] = ()
+    ) -> bool:
         clause = self._clause(sentence, match)
         if match.at is not None and self.interview.search(clause):
             return False  # a clock time next to a meeting word is an appointment, not a deadline
