@@ -18,6 +18,17 @@ from agent.store_base import StoreBase, guarded
 _SQL_CHUNK = 500
 
 
+def bare_subject(subject: str) -> str:
+    """'Re: SV: Interview' -> 'interview'."""
+    import re
+
+    return (
+        re.sub(r"^(?:\s*(?:re|sv|vs|aw|fwd?|tr)\s*(?:\[\d+\])?\s*:\s*)+", "", subject, flags=re.I)
+        .strip()
+        .lower()
+    )
+
+
 class MailState(StoreBase):
     """Folder checkpoints and message records (the part of the Store a scan writes)."""
 
@@ -78,6 +89,32 @@ class MailState(StoreBase):
             )
             known.update(row[0] for row in rows)
         return known
+
+    @guarded
+    def own_message_ids(self, account: str, message_ids: Iterable[str]) -> set[str]:
+        """Those of ``message_ids`` that the user sent (any kind): a reply to one of them
+        is worth reading even when its subject says nothing."""
+        wanted = list(dict.fromkeys(message_ids))
+        own: set[str] = set()
+        for start in range(0, len(wanted), _SQL_CHUNK):
+            chunk = wanted[start : start + _SQL_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                f"SELECT message_id FROM messages WHERE account = ? AND direction = 'outbound' "
+                f"AND message_id IN ({marks})",
+                (account, *chunk),
+            )
+            own.update(row[0] for row in rows)
+        return own
+
+    @guarded
+    def own_subjects(self, account: str) -> set[str]:
+        """Subjects of the mail the user sent, lower-cased, without Re:/SV:/Fwd: prefixes."""
+        rows = self._conn.execute(
+            "SELECT DISTINCT subject FROM messages WHERE account = ? AND direction = 'outbound'",
+            (account,),
+        )
+        return {bare_subject(row[0]) for row in rows if row[0]}
 
     @guarded
     def record_message(

@@ -21,6 +21,7 @@ from agent.message import Message, parse_message
 from agent.records import INBOUND, OUTBOUND, TrackedMessage
 from agent.sources.base import Fetched, Source
 from agent.store import Store
+from agent.store_mail import bare_subject
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,10 @@ class FolderSync:
         ids = [h.message_id for h, _ in headers.values() if h is not None]
         known = self.store.known_message_ids(self.account, ids)
         thread_ids, domains = self._known_context()
+        # Replies to anything the user sent are read whatever their subject ("re: intervew").
+        referenced = {ref for h, _ in headers.values() if h is not None for ref in h.thread_ids}
+        thread_ids = thread_ids | self.store.own_message_ids(self.account, referenced)
+        own_subjects = self.store.own_subjects(self.account)
         candidates: list[int] = []
         decisions: dict[int, str] = {}
         for uid, (head, _fetched) in headers.items():
@@ -213,7 +218,10 @@ class FolderSync:
                 decisions[uid] = "own"
                 continue
             outbound = bool(head.from_ and head.from_.addr in self.own)
-            thread = bool(set(head.thread_ids) & thread_ids)
+            thread = bool(set(head.thread_ids) & thread_ids) or (
+                head.subject != bare_subject(head.subject)
+                and bare_subject(head.subject) in own_subjects
+            )
             to_domains = {a.domain for a in head.to + head.cc}
             if self.analyzer.is_candidate(
                 head,
@@ -387,6 +395,8 @@ def folders_to_scan(source: Source, configured: Iterable[str]) -> list[tuple[str
         if sent is not None:
             wanted.append(sent.name)
     out = []
+    # Sent first: replies in INBOX are recognised by the user's own messages they answer.
+    wanted.sort(key=lambda name: 0 if "sent" in roles.get(name, frozenset()) else 1)
     for name in wanted:
         r = roles.get(name, frozenset())
         role = (

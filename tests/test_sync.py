@@ -199,3 +199,31 @@ def test_a_broken_rules_file_stops_the_pass_without_losing_mail(tmp_path: Path) 
         assert report.stats.analyzed == 3
     finally:
         store.close()
+
+
+def test_a_reply_to_the_users_own_mail_is_read_whatever_its_subject(
+    tmp_path: Path, dovecot: Dovecot, make_user: Callable[..., MailUser]
+) -> None:
+    user = make_user("english")
+    sent = (
+        b"From: Me <me@example.org>\r\nTo: mike@rivetworks.net\r\nSubject: intervew\r\n"
+        b"Date: Mon, 23 Nov 2026 10:00:00 +0100\r\nMessage-ID: <mine-1@example.org>\r\n\r\nhi mike, any news?\r\n"
+    )
+    reply = (
+        b"From: mike <mike@rivetworks.net>\r\nTo: me@example.org\r\nSubject: re: intervew\r\n"
+        b"Date: Tue, 24 Nov 2026 10:00:00 +0100\r\nMessage-ID: <r-1@rivetworks.net>\r\n"
+        b"In-Reply-To: <mine-1@example.org>\r\n\r\nhey, sorry for the wait. we went with someone else for the job.\r\n"
+    )
+    dovecot.deliver(user, reply)
+    # A client that drops threading headers: recognised by the subject the user sent.
+    dovecot.deliver(
+        user,
+        reply.replace(b"In-Reply-To: <mine-1@example.org>\r\n", b"").replace(b"<r-1@", b"<r-2@"),
+    )
+    dovecot.deliver(user, sent, folder="Sent")
+    engine, store = _setup(tmp_path, dovecot, user)
+    try:
+        report = run_pass(engine, store, now=NOW).accounts[0]
+        assert report.stats.kinds["rejection"] == 2
+    finally:
+        store.close()

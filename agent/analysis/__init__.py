@@ -118,23 +118,26 @@ class Analyzer:
             self.calendar_for(lang)
 
     # -- the header-only prefilter ------------------------------------------------------
-    def _prefilter_cues(self) -> tuple[Any, Any]:
+    def _prefilter_cues(self) -> tuple[Any, Any, Any]:
         cached = getattr(self, "_prefilter", None)
         if cached is None:
             from agent.analysis.cues import compile_cues
 
             subject: list[str] = []
             sender: list[str] = []
+            bulk_subject: list[str] = []
             for data in self.lang_data.values():
                 section = data.get("prefilter", {})
                 subject.extend(section.get("subject", []))
                 sender.extend(section.get("sender", []))
+                bulk_subject.extend(section.get("bulk_subject", []))
                 for kind, cues in data.get("kinds", {}).items():
                     if kind != "not_job":
                         subject.extend(cues.get("subject", []))
             cached = (
                 compile_cues("prefilter.subject", subject),
                 compile_cues("prefilter.sender", sender),
+                compile_cues("prefilter.bulk_subject", bulk_subject),
             )
             self._prefilter = cached
         return cached
@@ -151,7 +154,7 @@ class Analyzer:
         """From headers alone: is this message worth fetching and analysing?"""
         if in_known_thread:
             return True
-        subject_cues, sender_cues = self._prefilter_cues()
+        subject_cues, sender_cues, bulk_cues = self._prefilter_cues()
         subject_hit = subject_cues.search(head.subject) is not None
         if outbound:
             return subject_hit or bool(recipient_domains & set(known_domains))
@@ -172,6 +175,8 @@ class Analyzer:
             return False
         if _domain_matches(sender.domain, party.ats) or party._agency(sender):
             return True
+        if bulk:  # newsletters: only a subject that speaks of the user's own application
+            return bulk_cues.search(head.subject) is not None
         return subject_hit or sender_cues.search(f"{sender.name} {sender.addr}") is not None
 
     # -- the analysis -------------------------------------------------------------------

@@ -291,8 +291,11 @@ class PartyResolver:
         if sender is None:
             return None
         hay = f"{sender.name} {sender.domain}".lower()
+        label = _registered_label(sender.domain) if sender.domain else ""
         for name in self.agencies:
-            if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", hay):
+            if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", hay) or (
+                " " in name and label == name.replace(" ", "")
+            ):
                 return name.title() if name.islower() else name
         return None
 
