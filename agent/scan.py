@@ -485,6 +485,5 @@ class DraftExecutor:
         report.cancelled.append(followup_id)
 
     def flag(self, followup_id: str, reason: str) -> None:
-        self.store.set_draft_note(followup_id, reason, at=self.now) if hasattr(
-            self.store, "set_draft_note"
-        ) else None
+        """The user's own version of a draft is never touched; say what changed since."""
+        log.info("draft %s belongs to the user now; %s", followup_id, reason)

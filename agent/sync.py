@@ -322,43 +322,30 @@ class FolderSync:
         stats: SyncStats,
     ) -> str | None:
         """Analyse and record one message; its recorded kind, None when skipped."""
+        reason: str | None = None
         try:
             msg = parse_message(body.data, fallback_date=body.internaldate)
             analysis = self.analyzer.analyze(msg)
         except BadInputError as exc:
-            log.warning("%s: skipped, unreadable message (%s)", head.message_id, exc)
-            self.store.record_skip(
-                self.account,
-                head.message_id,
-                folder=folder,
-                uid=body.uid,
-                uidvalidity=uidvalidity,
-                reason=f"unreadable: {exc}",
-                date=head.date,
-                first_seen_at=self.now,
-            )
-            stats.skipped["unreadable"] += 1
-            return None
+            reason, counter = f"unreadable: {exc}", "unreadable"
         except RulesError:
             raise  # a broken rules file is not the message's fault: stop the pass, lose nothing
         except Exception as exc:  # noqa: BLE001 - a bad message never stops a pass
-            log.warning(
-                "%s: skipped, analysis failed (%s)",
-                head.message_id,
-                exc.__class__.__name__,
-                exc_info=log.isEnabledFor(logging.DEBUG),
-            )
+            reason, counter = f"analysis failed: {exc.__class__.__name__}", "analysis failed"
+            log.debug("analysis of %s failed", head.message_id, exc_info=True)
+        if reason is not None:
+            log.warning("%s: skipped (%s)", head.message_id, reason)
             self.store.record_skip(
                 self.account,
                 head.message_id,
                 folder=folder,
                 uid=body.uid,
                 uidvalidity=uidvalidity,
-                reason=f"analysis failed: {exc.__class__.__name__}",
+                reason=reason,
                 date=head.date,
                 first_seen_at=self.now,
             )
-            stats.skipped["analysis failed"] += 1
+            stats.skipped[counter] += 1
             return None
         kind = analysis.kind
         if direction == OUTBOUND:

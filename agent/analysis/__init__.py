@@ -24,6 +24,14 @@ _AUTO_SUBJECT = re.compile(
 )
 
 
+def _is_bulk(msg: Message) -> bool:
+    """Mailing-list or bulk mail (newsletters, alerts): List-Unsubscribe, List-Id, Precedence."""
+    headers = msg.headers
+    return bool(headers.get("list-unsubscribe") or headers.get("list-id")) or bool(
+        _BULK_PRECEDENCE.search(headers.get("precedence", ""))
+    )
+
+
 def _is_auto_reply(msg: Message) -> bool:
     auto = msg.headers.get("auto-submitted", "").lower()
     if auto.startswith("auto-replied"):
@@ -161,9 +169,7 @@ class Analyzer:
         sender = head.from_
         if sender is None:
             return subject_hit
-        bulk = bool(head.headers.get("list-unsubscribe") or head.headers.get("list-id")) or bool(
-            _BULK_PRECEDENCE.search(head.headers.get("precedence", ""))
-        )
+        bulk = _is_bulk(head)
         if sender.domain in known_domains and not bulk:
             return (
                 True  # a newsletter from a known employer's domain is not news about an application
@@ -184,9 +190,7 @@ class Analyzer:
         language = self.identifier.identify(f"{msg.subject}\n{msg.text}")
         rules_lang = language if language in self.lang_data else self.default_language
         party = self.parties.resolve(msg, rules_lang)
-        bulk = bool(msg.headers.get("list-unsubscribe") or msg.headers.get("list-id")) or bool(
-            _BULK_PRECEDENCE.search(msg.headers.get("precedence", ""))
-        )
+        bulk = _is_bulk(msg)
         finder = self._finder(rules_lang)
         calendar = self.calendar_for(rules_lang)
         if (
