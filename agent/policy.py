@@ -305,9 +305,10 @@ def _decide(process: Process, drafts: Sequence[DraftRecord], clock: _Clock) -> _
     return _Due(None, ghost_at, len(sent), reason, ghost_since=last)
 
 
-def _drafts_by_process(
+def drafts_by_process(
     processes: Iterable[Process], drafts: Iterable[DraftRecord]
 ) -> dict[str, list[DraftRecord]]:
+    """Drafts grouped under their process's current id (a draft may name an older alias)."""
     owner: dict[str, str] = {}
     for p in processes:
         for alias in p.aliases:
@@ -360,7 +361,7 @@ def plan(
     clock = _Clock(policy, calendar, tz)
     today = clock.day(now)
     known_ids = {d.followup_id for d in drafts}
-    by_process = _drafts_by_process(processes, drafts)
+    by_process = drafts_by_process(processes, drafts)
     cancels: list[CancelDraft] = []
     flags: list[FlagDraft] = []
     ghosts: list[MarkGhosted] = []

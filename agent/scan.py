@@ -349,23 +349,11 @@ class DraftExecutor:
                     )
                 report.handed_off["sent"] += 1
                 continue
-            found = self._find(record.followup_id)
             if record.state == DRAFT_INTENT:
-                # Interrupted between intent and record: adopt what is there, else append now.
-                if found:
-                    if not self.dry_run:
-                        self.store.set_draft_state(
-                            record.followup_id,
-                            DRAFT_APPENDED,
-                            at=self.now,
-                            reason="found after restart",
-                            uid=found[0],
-                            folder=self.folder,
-                        )
-                    report.adopted.append(record.followup_id)
-                else:
-                    self._append(record, report)
+                # Interrupted between intent and record: _append adopts what is there, else appends.
+                self._append(record, report)
                 continue
+            found = self._find(record.followup_id)
             if not found:
                 if not self.dry_run:
                     self.store.set_draft_state(

@@ -25,6 +25,7 @@ from agent.policy import (
     MarkGhosted,
     Outlook,
     Policy,
+    drafts_by_process,
     outlook,
     plan,
 )
@@ -161,21 +162,6 @@ class ProcessView:
     @property
     def active(self) -> bool:
         return self.state in ACTIVE_STATES
-
-
-def drafts_by_process(
-    processes: Iterable[Process], drafts: Iterable[DraftRecord]
-) -> dict[str, list[DraftRecord]]:
-    """Drafts grouped under their process's current id (a draft may name an older alias)."""
-    owner: dict[str, str] = {}
-    for p in processes:
-        for alias in p.aliases:
-            owner.setdefault(alias, p.id)
-        owner[p.id] = p.id
-    grouped: dict[str, list[DraftRecord]] = {}
-    for d in drafts:
-        grouped.setdefault(owner.get(d.process_id, d.process_id), []).append(d)
-    return grouped
 
 
 def _current_draft(

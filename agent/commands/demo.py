@@ -96,17 +96,17 @@ def _show(console, processes, drafts, engine, now) -> None:  # type: ignore[no-u
     from rich.rule import Rule
     from rich.table import Table
 
-    from agent.policy import outlook
+    from agent.policy import drafts_by_process, outlook
 
     table = Table(title="Hiring processes", show_lines=False)
     for column in ("id", "company", "role", "state", "promised by", "next"):
         table.add_column(column, overflow="fold")
-    by_process: dict[str, list] = {}
-    for d in drafts:
-        by_process.setdefault(d.process_id, []).append(d)
+    by_process = drafts_by_process(processes, drafts)
     for p in processes:
         mine = by_process.get(p.id, [])
-        view = outlook(p, mine, now=now, policy=engine.policy, calendar=engine.calendar, tz=engine.tz)
+        view = outlook(
+            p, mine, now=now, policy=engine.policy, calendar=engine.calendar, tz=engine.tz
+        )
         waiting = [d for d in mine if d.state in ("intent", "appended")]
         if waiting:
             nxt = f"draft ready: {waiting[-1].action}"

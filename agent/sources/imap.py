@@ -198,10 +198,14 @@ class ImapSource(Source):
             )
         except (ssl.SSLEOFError, ssl.SSLZeroReturnError) as exc:
             # The connection dropped during the handshake: a network fault, not a certificate one.
-            failure = TransientMailboxError(f"the connection to {self._where} closed during TLS: {_describe(exc)}")
+            failure = TransientMailboxError(
+                f"the connection to {self._where} closed during TLS: {_describe(exc)}"
+            )
         except ssl.SSLError as exc:
             if "EOF" in str(exc.reason or "") or "UNEXPECTED_EOF" in str(exc):
-                failure = TransientMailboxError(f"the connection to {self._where} closed during TLS")
+                failure = TransientMailboxError(
+                    f"the connection to {self._where} closed during TLS"
+                )
             else:
                 failure = TLSError(f"TLS with {self._where} failed: {exc.reason or _describe(exc)}")
         except ConnectionRefusedError:
