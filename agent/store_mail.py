@@ -116,7 +116,6 @@ class MailState(StoreBase):
         )
         return {bare_subject(row[0]) for row in rows if row[0]}
 
-    @guarded
     def record_message(
         self,
         msg: TrackedMessage,
@@ -126,24 +125,39 @@ class MailState(StoreBase):
         uidvalidity: int | None,
         first_seen_at: datetime,
     ) -> None:
-        """Insert or update one analysed message (job mail and not_job alike).
+        """Insert or update one analysed message (job mail and not_job alike)."""
+        self.record_messages([(msg, folder, uid, uidvalidity)], first_seen_at=first_seen_at)
+
+    @guarded
+    def record_messages(
+        self,
+        located: Iterable[tuple[TrackedMessage, str, int | None, int | None]],
+        *,
+        first_seen_at: datetime,
+    ) -> None:
+        """Insert or update messages, each with its (folder, uid, uidvalidity), in one statement.
 
         An update keeps the original ``first_seen_at`` and clears an earlier skip.
         """
-        row = codec.message_row(
-            msg, folder=folder, uid=uid, uidvalidity=uidvalidity, first_seen_at=first_seen_at
-        )
-        columns = list(row)
+        rows = [
+            codec.message_row(
+                msg, folder=folder, uid=uid, uidvalidity=uidvalidity, first_seen_at=first_seen_at
+            )
+            for msg, folder, uid, uidvalidity in located
+        ]
+        if not rows:
+            return
+        columns = list(rows[0])
         updates = ", ".join(
             f"{c} = excluded.{c}"
             for c in columns
             if c not in ("account", "message_id", "first_seen_at")
         )
         with self.transaction():
-            self._conn.execute(
+            self._conn.executemany(
                 f"INSERT INTO messages ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
                 f"ON CONFLICT (account, message_id) DO UPDATE SET {updates}, skip_reason = NULL",
-                row,
+                rows,
             )
 
     @guarded

@@ -12,12 +12,12 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from agent.analysis import Analyzer
 from agent.errors import BadInputError, RulesError
-from agent.message import Message, parse_message
+from agent.message import Message, parse_header, parse_message
 from agent.records import INBOUND, OUTBOUND, TrackedMessage
 from agent.sources.base import Fetched, Source
 from agent.store import Store
@@ -185,16 +185,7 @@ class FolderSync:
     def _sync_chunk(
         self, folder: str, role: str, uidvalidity: int, uids: list[int], stats: SyncStats
     ) -> None:
-        headers: dict[int, tuple[Message | None, Fetched]] = {}
-        for fetched in self.source.fetch_headers(folder, uids):
-            try:
-                head = parse_message(fetched.data, fallback_date=fetched.internaldate)
-            except BadInputError as exc:
-                head = None
-                log.info(
-                    "%s/%s uid %s: unreadable header (%s)", self.account, folder, fetched.uid, exc
-                )
-            headers[fetched.uid] = (head, fetched)
+        headers = self._read_headers(folder, uids)
         ids = [h.message_id for h, _ in headers.values() if h is not None]
         known = self.store.known_message_ids(self.account, ids)
         thread_ids, domains = self._known_context()
@@ -242,6 +233,7 @@ class FolderSync:
             ):
                 bodies[fetched.uid] = fetched
         tracked_more = False
+        plain: list[tuple[TrackedMessage, str, int | None, int | None]] = []  # not job mail
         with self.store.transaction():
             for uid in uids:
                 if uid not in headers:
@@ -283,9 +275,7 @@ class FolderSync:
                         direction=direction,
                         folder_role=role,
                     )
-                    self.store.record_message(
-                        tm, folder=folder, uid=uid, uidvalidity=uidvalidity, first_seen_at=self.now
-                    )
+                    plain.append((tm, folder, uid, uidvalidity))
                     stats.kinds["not_job"] += 1
                     continue
                 body = bodies.get(uid)
@@ -304,12 +294,37 @@ class FolderSync:
                     continue
                 kind = self._analyze_one(head, body, folder, role, uidvalidity, direction, stats)
                 tracked_more = tracked_more or kind not in (None, "not_job")
+            self.store.record_messages(plain, first_seen_at=self.now)
             if uids:
                 self.store.set_folder_checkpoint(self.account, folder, uidvalidity, max(uids))
         crash_point("checkpoint committed")
         if tracked_more:  # new job mail: its thread and sender join the prefilter's context
             self._thread_ids = None
             self._domains = None
+
+    def _read_headers(
+        self, folder: str, uids: list[int]
+    ) -> dict[int, tuple[Message | None, Fetched]]:
+        """Each message's header; the arrival time stands in for a missing or broken Date."""
+        headers: dict[int, tuple[Message | None, Fetched]] = {}
+        undated: list[int] = []
+        for fetched in self.source.fetch_headers(folder, uids):
+            try:
+                head = parse_header(fetched.data, fallback_date=fetched.internaldate)
+            except BadInputError as exc:
+                head = None
+                log.info(
+                    "%s/%s uid %s: unreadable header (%s)", self.account, folder, fetched.uid, exc
+                )
+            headers[fetched.uid] = (head, fetched)
+            if head is not None and head.date_missing and fetched.internaldate is None:
+                undated.append(fetched.uid)
+        if undated:
+            for uid, arrived in self.source.fetch_internaldates(folder, undated).items():
+                head, fetched = headers[uid]
+                assert head is not None
+                headers[uid] = (replace(head, date=arrived), fetched)
+        return headers
 
     def _analyze_one(
         self,

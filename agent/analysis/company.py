@@ -9,7 +9,7 @@ domains, phrasing) comes from ``rules/ats.toml`` and the language files.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from agent.analysis.cues import compile_named
@@ -66,10 +66,12 @@ class Party:
     no_reply: bool
 
 
-def _domain_matches(domain: str, suffixes: Mapping[str, str] | Sequence[str]) -> str | None:
-    for suffix in suffixes:
-        if domain == suffix or domain.endswith("." + suffix):
-            return suffixes[suffix] if isinstance(suffixes, Mapping) else suffix
+def _domain_matches(domain: str, suffixes: Mapping[str, str] | Collection[str]) -> str | None:
+    """The entry for ``domain`` or its closest parent domain in ``suffixes``, if any."""
+    while domain:
+        if domain in suffixes:
+            return suffixes[domain] if isinstance(suffixes, Mapping) else domain
+        domain = domain.partition(".")[2]
     return None
 
 
@@ -262,8 +264,17 @@ class PartyResolver:
         self.agencies: list[str] = [
             a.lower() for a in ats_rules.get("agencies", {}).get("names", [])
         ]  # type: ignore[union-attr]
-        self.job_boards: list[str] = list(ats_rules.get("job_boards", {}).get("domains", []))  # type: ignore[union-attr]
-        self.free_mail: list[str] = list(ats_rules.get("free_mail", {}).get("domains", []))  # type: ignore[union-attr]
+        self.job_boards = frozenset(ats_rules.get("job_boards", {}).get("domains", []))  # type: ignore[union-attr]
+        self.free_mail = frozenset(ats_rules.get("free_mail", {}).get("domains", []))  # type: ignore[union-attr]
+        # One pass over the sender for every agency name; the list order decides among hits.
+        self._agency_names = (
+            re.compile(
+                r"(?<![\w])(?:" + "|".join(re.escape(a) for a in self.agencies) + r")(?![\w])"
+            )
+            if self.agencies
+            else None
+        )
+        self._agency_labels = {a.replace(" ", ""): a for a in self.agencies if " " in a}
         self.company_patterns: dict[str, list[re.Pattern[str]]] = {}
         self.role_patterns: dict[str, list[re.Pattern[str]]] = {}
         self.subject_role_patterns: dict[str, list[re.Pattern[str]]] = {}
@@ -292,6 +303,9 @@ class PartyResolver:
             return None
         hay = f"{sender.name} {sender.domain}".lower()
         label = _registered_label(sender.domain) if sender.domain else ""
+        named = self._agency_names is not None and self._agency_names.search(hay) is not None
+        if not named and label not in self._agency_labels:
+            return None
         for name in self.agencies:
             if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", hay) or (
                 " " in name and label == name.replace(" ", "")

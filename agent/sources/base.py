@@ -102,7 +102,15 @@ class Source(ABC):
 
     @abstractmethod
     def fetch_headers(self, folder: str, uids: Iterable[int]) -> Iterator[Fetched]:
-        """Header blocks, in batches, never marking anything seen."""
+        """Header blocks, in batches, never marking anything seen.
+
+        A block holds at least the fields of :data:`agent.message.HEADER_FIELDS`;
+        ``internaldate`` may be None (see :meth:`fetch_internaldates`).
+        """
+
+    def fetch_internaldates(self, folder: str, uids: Iterable[int]) -> dict[int, datetime]:
+        """The arrival time of each message: the date of one whose Date header is unusable."""
+        return {f.uid: f.internaldate for f in self.fetch_headers(folder, uids) if f.internaldate}
 
     @abstractmethod
     def fetch_messages(

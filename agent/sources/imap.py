@@ -37,6 +37,7 @@ from agent.errors import (
     TLSError,
     TransientMailboxError,
 )
+from agent.message import HEADER_FIELDS
 from agent.sources.base import (
     DRAFT_FLAG,
     DRAFTS,
@@ -55,6 +56,7 @@ FETCH_BYTES = 32 * 1024 * 1024  # bodies per FETCH, to bound memory
 OWN_MARKER = "X-Followup-Id"  # only messages carrying it may be deleted
 KEEPALIVE = {"TCP_KEEPIDLE": 60, "TCP_KEEPINTVL": 15, "TCP_KEEPCNT": 4}
 
+HEADER_SECTION = f"BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS).upper()})]".encode()
 _APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
 _SAFE_SEARCH = re.compile(r"[A-Za-z0-9._@<>+=/$!#&'^`|~?:-]+")
 _TRANSIENT_LOGIN = ("socket error", "[UNAVAILABLE]", "[INUSE]", "[LIMIT]")
@@ -342,7 +344,9 @@ class ImapSource(Source):
         return sorted({uid for uid in found if uid > last_uid})
 
     def fetch_headers(self, folder: str, uids: Iterable[int]) -> Iterator[Fetched]:
-        items = [b"BODY.PEEK[HEADER]", b"RFC822.SIZE", b"INTERNALDATE", b"FLAGS"]
+        # Only the fields a Message is built from, and nothing else: the server answers
+        # them from its cache, and every extra item costs the client parsing time.
+        items = [HEADER_SECTION]
         for batch in _batches(uids, FETCH_BATCH):
             with self._session("FETCH headers", folder) as client:
                 self._examine(client, folder)
@@ -350,7 +354,20 @@ class ImapSource(Source):
             for uid in batch:
                 item = response.get(uid)
                 if item is not None:  # missing: expunged meanwhile
-                    yield self._fetched(uid, item.get(b"BODY[HEADER]") or b"", item)
+                    data = next((v for k, v in item.items() if k.startswith(b"BODY[")), b"")
+                    yield Fetched(uid=uid, data=data or b"", size=len(data or b""))
+
+    def fetch_internaldates(self, folder: str, uids: Iterable[int]) -> dict[int, datetime]:
+        found: dict[int, datetime] = {}
+        for batch in _batches(uids, FETCH_BATCH):
+            with self._session("FETCH dates", folder) as client:
+                self._examine(client, folder)
+                response = client.fetch(batch, [b"INTERNALDATE"])
+            for uid, item in response.items():
+                fetched = self._fetched(uid, b"", item)
+                if fetched.internaldate is not None:
+                    found[uid] = fetched.internaldate
+        return found
 
     def fetch_messages(
         self, folder: str, uids: Iterable[int], *, max_bytes: int = 2_000_000

@@ -79,9 +79,13 @@ def _is_maildir(path: Path) -> bool:
     return (path / "cur").is_dir() and (path / "new").is_dir()
 
 
-def _delivery_time(key: str) -> int:
-    head = key.split(".", 1)[0]
-    return int(head) if head.isdigit() else 0
+_RUNS = re.compile(r"\d+|\D+")
+
+
+def _delivery_order(key: str) -> list[tuple[int, str]]:
+    """Delivery order of Maildir names: numbers compare as numbers, so within one
+    second ``1700000000.M9P1`` comes before ``1700000000.M10P1``."""
+    return [(int(run), "") if run.isdigit() else (-1, run) for run in _RUNS.findall(key)]
 
 
 def _key(filename: str) -> str:
@@ -228,7 +232,7 @@ class MaildirSource(Source):
             index = self._load_sidecar(path, sidecar, index)
             fresh = sorted(
                 (key for key in listing if key not in index.uid_by_key),
-                key=lambda key: (_delivery_time(key), key),
+                key=_delivery_order,
             )
             if fresh:
                 next_uid = index.next_uid
