@@ -496,13 +496,13 @@ PHASES = [
     ("  run_pass", "agent/scan.py", "run_pass", ""),
     ("    sync_folder", "agent/sync.py", "sync_folder", ""),
     ("      FETCH headers", "agent/sources/imap.py", "fetch_headers", ""),
-    ("      parse headers", "agent/message.py", "parse_message", "_sync_chunk"),
+    ("      parse headers", "agent/message.py", "parse_header", "_read_headers"),
     ("      known Message-IDs", "agent/store_mail.py", "known_message_ids", ""),
     ("      prefilter", "agent/analysis/__init__.py", "is_candidate", ""),
     ("      FETCH texts", "agent/sources/imap.py", "fetch_messages", ""),
     ("      parse texts", "agent/message.py", "parse_message", "_analyze_one"),
     ("      analyze", "agent/analysis/__init__.py", "analyze", ""),
-    ("      record messages", "agent/store_mail.py", "record_message", ""),
+    ("      record messages", "agent/store_mail.py", "record_messages", ""),
     ("    build processes", "agent/scan.py", "processes", ""),
 ]
 

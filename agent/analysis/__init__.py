@@ -163,12 +163,11 @@ class Analyzer:
         if in_known_thread:
             return True
         subject_cues, sender_cues, bulk_cues = self._prefilter_cues()
-        subject_hit = subject_cues.search(head.subject) is not None
         if outbound:
-            return subject_hit or bool(recipient_domains & set(known_domains))
+            return bool(recipient_domains & set(known_domains)) or subject_cues.found(head.subject)
         sender = head.from_
         if sender is None:
-            return subject_hit
+            return subject_cues.found(head.subject)
         bulk = _is_bulk(head)
         if sender.domain in known_domains and not bulk:
             return (
@@ -182,8 +181,10 @@ class Analyzer:
         if _domain_matches(sender.domain, party.ats) or party._agency(sender):
             return True
         if bulk:  # newsletters: only a subject that speaks of the user's own application
-            return bulk_cues.search(head.subject) is not None
-        return subject_hit or sender_cues.search(f"{sender.name} {sender.addr}") is not None
+            return bulk_cues.found(head.subject)
+        return subject_cues.found(head.subject) or sender_cues.found(
+            f"{sender.name} {sender.addr}"
+        )
 
     # -- the analysis -------------------------------------------------------------------
     def analyze(self, msg: Message) -> Analysis:
@@ -218,7 +219,7 @@ class Analyzer:
             has_promise=promise.promised_by is not None,
             has_calendar_invite=invite,
             ats=party.ats is not None,
-            job_subject=self._prefilter_cues()[0].search(msg.subject) is not None,
+            job_subject=self._prefilter_cues()[0].found(msg.subject),
         )
         kind = result.kind
         if _is_auto_reply(msg):

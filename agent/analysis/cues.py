@@ -8,42 +8,145 @@ message is scanned once per list. An invalid pattern raises RulesError naming
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from agent.errors import RulesError
 
 _BOUNDED = r"(?<![\w-])(?:{})(?![\w])"
+# Escapes whose letters name characters (\x41, \u00C6, \N{...}) and inline flags
+# cannot be lowercased: a cue list holding one keeps the case-folding matcher alone.
+_UNFOLDABLE = re.compile(r"\\[xuUN]|\(\?[aiLmsux-]")
 
 
 @dataclass(frozen=True)
 class CueSet:
-    """A named list of patterns. ``hits(text)`` returns the patterns that matched."""
+    """A named list of patterns. ``hits(text)`` returns the patterns that matched.
+
+    Matching is case-insensitive. Python's case-insensitive matching is slow on long
+    alternations, so the same alternation is also compiled lowercased, case-sensitive
+    and dispatched on each cue's first letter (``fast``), and run on the lowercased
+    text; results are the same, in the same order. ``probe`` answers yes or no the same
+    way, faster still. ``regex`` (IGNORECASE) serves the rare text whose lowercase form
+    has another length.
+    """
 
     name: str
     patterns: tuple[str, ...]
     regex: re.Pattern[str] | None
+    fast: re.Pattern[str] | None = None
+    probe: re.Pattern[str] | None = None
+
+    def _matches(self, text: str) -> Iterator[tuple[re.Match[str], str]]:
+        """(match, the text it indexes) for every non-overlapping match."""
+        if self.regex is None or not text:
+            return
+        lowered = text.lower()
+        if self.fast is not None and len(lowered) == len(text):
+            for match in self.fast.finditer(lowered):
+                yield match, text
+        else:
+            for match in self.regex.finditer(text):
+                yield match, text
 
     def hits(self, text: str) -> list[str]:
-        if self.regex is None or not text:
-            return []
-        found: dict[int, str] = {}
-        for match in self.regex.finditer(text):
-            name = match.lastgroup
-            if name is not None and int(name[1:]) not in found:
-                found[int(name[1:])] = match.group(name)
+        found: set[int] = set()
+        for match, _ in self._matches(text):
+            if match.lastgroup is not None:
+                found.add(int(match.lastgroup[1:].partition("_")[0]))
         return [self.patterns[i] for i in sorted(found)]
 
     def matched_texts(self, text: str) -> list[str]:
-        if self.regex is None or not text:
-            return []
-        return [m.group(m.lastgroup or 0) for m in self.regex.finditer(text)]
+        """The text of each match, as written in ``text``."""
+        out = []
+        for match, original in self._matches(text):
+            group = match.lastgroup or 0
+            out.append(original[match.start(group) : match.end(group)])
+        return out
 
-    def search(self, text: str) -> re.Match[str] | None:
-        return self.regex.search(text) if self.regex is not None and text else None
+    def found(self, text: str) -> bool:
+        """Does any cue occur in ``text``?"""
+        if self.regex is None or not text:
+            return False
+        lowered = text.lower()
+        if self.probe is not None and len(lowered) == len(text):
+            return self.probe.search(lowered) is not None
+        return self.regex.search(text) is not None
 
     def __bool__(self) -> bool:
         return self.regex is not None
+
+
+def _first_letter(pattern: str) -> str | None:
+    """The letter every match of ``pattern`` starts with, when the pattern says so plainly.
+
+    None for anything else (a group, an escape, a class, an optional first letter, an
+    alternation at the top level): such a cue is tried at every position.
+    """
+    first = pattern[:1]
+    if not first.isalpha() or len(first.lower()) != 1 or pattern[1:2] in ("?", "*", "{"):
+        return None
+    depth, index = 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 1
+        elif char == "[":  # a class: its "|" and "(" are literal
+            index += 2 if pattern[index + 1 : index + 2] == "^" else 1
+            index += 1 if pattern[index : index + 1] == "]" else 0
+            while index < len(pattern) and pattern[index] != "]":
+                index += 2 if pattern[index] == "\\" else 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return None
+        index += 1
+    return first.lower()
+
+
+def _lowercased(pattern: str) -> str:
+    """``pattern`` with its literal letters lowercased; escapes (\\W, \\S, \\B) kept."""
+    out, escaped = [], False
+    for char in pattern:
+        out.append(char if escaped else char.lower())
+        escaped = not escaped and char == "\\"
+    return "".join(out)
+
+
+def _dispatched(patterns: list[str], bounded: bool, *, ordered: bool) -> re.Pattern[str]:
+    """One alternation that, at each position, tries only the cues that can start there.
+
+    ``ordered``: per first letter, its own cues and the letterless ones in their original
+    order, so matches are exactly those of the plain alternation; a letterless cue then
+    appears in several branches, its groups named ``c<index>_<branch>``. Unordered (for
+    a yes/no answer): the letterless cues first, then one branch per letter, no groups.
+    """
+    letters = [_first_letter(p) for p in patterns]
+    first_letters = sorted({x for x in letters if x is not None})
+
+    def part(index: int, branch: int) -> str:
+        body = f"(?P<c{index}_{branch}>{patterns[index]})" if ordered else f"(?:{patterns[index]})"
+        return f"{body}(?!\\w)" if bounded else body
+
+    anywhere = [part(i, len(first_letters)) for i, x in enumerate(letters) if x is None]
+    branches = []
+    for branch, letter in enumerate(first_letters):
+        own = [
+            part(i, branch)
+            for i, x in enumerate(letters)
+            if x == letter or (ordered and x is None)
+        ]
+        branches.append(f"(?={re.escape(letter)})(?:{'|'.join(own)})")
+    if anywhere and ordered:
+        others = "".join(re.escape(x) for x in first_letters)
+        branches.append((f"(?![{others}])" if others else "") + f"(?:{'|'.join(anywhere)})")
+    elif anywhere:
+        branches.insert(0, "|".join(anywhere))
+    joined = "|".join(branches)
+    return re.compile(f"(?<![\\w-])(?:{joined})" if bounded else joined)
 
 
 def compile_cues(origin: str, patterns: Any, *, bounded: bool = True) -> CueSet:
@@ -64,7 +167,15 @@ def compile_cues(origin: str, patterns: Any, *, bounded: bool = True) -> CueSet:
     # One word-start check per position, then the alternatives.
     joined = "|".join(parts)
     regex = re.compile(f"(?<![\\w-])(?:{joined})" if bounded else joined, re.IGNORECASE)
-    return CueSet(origin, tuple(patterns), regex)
+    fast = probe = None
+    if not any(_UNFOLDABLE.search(p) for p in patterns):
+        lowered = [_lowercased(p) for p in patterns]
+        try:
+            fast = _dispatched(lowered, bounded, ordered=True)
+            probe = _dispatched(lowered, bounded, ordered=False)
+        except re.error:
+            fast = probe = None  # e.g. a cue's own named group: the case-folding matcher serves
+    return CueSet(origin, tuple(patterns), regex, fast, probe)
 
 
 def compile_named(origin: str, patterns: Any, *, flags: int = 0) -> list[re.Pattern[str]]:

@@ -197,11 +197,11 @@ class PromiseFinder:
         self, sentence: str, match: TemporalMatch, others: tuple[TemporalMatch, ...] = ()
     ) -> bool:
         clause = self._clause(sentence, match)
-        if match.at is not None and self.interview.search(clause):
+        if match.at is not None and self.interview.found(clause):
             return False  # a clock time next to a meeting word is an appointment, not a deadline
-        if self.candidate.search(clause):
+        if self.candidate.found(clause):
             return False
-        if self.commitment.search(clause):
+        if self.commitment.found(clause):
             return True
         # The commitment may stand in another clause ("The panel meets on Monday, and we
         # will then decide, probably by Friday") but only one that has no date of its own
@@ -209,10 +209,10 @@ class PromiseFinder:
         for other in others:
             if other is not match:
                 self_clause = self._clause(sentence, other)
-                if self.commitment.search(self_clause) and not self.candidate.search(self_clause):
+                if self.commitment.found(self_clause) and not self.candidate.found(self_clause):
                     return False
         for part in _CLAUSE_BREAK.split(sentence):
-            if part and self.commitment.search(part) and not self.candidate.search(part):
+            if part and self.commitment.found(part) and not self.candidate.found(part):
                 return True
         return False
 
@@ -238,7 +238,7 @@ class PromiseFinder:
             for match in matches:
                 if want_interview and match.at is not None and interview_at is None:
                     if match.at > ref and (
-                        self.interview.search(sentence) or self.candidate.search(sentence)
+                        self.interview.found(sentence) or self.candidate.found(sentence)
                     ):
                         interview_at = match.at
                 if not date_known:

@@ -1,0 +1,115 @@
+"""Cue matching: the fast lowercased matchers agree with plain case-insensitive matching.
+
+Every cue list of the shipped language files is compiled both ways and run over
+the corpus texts and subjects, as written and in upper case, plus texts whose
+lowercase form has another length (which take the case-folding path).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agent.analysis.cues import CueSet, _first_letter, _lowercased, compile_cues
+from agent.errors import RulesError
+from agent.message import parse_message
+from agent.rules import shipped_rules
+
+CORPUS = Path(__file__).parent / "corpus"
+
+
+def _cue_lists(data: Any, path: str = "") -> list[tuple[str, list[str]]]:
+    """Every list of strings in a rules file, with its dotted key."""
+    if isinstance(data, dict):
+        return [item for key, value in data.items() for item in _cue_lists(value, f"{path}.{key}")]
+    if isinstance(data, list) and data and all(isinstance(x, str) for x in data):
+        return [(path.lstrip("."), data)]
+    return []
+
+
+def _shipped_cue_sets() -> list[CueSet]:
+    rules = shipped_rules()
+    sets = []
+    for lang in rules.languages():
+        for key, patterns in _cue_lists(rules.toml(f"{lang}.toml")):
+            if any("(?P<" in p for p in patterns):
+                continue  # named patterns (company, role), not cues
+            try:
+                cues = compile_cues(f"{lang}.toml:{key}", patterns)
+            except (RulesError, re.error):
+                continue  # not a cue list (names, patterns with named groups)
+            sets.append(cues)
+    return sets
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    out = []
+    for eml in sorted(CORPUS.glob("*.eml")):
+        msg = parse_message(eml.read_bytes())
+        for text in (msg.subject, msg.text[:5000]):
+            out += [text, text.upper()]
+    # Lowercasing "İ" gives two characters: such texts use the case-folding matcher.
+    out += ["İstanbul: Thank you for your APPLICATION - İntervju neste uke", "Søknad İ"]
+    return out
+
+
+def test_shipped_cue_lists_compile_to_fast_matchers() -> None:
+    sets = _shipped_cue_sets()
+    assert len(sets) > 50
+    assert all(c.fast is not None and c.probe is not None for c in sets if c)
+
+
+def test_fast_matchers_give_the_case_insensitive_answers(texts: list[str]) -> None:
+    compared = 0
+    for cues in _shipped_cue_sets():
+        if not cues:
+            continue
+        plain = replace(cues, fast=None, probe=None)
+        for text in texts:
+            assert cues.hits(text) == plain.hits(text), (cues.name, text[:80])
+            assert cues.matched_texts(text) == plain.matched_texts(text), (cues.name, text[:80])
+            assert cues.found(text) == plain.found(text), (cues.name, text[:80])
+            compared += 1
+    assert compared > 10_000
+
+
+def test_order_among_cues_at_one_position_is_kept() -> None:
+    # "interview" (no first letter: a group) and "interview invitation" both start here;
+    # the earlier cue wins, as in one plain alternation.
+    cues = compile_cues("t", ["(interview)", "interview invitation", "\\w*view"])
+    assert cues.matched_texts("Interview invitation") == ["Interview"]
+    cues = compile_cues("t", ["interview invitation", "(interview)"])
+    assert cues.matched_texts("Interview invitation") == ["Interview invitation"]
+    assert cues.hits("An INTERVIEW, then an interview invitation") == [
+        "interview invitation",
+        "(interview)",
+    ]
+
+
+def test_words_are_bounded_and_escapes_survive_lowercasing() -> None:
+    cues = compile_cues("t", ["role", "CV\\S*", "\\W?offer"])
+    assert not cues.found("control")
+    assert cues.found("New ROLE")
+    assert cues.matched_texts("my CV.pdf and an Offer") == ["CV.pdf", "Offer"]
+    assert _lowercased("CV\\S\\W[A-Z]") == "cv\\S\\W[a-z]"
+
+
+def test_first_letter_only_when_plain() -> None:
+    assert _first_letter("appl(y|ied)") == "a"
+    assert _first_letter("a?ppl") is None
+    assert _first_letter("offer|tilbud") is None
+    assert _first_letter("offer[|(]x") == "o"
+    assert _first_letter("\\w*intervju") is None
+    assert _first_letter("(coding|technical) test") is None
+
+
+def test_unfoldable_patterns_keep_the_case_folding_matcher() -> None:
+    cues = compile_cues("t", ["\\u00C6re", "(?-i:CV)"])
+    assert cues.fast is None
+    assert cues.found("ære") and cues.found("Ære")
+    assert not cues.found("cv") and cues.found("CV")
