@@ -37,6 +37,24 @@ DRAFT_STATES = (
 OPEN_DRAFT_STATES = (DRAFT_INTENT, DRAFT_APPENDED)
 
 
+@dataclass(frozen=True, slots=True)
+class PassedOver:
+    """A message the prefilter passed over: only where it is and which way it went.
+
+    The store keeps no more of mail that is not about a job; the subject only of
+    the user's own mail (a reply to it is recognised by its subject).
+    """
+
+    message_id: str
+    folder: str
+    uid: int
+    uidvalidity: int
+    direction: str
+    folder_role: str
+    date: datetime
+    subject: str
+
+
 @dataclass(frozen=True)
 class TrackedMessage:
     message_id: str

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent import store_codec as codec
-from agent.records import TrackedMessage
+from agent.records import OUTBOUND, PassedOver, TrackedMessage
 from agent.store_base import StoreBase, guarded
 
 _SQL_CHUNK = 500
@@ -116,6 +116,7 @@ class MailState(StoreBase):
         )
         return {bare_subject(row[0]) for row in rows if row[0]}
 
+    @guarded
     def record_message(
         self,
         msg: TrackedMessage,
@@ -125,38 +126,66 @@ class MailState(StoreBase):
         uidvalidity: int | None,
         first_seen_at: datetime,
     ) -> None:
-        """Insert or update one analysed message (job mail and not_job alike)."""
-        self.record_messages([(msg, folder, uid, uidvalidity)], first_seen_at=first_seen_at)
-
-    @guarded
-    def record_messages(
-        self,
-        located: Iterable[tuple[TrackedMessage, str, int | None, int | None]],
-        *,
-        first_seen_at: datetime,
-    ) -> None:
-        """Insert or update messages, each with its (folder, uid, uidvalidity), in one statement.
+        """Insert or update one analysed message.
 
         An update keeps the original ``first_seen_at`` and clears an earlier skip.
         """
-        rows = [
-            codec.message_row(
-                msg, folder=folder, uid=uid, uidvalidity=uidvalidity, first_seen_at=first_seen_at
-            )
-            for msg, folder, uid, uidvalidity in located
-        ]
-        if not rows:
-            return
-        columns = list(rows[0])
+        row = codec.message_row(
+            msg, folder=folder, uid=uid, uidvalidity=uidvalidity, first_seen_at=first_seen_at
+        )
+        columns = list(row)
         updates = ", ".join(
             f"{c} = excluded.{c}"
             for c in columns
             if c not in ("account", "message_id", "first_seen_at")
         )
         with self.transaction():
-            self._conn.executemany(
+            self._conn.execute(
                 f"INSERT INTO messages ({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
                 f"ON CONFLICT (account, message_id) DO UPDATE SET {updates}, skip_reason = NULL",
+                row,
+            )
+
+    @guarded
+    def record_passed_over(
+        self, account: str, passed: Iterable[PassedOver], *, first_seen_at: datetime
+    ) -> None:
+        """Remember messages that are not about a job, so they are not read again.
+
+        Only what later passes need is kept: where the message is, which way it went,
+        and, for the user's own mail, the subject a reply is recognised by. Never
+        overwrites a message that was analysed as job mail.
+        """
+        seen = codec.ts(first_seen_at)
+        rows = [
+            (
+                account,
+                p.message_id,
+                p.folder,
+                p.uid,
+                p.uidvalidity,
+                p.direction,
+                p.folder_role,
+                codec.ts(p.date),
+                p.subject if p.direction == OUTBOUND else None,
+                seen,
+                seen,
+            )
+            for p in passed
+        ]
+        if not rows:
+            return
+        with self.transaction():
+            self._conn.executemany(
+                "INSERT INTO messages (account, message_id, folder, uid, uidvalidity, direction, "
+                "folder_role, date, subject, kind, first_seen_at, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'not_job', ?, ?) "
+                "ON CONFLICT (account, message_id) DO UPDATE SET folder = excluded.folder, "
+                "uid = excluded.uid, uidvalidity = excluded.uidvalidity, "
+                "direction = excluded.direction, folder_role = excluded.folder_role, "
+                "date = excluded.date, subject = excluded.subject, kind = 'not_job', "
+                "skip_reason = NULL, updated_at = excluded.updated_at "
+                "WHERE messages.kind = 'not_job' OR messages.skip_reason IS NOT NULL",
                 rows,
             )
 

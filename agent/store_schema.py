@@ -165,7 +165,22 @@ CREATE TABLE meta (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[Migration, ...] = (Migration("0001_initial", _script(_INITIAL)),)
+# Mail that is not about a job keeps only where it is and which way it went (and the
+# subject of the user's own mail): earlier versions kept its senders and recipients.
+_THIN_NOT_JOB = """
+UPDATE messages SET
+    subject = CASE WHEN direction = 'outbound' THEN subject END,
+    from_name = NULL, from_addr = NULL, reply_to_json = NULL, to_json = NULL,
+    to_names_json = NULL, in_reply_to = NULL, references_json = NULL, language = NULL,
+    company = NULL, role = NULL, ats = NULL, agency = NULL, contact_name = NULL,
+    evidence_json = NULL
+WHERE kind = 'not_job'
+"""
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_initial", _script(_INITIAL)),
+    Migration("0002_thin_not_job", _script(_THIN_NOT_JOB)),
+)
 
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS migrations (

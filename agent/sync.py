@@ -18,7 +18,7 @@ from datetime import datetime
 from agent.analysis import Analyzer
 from agent.errors import BadInputError, RulesError
 from agent.message import Message, parse_header, parse_message
-from agent.records import INBOUND, OUTBOUND, TrackedMessage
+from agent.records import INBOUND, OUTBOUND, PassedOver, TrackedMessage
 from agent.sources.base import Fetched, Source
 from agent.store import Store
 from agent.store_mail import bare_subject
@@ -233,7 +233,7 @@ class FolderSync:
             ):
                 bodies[fetched.uid] = fetched
         tracked_more = False
-        plain: list[tuple[TrackedMessage, str, int | None, int | None]] = []  # not job mail
+        passed: list[PassedOver] = []
         with self.store.transaction():
             for uid in uids:
                 if uid not in headers:
@@ -267,15 +267,18 @@ class FolderSync:
                     continue
                 direction = OUTBOUND if head.from_ and head.from_.addr in self.own else INBOUND
                 if decision == "not_candidate":
-                    tm = tracked_from(
-                        head,
-                        "not_job",
-                        None,
-                        account=self.account,
-                        direction=direction,
-                        folder_role=role,
+                    passed.append(
+                        PassedOver(
+                            head.message_id,
+                            folder,
+                            uid,
+                            uidvalidity,
+                            direction,
+                            role,
+                            head.date,
+                            head.subject,
+                        )
                     )
-                    plain.append((tm, folder, uid, uidvalidity))
                     stats.kinds["not_job"] += 1
                     continue
                 body = bodies.get(uid)
@@ -294,7 +297,7 @@ class FolderSync:
                     continue
                 kind = self._analyze_one(head, body, folder, role, uidvalidity, direction, stats)
                 tracked_more = tracked_more or kind not in (None, "not_job")
-            self.store.record_messages(plain, first_seen_at=self.now)
+            self.store.record_passed_over(self.account, passed, first_seen_at=self.now)
             if uids:
                 self.store.set_folder_checkpoint(self.account, folder, uidvalidity, max(uids))
         crash_point("checkpoint committed")
@@ -366,12 +369,25 @@ class FolderSync:
         if direction == OUTBOUND:
             # The user's own mail: an application, a reply or a follow-up written by hand.
             kind = "outbound"
-        tm = tracked_from(
-            msg, kind, analysis, account=self.account, direction=direction, folder_role=role
-        )
-        self.store.record_message(
-            tm, folder=folder, uid=body.uid, uidvalidity=uidvalidity, first_seen_at=self.now
-        )
+        if kind == "not_job":  # read and found not to be about a job: kept as little as passed over
+            passed = PassedOver(
+                msg.message_id,
+                folder,
+                body.uid,
+                uidvalidity,
+                direction,
+                role,
+                msg.date,
+                msg.subject,
+            )
+            self.store.record_passed_over(self.account, [passed], first_seen_at=self.now)
+        else:
+            tm = tracked_from(
+                msg, kind, analysis, account=self.account, direction=direction, folder_role=role
+            )
+            self.store.record_message(
+                tm, folder=folder, uid=body.uid, uidvalidity=uidvalidity, first_seen_at=self.now
+            )
         stats.analyzed += 1
         stats.kinds[kind] += 1
         if body.truncated:

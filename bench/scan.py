@@ -502,7 +502,8 @@ PHASES = [
     ("      FETCH texts", "agent/sources/imap.py", "fetch_messages", ""),
     ("      parse texts", "agent/message.py", "parse_message", "_analyze_one"),
     ("      analyze", "agent/analysis/__init__.py", "analyze", ""),
-    ("      record messages", "agent/store_mail.py", "record_messages", ""),
+    ("      record passed over", "agent/store_mail.py", "record_passed_over", ""),
+    ("      record job mail", "agent/store_mail.py", "record_message", ""),
     ("    build processes", "agent/scan.py", "processes", ""),
 ]
 

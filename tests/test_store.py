@@ -109,7 +109,7 @@ def finish(proc: subprocess.Popen[str]) -> None:
 def test_migrations_run_once_and_are_recorded(db_path: Path) -> None:
     with Store.open(db_path) as first:
         applied = first.migrations()
-    assert [name for name, _ in applied] == ["0001_initial"]
+    assert [name for name, _ in applied] == ["0001_initial", "0002_thin_not_job"]
     assert applied[0][1].tzinfo is not None
     with Store.open(db_path) as again:
         assert again.migrations() == applied  # not reapplied
@@ -120,6 +120,39 @@ def test_migrations_run_once_and_are_recorded(db_path: Path) -> None:
             "runs", "meta", "process_snapshot"} <= tables  # fmt: skip
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
+
+
+def test_mail_that_is_not_about_a_job_keeps_only_its_place(db_path: Path) -> None:
+    # A database from before 0002 kept senders and recipients of every message.
+    with Store.open(db_path) as store:
+        for n, kind, direction in ((1, "not_job", "inbound"), (2, "not_job", "outbound"),
+                                   (3, "application_received", "inbound")):  # fmt: skip
+            msg = message(n, kind=kind, direction=direction, to=("kari@example.org",),
+                          references=("<r@x>",), from_addr="a@b.example")  # fmt: skip
+            store.record_message(msg, folder="INBOX", uid=n, uidvalidity=7, first_seen_at=T0)
+    conn = sqlite3.connect(db_path)
+    conn.execute("DELETE FROM migrations WHERE name = '0002_thin_not_job'")
+    conn.commit()
+    conn.close()
+
+    with Store.open(db_path) as store:
+        assert [name for name, _ in store.migrations()][-1] == "0002_thin_not_job"
+        assert store.known_message_ids("work", ["<m1@acme.example>", "<m3@acme.example>"]) == {
+            "<m1@acme.example>", "<m3@acme.example>"}  # fmt: skip
+        assert store.own_subjects("work") == {"your application 2"}
+        assert [m.message_id for m in store.tracked_messages("work")] == ["<m3@acme.example>"]
+        job = store.tracked_messages("work")[0]
+        assert job.to == ("kari@example.org",) and job.references == ("<r@x>",)
+    conn = sqlite3.connect(db_path)
+    rows = conn.execute(
+        "SELECT message_id, subject, from_addr, to_json, references_json, folder, uid "
+        "FROM messages WHERE kind = 'not_job' ORDER BY message_id"
+    ).fetchall()
+    conn.close()
+    assert rows == [
+        ("<m1@acme.example>", None, None, None, None, "INBOX", 1),
+        ("<m2@acme.example>", "Your application 2", None, None, None, "INBOX", 2),
+    ]
 
 
 def test_a_database_from_a_newer_version_is_refused(db_path: Path) -> None:

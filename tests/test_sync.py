@@ -227,3 +227,36 @@ def test_a_reply_to_the_users_own_mail_is_read_whatever_its_subject(
         assert report.stats.kinds["rejection"] == 2
     finally:
         store.close()
+
+
+def test_mail_that_is_not_about_a_job_leaves_no_names_or_subjects_in_the_database(
+    tmp_path: Path, dovecot: Dovecot, make_user: Callable[..., MailUser]
+) -> None:
+    user = make_user("english")
+    personal = (
+        b"From: Aunt Solveig <solveig.private@example.net>\r\nTo: me@example.org\r\n"
+        b"Cc: cousin.trond@example.net\r\nSubject: Birthday dinner on Sunday\r\n"
+        b"Date: Tue, 24 Nov 2026 10:00:00 +0100\r\nMessage-ID: <dinner-1@example.net>\r\n"
+        b"References: <older-dinner@example.net>\r\n\r\nSee you at seven!\r\n"
+    )
+    dovecot.deliver(user, personal)
+    dovecot.deliver(user, job_mail(1))
+    engine, store = _setup(tmp_path, dovecot, user)
+    try:
+        report = run_pass(engine, store, now=NOW).accounts[0]
+        assert report.stats.kinds["not_job"] == 1 and report.stats.candidates == 1
+        assert store.known_message_ids("work", ["<dinner-1@example.net>"])
+        assert len(store.tracked_messages("work")) == 1
+    finally:
+        store.close()
+    stored = b"".join(p.read_bytes() for p in (tmp_path / "state").rglob("*") if p.is_file())
+    assert b"hr1@acme1.no" in stored  # job mail is kept ...
+    for private in (b"solveig", b"Solveig", b"trond", b"Birthday", b"older-dinner"):
+        assert private not in stored  # ... mail that is not about a job is not
+    # A second pass knows the message and does not read it again.
+    engine, store = _setup(tmp_path, dovecot, user)
+    try:
+        again = run_pass(engine, store, now=NOW).accounts[0]
+        assert again.stats.seen == 0
+    finally:
+        store.close()
