@@ -17,6 +17,14 @@ class FollowupError(Exception):
         super().__init__(message)
         self.hint = hint
 
+    def __reduce__(self) -> tuple:
+        # Crosses a process boundary (a scan's helper process) with its hint.
+        return (_rebuild, (type(self), str(self), self.hint))
+
+
+def _rebuild(cls: type[FollowupError], message: str, hint: str | None) -> FollowupError:
+    return cls(message, hint=hint)
+
 
 class UsageError(FollowupError):
     exit_code = 2

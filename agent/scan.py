@@ -202,8 +202,11 @@ def _run_account(
         now=now,
         progress=(lambda n: progress(account.name, n)) if progress else None,
     )
-    for folder, role in folders_to_scan(source, account.folders):
-        report.stats.merge(syncer.sync_folder(folder, role))
+    try:
+        for folder, role in folders_to_scan(source, account.folders):
+            report.stats.merge(syncer.sync_folder(folder, role))
+    finally:
+        syncer.close()
 
     drafts_box: str | None = None
     try:

@@ -16,16 +16,18 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from agent.analysis import Analyzer
-from agent.errors import BadInputError, RulesError
-from agent.message import Message, parse_header, parse_message
+from agent.errors import BadInputError
+from agent.message import Message, parse_header
 from agent.records import INBOUND, OUTBOUND, PassedOver, TrackedMessage
 from agent.sources.base import Fetched, Source
 from agent.store import Store
 from agent.store_mail import bare_subject
+from agent.sync_texts import Reading, TextItem, TextReader
 
 log = logging.getLogger(__name__)
 
 CHUNK = 2000  # UIDs per FETCH and per transaction (the source's FETCH batch)
+HELPER_MIN_UIDS = 4 * CHUNK  # a folder with this many new messages is read with a helper process
 MAX_MESSAGE_BYTES = 2_000_000
 
 
@@ -128,6 +130,7 @@ class FolderSync:
         self.progress = progress
         self._thread_ids: set[str] | None = None
         self._domains: set[str] | None = None
+        self.texts = TextReader(analyzer)
 
     # -- what we already know, for the prefilter -------------------------------------------
     def _known_context(self) -> tuple[set[str], set[str]]:
@@ -170,22 +173,45 @@ class FolderSync:
         return state.uidvalidity, sorted(uids)
 
     def sync_folder(self, folder: str, role: str) -> SyncStats:
+        """Sync one folder, chunk by chunk; each chunk commits with its checkpoint.
+
+        While the texts of one chunk are analysed (in the helper process on a long
+        scan), the headers of the next are fetched and read; the next chunk's
+        prefilter runs only after the previous chunk is recorded, so it knows the
+        job mail that chunk found.
+        """
         stats = SyncStats()
         uidvalidity, uids = self.pending_uids(folder)
         if not uids and self.store.folder_checkpoint(self.account, folder) is None:
             with self.store.transaction():
                 self.store.set_folder_checkpoint(self.account, folder, uidvalidity, 0)
+        if len(uids) >= HELPER_MIN_UIDS:
+            self.texts.start_helper()
+        pending: _Chunk | None = None
         for start in range(0, len(uids), CHUNK):
             chunk = uids[start : start + CHUNK]
-            self._sync_chunk(folder, role, uidvalidity, chunk, stats)
-            if self.progress:
-                self.progress(len(chunk))
+            headers = self._read_headers(folder, chunk)
+            if pending is not None:
+                self._record_chunk(pending, stats)
+            pending = self._select(folder, role, uidvalidity, chunk, headers, stats)
+        if pending is not None:
+            self._record_chunk(pending, stats)
         return stats
 
-    def _sync_chunk(
-        self, folder: str, role: str, uidvalidity: int, uids: list[int], stats: SyncStats
-    ) -> None:
-        headers = self._read_headers(folder, uids)
+    def close(self) -> None:
+        """Stop the helper process, if one was started."""
+        self.texts.close()
+
+    def _select(
+        self,
+        folder: str,
+        role: str,
+        uidvalidity: int,
+        uids: list[int],
+        headers: dict[int, tuple[Message | None, Fetched]],
+        stats: SyncStats,
+    ) -> _Chunk:
+        """Prefilter a chunk, fetch its candidates' texts and hand them to the reader."""
         ids = [h.message_id for h, _ in headers.values() if h is not None]
         known = self.store.known_message_ids(self.account, ids)
         thread_ids, domains = self._known_context()
@@ -232,14 +258,25 @@ class FolderSync:
                 folder, candidates, max_bytes=MAX_MESSAGE_BYTES
             ):
                 bodies[fetched.uid] = fetched
+        items = [
+            TextItem(uid, bodies[uid].data, bodies[uid].internaldate) for uid in sorted(bodies)
+        ]
+        return _Chunk(
+            folder, role, uidvalidity, uids, headers, decisions, bodies, self.texts.submit(items)
+        )
+
+    def _record_chunk(self, chunk: _Chunk, stats: SyncStats) -> None:
+        """Record a chunk's messages and its checkpoint in one transaction."""
+        folder, role, uidvalidity, uids = chunk.folder, chunk.role, chunk.uidvalidity, chunk.uids
+        readings = {reading.uid: reading for reading in chunk.readings()}
         tracked_more = False
         passed: list[PassedOver] = []
         with self.store.transaction():
             for uid in uids:
-                if uid not in headers:
+                if uid not in chunk.headers:
                     continue  # expunged between SEARCH and FETCH
-                head, fetched = headers[uid]
-                decision = decisions[uid]
+                head, fetched = chunk.headers[uid]
+                decision = chunk.decisions[uid]
                 if decision.startswith("skip:"):
                     reason = decision[5:]
                     mid = _synthetic_id(fetched)
@@ -281,7 +318,7 @@ class FolderSync:
                     )
                     stats.kinds["not_job"] += 1
                     continue
-                body = bodies.get(uid)
+                body = chunk.bodies.get(uid)
                 if body is None:
                     self.store.record_skip(
                         self.account,
@@ -295,12 +332,16 @@ class FolderSync:
                     )
                     stats.skipped["vanished"] += 1
                     continue
-                kind = self._analyze_one(head, body, folder, role, uidvalidity, direction, stats)
+                kind = self._record_reading(
+                    head, body, readings[uid], folder, role, uidvalidity, direction, stats
+                )
                 tracked_more = tracked_more or kind not in (None, "not_job")
             self.store.record_passed_over(self.account, passed, first_seen_at=self.now)
             if uids:
                 self.store.set_folder_checkpoint(self.account, folder, uidvalidity, max(uids))
         crash_point("checkpoint committed")
+        if self.progress:
+            self.progress(len(uids))
         if tracked_more:  # new job mail: its thread and sender join the prefilter's context
             self._thread_ids = None
             self._domains = None
@@ -329,29 +370,21 @@ class FolderSync:
                 headers[uid] = (replace(head, date=arrived), fetched)
         return headers
 
-    def _analyze_one(
+    def _record_reading(
         self,
         head: Message,
         body: Fetched,
+        reading: Reading,
         folder: str,
         role: str,
         uidvalidity: int,
         direction: str,
         stats: SyncStats,
     ) -> str | None:
-        """Analyse and record one message; its recorded kind, None when skipped."""
-        reason: str | None = None
-        try:
-            msg = parse_message(body.data, fallback_date=body.internaldate)
-            analysis = self.analyzer.analyze(msg)
-        except BadInputError as exc:
-            reason, counter = f"unreadable: {exc}", "unreadable"
-        except RulesError:
-            raise  # a broken rules file is not the message's fault: stop the pass, lose nothing
-        except Exception as exc:  # noqa: BLE001 - a bad message never stops a pass
-            reason, counter = f"analysis failed: {exc.__class__.__name__}", "analysis failed"
-            log.debug("analysis of %s failed", head.message_id, exc_info=True)
-        if reason is not None:
+        """Record one read candidate; its recorded kind, None when skipped."""
+        msg, analysis = reading.message, reading.analysis
+        if msg is None or analysis is None:
+            reason = reading.problem or "unreadable"
             log.warning("%s: skipped (%s)", head.message_id, reason)
             self.store.record_skip(
                 self.account,
@@ -363,7 +396,7 @@ class FolderSync:
                 date=head.date,
                 first_seen_at=self.now,
             )
-            stats.skipped[counter] += 1
+            stats.skipped[reading.counter or "unreadable"] += 1
             return None
         kind = analysis.kind
         if direction == OUTBOUND:
@@ -393,6 +426,20 @@ class FolderSync:
         if body.truncated:
             log.info("%s: text truncated at %d bytes", msg.message_id, MAX_MESSAGE_BYTES)
         return kind
+
+
+@dataclass
+class _Chunk:
+    """A chunk between its prefilter and its transaction: texts being read."""
+
+    folder: str
+    role: str
+    uidvalidity: int
+    uids: list[int]
+    headers: dict[int, tuple[Message | None, Fetched]]
+    decisions: dict[int, str]
+    bodies: dict[int, Fetched]
+    readings: Callable[[], list[Reading]]
 
 
 def _synthetic_id(fetched: Fetched) -> str:

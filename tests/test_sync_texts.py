@@ -1,0 +1,143 @@
+"""Texts read in the helper process give what reading them here gives.
+
+A long scan analyses one chunk's texts in a helper process while it reads the
+next chunk's headers. These tests force the helper on small mailboxes (tiny
+chunks, so chunks overlap) and compare everything the store ends up with
+against a pass without it, poison messages included; the helper dying mid-pass
+and a broken rules file are covered too.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from dovecot import Dovecot, MailUser
+from test_sync import NOW, POISON, _setup, job_mail
+
+import agent.sync as sync
+from agent.analysis import Analyzer
+from agent.config import load_config
+from agent.errors import RulesError
+from agent.rules import shipped_rules
+from agent.scan import Engine, run_pass
+from agent.store import Store
+from agent.sync_texts import TextItem, TextReader, read_text
+
+pytestmark = pytest.mark.dovecot
+
+
+def _stored(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return conn.execute(
+            "SELECT message_id, folder, uid, kind, company, promised_by, evidence_json, "
+            "skip_reason FROM messages ORDER BY uid"
+        ).fetchall()
+    finally:
+        conn.close()
+
+
+def _scan(tmp_path: Path, dovecot: Dovecot, user: MailUser, *, helper: bool):
+    tmp_path.mkdir()
+    engine, store = _setup(tmp_path, dovecot, user)
+    try:
+        report = run_pass(engine, store, now=NOW).accounts[0]
+        checkpoint = store.folder_checkpoint("work", "INBOX")
+    finally:
+        store.close()
+    return report, checkpoint, _stored(engine.config.db_path)
+
+
+def test_the_helper_reads_texts_as_this_process_does(
+    tmp_path: Path,
+    dovecot: Dovecot,
+    make_user: Callable[..., MailUser],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    user = make_user("english")
+    poison = iter(POISON.values())
+    for n in range(1, 17):
+        dovecot.deliver(user, next(poison) if n % 2 == 0 and n <= 12 else job_mail(n))
+    monkeypatch.setattr(sync, "CHUNK", 4)
+
+    monkeypatch.setattr(sync, "HELPER_MIN_UIDS", 10**9)
+    here, here_checkpoint, here_rows = _scan(tmp_path / "here", dovecot, user, helper=False)
+    started: list[bool] = []
+    real_start = TextReader.start_helper
+
+    def start(self: TextReader) -> None:
+        real_start(self)
+        started.append(self.has_helper)
+
+    monkeypatch.setattr(TextReader, "start_helper", start)
+    monkeypatch.setattr(sync, "HELPER_MIN_UIDS", 1)
+    there, there_checkpoint, there_rows = _scan(tmp_path / "there", dovecot, user, helper=True)
+
+    assert started == [True]
+    assert here.error is None and there.error is None
+    assert here.stats.kinds["status_update"] >= 8
+    assert sum(here.stats.skipped.values()) >= 1
+    assert (there.stats.seen, there.stats.analyzed, there.stats.kinds, there.stats.skipped) == (
+        here.stats.seen,
+        here.stats.analyzed,
+        here.stats.kinds,
+        here.stats.skipped,
+    )
+    assert there_checkpoint[1] == here_checkpoint[1] == 16
+    assert there_rows == here_rows
+
+
+def test_a_helper_that_dies_leaves_the_reading_to_this_process() -> None:
+    analyzer = Analyzer(shipped_rules(), languages=["en", "nb"], country="NO")
+    items = [TextItem(n, job_mail(n), None) for n in range(1, 4)]
+    expected = [read_text(analyzer, item) for item in items]
+    reader = TextReader(analyzer)
+    reader.start_helper()
+    try:
+        assert reader.submit(items)() == expected
+        pool = reader._pool
+        assert pool is not None
+        for pid in list(pool._processes):  # the helper is killed between two chunks
+            os.kill(pid, signal.SIGKILL)
+        assert reader.submit(items)() == expected
+        assert not reader.has_helper
+        assert reader.submit(items)() == expected
+    finally:
+        reader.close()
+
+
+def test_a_broken_rules_file_stops_the_pass_with_the_helper_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync, "HELPER_MIN_UIDS", 1)
+    monkeypatch.setattr(sync, "CHUNK", 1)
+    mailbox = tmp_path / "mail"
+    for sub in ("cur", "new", "tmp"):
+        (mailbox / sub).mkdir(parents=True)
+    for n in range(1, 4):
+        (mailbox / "cur" / f"17000000{n}.M{n}.test:2,S").write_bytes(job_mail(n))
+    rules = tmp_path / "rules" / "dates"
+    rules.mkdir(parents=True)
+    (rules / "en.toml").write_text("this is [not valid toml\n", encoding="utf-8")
+    config_path = tmp_path / "config.toml"
+    config_path.write_text(
+        f'state_dir = "{tmp_path / "state"}"\ntimezone = "Europe/Oslo"\n'
+        f'rules_dir = "{tmp_path / "rules"}"\n[[accounts]]\nname = "local"\n'
+        f'maildir = "{mailbox}"\naddress = "me@example.org"\n',
+        encoding="utf-8",
+    )
+    config = load_config(config_path)
+    store = Store.open(config.db_path)
+    try:
+        with pytest.raises(RulesError, match="dates/en.toml"):
+            run_pass(Engine(config), store, now=NOW)
+        checkpoint = store.folder_checkpoint("local", "INBOX")
+        assert checkpoint is None or checkpoint[1] == 0
+        assert store.tracked_messages("local") == []
+    finally:
+        store.close()
