@@ -27,7 +27,6 @@ _FWS = re.compile(r"\s+")
 _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]+")
 # One header field with its continuation lines; a name is printable ASCII without ":".
 _HEADER_FIELD = re.compile(rb"^([!-9;-~]+)[ \t]*:([^\n]*(?:\n[ \t][^\n]*)*)", re.M)
-_END_OF_HEADER = re.compile(rb"\r?\n\r?\n")
 _ID_RE = re.compile(r"<[^<>\s]+>")
 
 
@@ -112,6 +111,8 @@ def _clean_header(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
+    if "=?" not in text and text.isprintable() and "  " not in text:
+        return text.strip()[:MAX_HEADER_CHARS]  # the common case: nothing to decode or unfold
     if "=?" in text:
         try:
             text = str(make_header(decode_header(text)))
@@ -171,10 +172,45 @@ def _addresses(values: list[str]) -> tuple[Address, ...]:
     return tuple(out[:100])
 
 
+# The Date almost every mailer writes: "Mon, 2 Mar 2026 09:00:00 +0100" (RFC 5322 3.3).
+_COMMON_DATE = re.compile(
+    r"(?:[A-Z][a-z]{2}, ?)?(\d{1,2}) ([A-Z][a-z]{2}) (\d{4}) (\d{2}):(\d{2})(?::(\d{2}))? ([+-])(\d{2})(\d{2})"
+    r"(?: \(?[A-Za-z0-9 +:-]*\)?)?"
+)
+_MONTHS = {m: n for n, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_OFFSETS: dict[str, timezone] = {}
+
+
+def _common_date(raw: str) -> datetime | None:
+    """The common form read directly; None for anything else (the email package reads it)."""
+    match = _COMMON_DATE.fullmatch(raw)
+    if match is None or match[2] not in _MONTHS:
+        return None
+    day, _, year, hour, minute, second, sign, off_h, off_m = match.groups()
+    offset = sign + off_h + off_m
+    zone = _OFFSETS.get(offset)
+    if zone is None:
+        seconds = (int(off_h) * 3600 + int(off_m) * 60) * (-1 if sign == "-" else 1)
+        zone = UTC if offset == "-0000" or seconds == 0 else timezone(timedelta(seconds=seconds))
+        if abs(seconds) >= 86400:
+            return None
+        _OFFSETS[offset] = zone
+    try:
+        return datetime(
+            int(year), _MONTHS[match[2]], int(day), int(hour), int(minute), int(second or 0),
+            tzinfo=zone,
+        )  # fmt: skip
+    except ValueError:
+        return None
+
+
 def _parse_date(raw: str) -> datetime | None:
     raw = _clean_header(raw)
     if not raw:
         return None
+    common = _common_date(raw)
+    if common is not None:
+        return common if 1990 <= common.year <= 2100 else None
     try:
         parsed = email.utils.parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError, OverflowError):
@@ -410,14 +446,22 @@ def _check_mail(raw: bytes) -> bytes:
     return raw
 
 
+def _end_of_header(raw: bytes) -> int:
+    """Where the header block ends: before the blank line (or the end of ``raw``)."""
+    ends = [at for at in (raw.find(b"\n\n"), raw.find(b"\n\r\n")) if at >= 0]
+    if not ends:
+        return len(raw)
+    at = min(ends)
+    return at - 1 if at > 0 and raw[at - 1 : at] == b"\r" else at
+
+
 def read_header_fields(raw: bytes) -> dict[str, list[str]]:
     """The fields of :data:`HEADER_FIELDS` in the header block of ``raw``, as text, in order.
 
     Values stay encoded (RFC 2047) and folded; 8-bit bytes are decoded as UTF-8,
     else Windows-1252. Lines that are not header fields are passed over.
     """
-    end = _END_OF_HEADER.search(raw)
-    block = raw[: end.start()] if end else raw
+    block = raw[: _end_of_header(raw)]
     if block.startswith((b"\r\n", b"\n")):
         return {}  # an empty header: everything is body
     fields: dict[str, list[str]] = {}
@@ -442,7 +486,9 @@ def _head(fields: dict[str, list[str]], fallback_date: datetime | None) -> dict:
         # Address and id lists are split while still encoded: decoding first would let an
         # encoded word such as =?utf-8?B?...?= smuggle in commas, brackets or a new address.
         return [
-            _SPACE_OR_CONTROL.sub(" ", v[:MAX_LIST_HEADER_CHARS]).strip()
+            v.strip()
+            if v.isprintable() and "  " not in v and len(v) <= MAX_LIST_HEADER_CHARS
+            else _SPACE_OR_CONTROL.sub(" ", v[:MAX_LIST_HEADER_CHARS]).strip()
             for v in fields.get(name, ())
         ]
 

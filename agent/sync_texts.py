@@ -76,6 +76,10 @@ def _start_helper(
     _helper_analyzer = Analyzer(Rules(rule_dirs), languages=languages, country=country)
 
 
+def _ready() -> bool:
+    return _helper_analyzer is not None
+
+
 def _read_in_helper(items: Sequence[TextItem]) -> list[Reading]:
     return [read_text(_helper_analyzer, item) for item in items]
 
@@ -90,6 +94,7 @@ class TextReader:
     def __init__(self, analyzer: Any) -> None:
         self.analyzer = analyzer
         self._pool: ProcessPoolExecutor | None = None
+        self._ready: Future[bool] | None = None
         self._helper_failed = False
 
     @property
@@ -112,15 +117,18 @@ class TextReader:
                     self.analyzer.country,
                 ),
             )
+            self._ready = self._pool.submit(_ready)
         except (OSError, RuntimeError, ValueError) as exc:
             self._helper_failed = True
+            self.close()
             log.info("texts are read in this process: the helper did not start (%s)", exc)
 
     def submit(self, items: list[TextItem]) -> Callable[[], list[Reading]]:
         if not items:
             return list
         pool = self._pool
-        if pool is None:
+        if pool is None or self._ready is None or not self._ready.done():
+            # No helper, or it is still building its analyzer: this process reads them.
             return lambda: [read_text(self.analyzer, item) for item in items]
         try:
             future: Future[list[Reading]] = pool.submit(_read_in_helper, items)
@@ -144,6 +152,6 @@ class TextReader:
         self.close()
 
     def close(self) -> None:
-        pool, self._pool = self._pool, None
+        pool, self._pool, self._ready = self._pool, None, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)

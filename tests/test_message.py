@@ -4,10 +4,13 @@ signatures, calendar invitations and hostile input."""
 from __future__ import annotations
 
 import base64
+import email.utils
 import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from agent.errors import BadInputError
 from agent.message import (
@@ -506,3 +509,57 @@ def test_list_headers_are_kept_for_the_classifier() -> None:
     msg = parse_message(raw)
     assert msg.headers["list-unsubscribe"] == "<https://finn.no/avmeld>"
     assert msg.headers["precedence"] == "bulk"
+
+
+@given(
+    st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2100, 12, 31)),
+    st.integers(min_value=-14 * 60, max_value=14 * 60),
+    st.booleans(),
+    st.sampled_from(["", " (CET)", " (UTC)", " (GMT+01:00)"]),
+)
+def test_common_dates_are_read_as_the_email_package_reads_them(
+    when: datetime, offset_minutes: int, weekday: bool, comment: str
+) -> None:
+    from agent.message import _common_date, _parse_date
+
+    aware = when.replace(microsecond=0, tzinfo=timezone(timedelta(minutes=offset_minutes)))
+    text = email.utils.format_datetime(aware)
+    if not weekday:
+        text = text.split(", ", 1)[1]
+    text += comment
+    expected = email.utils.parsedate_to_datetime(text)
+    fast = _common_date(text)
+    assert fast is not None
+    assert fast == expected and fast.utcoffset() == expected.utcoffset()
+    assert _parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Mon, 2 Mar 2026 09:00:00 -0000", "2 Mar 26 09:00 +0100", "Mon, 31 Feb 2026 09:00:00 +0100",
+     "Mon, 2 Mar 2026 23:59:60 +0100", "Mon,  2 Mar 2026 09:00:00 +0100", "Mon, 2 Mar 2026 09:00:00 EST",
+     "2002/09/14 Sat 13:06:03 GMT"],
+)  # fmt: skip
+def test_other_date_forms_are_read_as_before(text: str) -> None:
+    from agent.message import _common_date, _parse_date
+
+    fallback = None
+    try:
+        fallback = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    parsed = _parse_date(text)
+    if fallback is not None and _common_date(text) is None:
+        expected = fallback if fallback.tzinfo else fallback.replace(tzinfo=UTC)
+        assert parsed == expected
+    assert parsed is None or parsed.tzinfo is not None
+
+
+@given(st.binary(max_size=40).map(lambda b: bytes(b"ab:\r\n "[x % 6] for x in b)))
+def test_the_header_block_ends_at_the_first_blank_line(raw: bytes) -> None:
+    import re
+
+    from agent.message import _end_of_header
+
+    blank = re.search(rb"\r?\n\r?\n", raw)
+    assert _end_of_header(raw) == (blank.start() if blank else len(raw))

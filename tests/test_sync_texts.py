@@ -20,6 +20,7 @@ from dovecot import Dovecot, MailUser
 from test_sync import NOW, POISON, _setup, job_mail
 
 import agent.sync as sync
+import agent.sync_texts as sync_texts
 from agent.analysis import Analyzer
 from agent.config import load_config
 from agent.errors import RulesError
@@ -72,13 +73,23 @@ def test_the_helper_reads_texts_as_this_process_does(
 
     def start(self: TextReader) -> None:
         real_start(self)
+        assert self._ready is not None and self._ready.result(timeout=120)
         started.append(self.has_helper)
 
+    here_reads: list[int] = []
+    real_read = sync_texts.read_text
+
+    def read_here(analyzer, item):
+        here_reads.append(item.uid)
+        return real_read(analyzer, item)
+
     monkeypatch.setattr(TextReader, "start_helper", start)
+    monkeypatch.setattr(sync_texts, "read_text", read_here)
     monkeypatch.setattr(sync, "HELPER_MIN_UIDS", 1)
     there, there_checkpoint, there_rows = _scan(tmp_path / "there", dovecot, user, helper=True)
 
     assert started == [True]
+    assert here_reads == []  # every text was read by the helper
     assert here.error is None and there.error is None
     assert here.stats.kinds["status_update"] >= 8
     assert sum(here.stats.skipped.values()) >= 1
@@ -99,6 +110,7 @@ def test_a_helper_that_dies_leaves_the_reading_to_this_process() -> None:
     reader = TextReader(analyzer)
     reader.start_helper()
     try:
+        assert reader._ready is not None and reader._ready.result(timeout=120)
         assert reader.submit(items)() == expected
         pool = reader._pool
         assert pool is not None

@@ -235,6 +235,8 @@ class ImapSource(Source):
             if failure is None:
                 _enable_keepalive(client.socket())
                 client.normalise_times = False
+                if not logging.getLogger("imapclient.imaplib").isEnabledFor(logging.DEBUG):
+                    client._imap.debug = 0  # no protocol log: imaplib need not format one
                 failure = self._login(client)
         except ssl.SSLCertVerificationError as exc:
             failure = TLSError(
