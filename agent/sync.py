@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -22,12 +22,13 @@ from agent.records import INBOUND, OUTBOUND, PassedOver, TrackedMessage
 from agent.sources.base import Fetched, Source
 from agent.store import Store
 from agent.store_mail import bare_subject
-from agent.sync_texts import Reading, TextItem, TextReader
+from agent.sync_texts import Batch, Reading, TextItem, TextReader
 
 log = logging.getLogger(__name__)
 
 CHUNK = 2000  # UIDs per FETCH and per transaction (the source's FETCH batch)
 HELPER_MIN_UIDS = 4 * CHUNK  # a folder with this many new messages is read with a helper process
+WINDOW = 6  # chunks whose texts may be in the helper at once
 MAX_MESSAGE_BYTES = 2_000_000
 
 
@@ -135,21 +136,34 @@ class FolderSync:
     # -- what we already know, for the prefilter -------------------------------------------
     def _known_context(self) -> tuple[set[str], set[str]]:
         if self._thread_ids is None or self._domains is None:
-            ids: set[str] = set()
-            domains: set[str] = set()
-            for tm in self.store.tracked_messages(self.account):
-                ids.add(tm.message_id)
-                ids.update(tm.thread_ids)
-                addr = tm.from_addr if tm.direction == INBOUND else (tm.to[0] if tm.to else "")
-                if "@" in addr:
-                    domains.add(addr.rpartition("@")[2])
-            from agent.analysis.company import _domain_matches
-
-            domains = {
-                d for d in domains if not _domain_matches(d, self.analyzer.parties.free_mail)
-            }
-            self._thread_ids, self._domains = ids, domains
+            self._thread_ids, self._domains = set(), set()
+            self._extend_context(self.store.tracked_messages(self.account))
+        assert self._thread_ids is not None and self._domains is not None
         return self._thread_ids, self._domains
+
+    def _extend_context(self, tracked: Iterable[TrackedMessage], news: _News | None = None) -> None:
+        """Job mail's threads and senders' domains join the prefilter's context (and
+        ``news``, which also gets the user's own mail among them)."""
+        from agent.analysis.company import _domain_matches
+
+        free_mail = self.analyzer.parties.free_mail
+        built = self._thread_ids is not None and self._domains is not None
+        for tm in tracked:
+            ids = {tm.message_id, *tm.thread_ids}
+            addr = tm.from_addr if tm.direction == INBOUND else (tm.to[0] if tm.to else "")
+            domain = addr.rpartition("@")[2] if "@" in addr else ""
+            known_domain = bool(domain) and not _domain_matches(domain, free_mail)
+            if news is not None:
+                news.thread_ids.update(ids)
+                if known_domain:
+                    news.domains.add(domain)
+                if tm.direction == OUTBOUND:
+                    news.own_subjects.add(bare_subject(tm.subject))
+            if built:
+                assert self._thread_ids is not None and self._domains is not None
+                self._thread_ids.update(ids)
+                if known_domain:
+                    self._domains.add(domain)
 
     def pending_uids(self, folder: str) -> tuple[int, list[int]]:
         """(uidvalidity, new UIDs); re-baselines the folder when UIDVALIDITY changed."""
@@ -173,12 +187,15 @@ class FolderSync:
         return state.uidvalidity, sorted(uids)
 
     def sync_folder(self, folder: str, role: str) -> SyncStats:
-        """Sync one folder, chunk by chunk; each chunk commits with its checkpoint.
+        """Sync one folder, chunk by chunk; each chunk commits with its checkpoint, in order.
 
-        While the texts of one chunk are analysed (in the helper process on a long
-        scan), the headers of the next are fetched and read; the next chunk's
-        prefilter runs only after the previous chunk is recorded, so it knows the
-        job mail that chunk found.
+        On a long scan the texts of candidates are read in the helper process while
+        this one goes on reading the headers of the next chunks (up to ``WINDOW``
+        chunks wait for their texts). A chunk's prefilter may then have run before
+        the chunks ahead of it were recorded: when one is, the later chunks' passed-
+        over messages that its job mail makes interesting (its threads, its senders'
+        domains, the user's own mail and Message-IDs) are taken up after all, so the
+        outcome is the one a chunk-by-chunk pass gives.
         """
         stats = SyncStats()
         uidvalidity, uids = self.pending_uids(folder)
@@ -187,16 +204,60 @@ class FolderSync:
                 self.store.set_folder_checkpoint(self.account, folder, uidvalidity, 0)
         if len(uids) >= HELPER_MIN_UIDS:
             self.texts.start_helper()
-        pending: _Chunk | None = None
+        window: deque[_Chunk] = deque()
         for start in range(0, len(uids), CHUNK):
             chunk = uids[start : start + CHUNK]
             headers = self._read_headers(folder, chunk)
-            if pending is not None:
-                self._record_chunk(pending, stats)
-            pending = self._select(folder, role, uidvalidity, chunk, headers, stats)
-        if pending is not None:
-            self._record_chunk(pending, stats)
+            while window and (len(window) >= WINDOW or window[0].done()):
+                self._record_oldest(window, stats)
+            window.append(self._select(folder, role, uidvalidity, chunk, headers, stats))
+        while window:
+            self._record_oldest(window, stats)
         return stats
+
+    def _record_oldest(self, window: deque[_Chunk], stats: SyncStats) -> None:
+        news = self._record_chunk(window.popleft(), stats)
+        for later in window:
+            self._take_up(later, news, stats)
+
+    def _take_up(self, chunk: _Chunk, news: _News, stats: SyncStats) -> None:
+        """Apply what a recorded chunk taught to a later chunk whose prefilter ran before."""
+        index = chunk.index()
+        for message_id in news.message_ids & index.by_message_id.keys():
+            for uid in index.by_message_id[message_id]:  # the same message, seen just before
+                stats.known += 1
+                stats.candidates -= chunk.decisions[uid] == "candidate"
+                chunk.decisions[uid] = "known"
+        suspects: set[int] = set()
+        for ref in news.thread_ids & index.by_ref.keys():
+            suspects |= index.by_ref[ref]
+        for domain in news.domains & index.by_domain.keys():
+            suspects |= index.by_domain[domain]
+        for subject in news.own_subjects & index.by_reply_subject.keys():
+            suspects |= index.by_reply_subject[subject]
+        thread_ids, domains = self._known_context()
+        late: list[int] = []
+        for uid in sorted(suspects):
+            head = chunk.headers[uid][0]
+            if head is None or chunk.decisions[uid] != "not_candidate":
+                continue
+            refs = set(head.thread_ids)
+            in_thread = bool(refs & (news.thread_ids | thread_ids)) or (
+                bare_subject(head.subject) in news.own_subjects
+                and head.subject != bare_subject(head.subject)
+            )
+            if self.analyzer.is_candidate(
+                head,
+                in_known_thread=in_thread,
+                known_domains=domains,
+                outbound=bool(head.from_ and head.from_.addr in self.own),
+                recipient_domains={a.domain for a in head.to + head.cc},
+            ):
+                chunk.decisions[uid] = "candidate"
+                late.append(uid)
+        if late:
+            stats.candidates += len(late)
+            chunk.batches.append(self._fetch_texts(chunk, late))
 
     def close(self) -> None:
         """Stop the helper process, if one was started."""
@@ -252,24 +313,26 @@ class FolderSync:
             else:
                 decisions[uid] = "not_candidate"
         stats.candidates += len(candidates)
-        bodies: dict[int, Fetched] = {}
-        if candidates:
-            for fetched in self.source.fetch_messages(
-                folder, candidates, max_bytes=MAX_MESSAGE_BYTES
-            ):
-                bodies[fetched.uid] = fetched
-        items = [
-            TextItem(uid, bodies[uid].data, bodies[uid].internaldate) for uid in sorted(bodies)
-        ]
-        return _Chunk(
-            folder, role, uidvalidity, uids, headers, decisions, bodies, self.texts.submit(items)
-        )
+        chunk = _Chunk(folder, role, uidvalidity, uids, headers, decisions)
+        chunk.batches.append(self._fetch_texts(chunk, candidates))
+        return chunk
 
-    def _record_chunk(self, chunk: _Chunk, stats: SyncStats) -> None:
+    def _fetch_texts(self, chunk: _Chunk, uids: list[int]) -> Batch:
+        """Fetch the texts of ``uids`` and hand them to the reader."""
+        items = []
+        if uids:
+            for fetched in self.source.fetch_messages(
+                chunk.folder, uids, max_bytes=MAX_MESSAGE_BYTES
+            ):
+                chunk.bodies[fetched.uid] = fetched
+                items.append(TextItem(fetched.uid, fetched.data, fetched.internaldate))
+        return self.texts.submit(items)
+
+    def _record_chunk(self, chunk: _Chunk, stats: SyncStats) -> _News:
         """Record a chunk's messages and its checkpoint in one transaction."""
         folder, role, uidvalidity, uids = chunk.folder, chunk.role, chunk.uidvalidity, chunk.uids
-        readings = {reading.uid: reading for reading in chunk.readings()}
-        tracked_more = False
+        readings = {r.uid: r for batch in chunk.batches for r in batch.result()}
+        tracked: list[TrackedMessage] = []  # job mail recorded
         passed: list[PassedOver] = []
         with self.store.transaction():
             for uid in uids:
@@ -332,19 +395,24 @@ class FolderSync:
                     )
                     stats.skipped["vanished"] += 1
                     continue
-                kind = self._record_reading(
+                tm = self._record_reading(
                     head, body, readings[uid], folder, role, uidvalidity, direction, stats
                 )
-                tracked_more = tracked_more or kind not in (None, "not_job")
+                if tm is not None:
+                    tracked.append(tm)
             self.store.record_passed_over(self.account, passed, first_seen_at=self.now)
             if uids:
                 self.store.set_folder_checkpoint(self.account, folder, uidvalidity, max(uids))
         crash_point("checkpoint committed")
+        news = _News(message_ids={h.message_id for h, _ in chunk.headers.values() if h})
+        self._extend_context(tracked, news)
+        for item in passed:
+            if item.direction == OUTBOUND:
+                news.thread_ids.add(item.message_id)
+                news.own_subjects.add(bare_subject(item.subject))
         if self.progress:
             self.progress(len(uids))
-        if tracked_more:  # new job mail: its thread and sender join the prefilter's context
-            self._thread_ids = None
-            self._domains = None
+        return news
 
     def _read_headers(
         self, folder: str, uids: list[int]
@@ -380,8 +448,8 @@ class FolderSync:
         uidvalidity: int,
         direction: str,
         stats: SyncStats,
-    ) -> str | None:
-        """Record one read candidate; its recorded kind, None when skipped."""
+    ) -> TrackedMessage | None:
+        """Record one read candidate; the job mail recorded, if it is that."""
         msg, analysis = reading.message, reading.analysis
         if msg is None or analysis is None:
             reason = reading.problem or "unreadable"
@@ -398,6 +466,7 @@ class FolderSync:
             )
             stats.skipped[reading.counter or "unreadable"] += 1
             return None
+        tm = None
         kind = analysis.kind
         if direction == OUTBOUND:
             # The user's own mail: an application, a reply or a follow-up written by hand.
@@ -425,7 +494,7 @@ class FolderSync:
         stats.kinds[kind] += 1
         if body.truncated:
             log.info("%s: text truncated at %d bytes", msg.message_id, MAX_MESSAGE_BYTES)
-        return kind
+        return tm
 
 
 @dataclass
@@ -438,8 +507,55 @@ class _Chunk:
     uids: list[int]
     headers: dict[int, tuple[Message | None, Fetched]]
     decisions: dict[int, str]
-    bodies: dict[int, Fetched]
-    readings: Callable[[], list[Reading]]
+    bodies: dict[int, Fetched] = field(default_factory=dict)
+    batches: list[Batch] = field(default_factory=list)
+
+    _index: _ChunkIndex | None = None
+
+    def done(self) -> bool:
+        """Are its texts read (so recording it waits for nothing)?"""
+        return all(batch.done() for batch in self.batches)
+
+    def index(self) -> _ChunkIndex:
+        """Its messages by Message-ID, and its passed-over ones by what could change that."""
+        if self._index is None:
+            index = _ChunkIndex()
+            for uid, (head, _) in self.headers.items():
+                decision = self.decisions[uid]
+                if head is None or decision in ("known", "own") or decision.startswith("skip:"):
+                    continue
+                index.by_message_id.setdefault(head.message_id, set()).add(uid)
+                if decision != "not_candidate":
+                    continue
+                for ref in head.thread_ids:
+                    index.by_ref.setdefault(ref, set()).add(uid)
+                for addr in (head.from_, *head.to, *head.cc):
+                    if addr is not None:
+                        index.by_domain.setdefault(addr.domain, set()).add(uid)
+                bare = bare_subject(head.subject)
+                if bare != head.subject:
+                    index.by_reply_subject.setdefault(bare, set()).add(uid)
+            self._index = index
+        return self._index
+
+
+@dataclass
+class _ChunkIndex:
+    by_message_id: dict[str, set[int]] = field(default_factory=dict)
+    by_ref: dict[str, set[int]] = field(default_factory=dict)
+    by_domain: dict[str, set[int]] = field(default_factory=dict)
+    by_reply_subject: dict[str, set[int]] = field(default_factory=dict)
+
+
+@dataclass
+class _News:
+    """What recording a chunk taught: its Message-IDs, and the threads, domains and
+    subjects (of the user's own mail) that make a later message worth reading."""
+
+    message_ids: set[str]
+    thread_ids: set[str] = field(default_factory=set)
+    domains: set[str] = field(default_factory=set)
+    own_subjects: set[str] = field(default_factory=set)
 
 
 def _synthetic_id(fetched: Fetched) -> str:

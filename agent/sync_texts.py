@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -76,25 +76,16 @@ def _start_helper(
     _helper_analyzer = Analyzer(Rules(rule_dirs), languages=languages, country=country)
 
 
-def _ready() -> bool:
-    return _helper_analyzer is not None
-
-
 def _read_in_helper(items: Sequence[TextItem]) -> list[Reading]:
     return [read_text(_helper_analyzer, item) for item in items]
 
 
 class TextReader:
-    """Reads candidates' texts now (in this process) or in the background (the helper).
-
-    :meth:`submit` returns a callable that gives the readings, in the order of the
-    items; only that call waits.
-    """
+    """Reads candidates' texts in this process or in the background (the helper)."""
 
     def __init__(self, analyzer: Any) -> None:
         self.analyzer = analyzer
         self._pool: ProcessPoolExecutor | None = None
-        self._ready: Future[bool] | None = None
         self._helper_failed = False
 
     @property
@@ -117,34 +108,24 @@ class TextReader:
                     self.analyzer.country,
                 ),
             )
-            self._ready = self._pool.submit(_ready)
         except (OSError, RuntimeError, ValueError) as exc:
             self._helper_failed = True
             self.close()
             log.info("texts are read in this process: the helper did not start (%s)", exc)
 
-    def submit(self, items: list[TextItem]) -> Callable[[], list[Reading]]:
-        if not items:
-            return list
+    def submit(self, items: list[TextItem]) -> Batch:
+        """Start reading ``items``: in the helper if there is one, else when asked for."""
         pool = self._pool
-        if pool is None or self._ready is None or not self._ready.done():
-            # No helper, or it is still building its analyzer: this process reads them.
-            return lambda: [read_text(self.analyzer, item) for item in items]
+        if pool is None or not items:
+            return Batch(self, items, None)
         try:
-            future: Future[list[Reading]] = pool.submit(_read_in_helper, items)
+            return Batch(self, items, pool.submit(_read_in_helper, items))
         except (BrokenProcessPool, RuntimeError) as exc:
             self._give_up(exc)
-            return lambda: [read_text(self.analyzer, item) for item in items]
-        return lambda: self._collect(future, items)
+            return Batch(self, items, None)
 
-    def _collect(self, future: Future[list[Reading]], items: list[TextItem]) -> list[Reading]:
-        try:
-            return future.result()
-        except RulesError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - the helper broke: this process reads
-            self._give_up(exc)
-            return [read_text(self.analyzer, item) for item in items]
+    def read_here(self, items: list[TextItem]) -> list[Reading]:
+        return [read_text(self.analyzer, item) for item in items]
 
     def _give_up(self, exc: BaseException) -> None:
         log.warning("the helper process stopped (%s); reading texts in this process", exc)
@@ -152,6 +133,32 @@ class TextReader:
         self.close()
 
     def close(self) -> None:
-        pool, self._pool, self._ready = self._pool, None, None
+        pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Batch:
+    """Texts being read; :meth:`result` gives the readings in the order of the items."""
+
+    def __init__(
+        self, reader: TextReader, items: list[TextItem], future: Future[list[Reading]] | None
+    ) -> None:
+        self._reader = reader
+        self._items = items
+        self._future = future
+
+    def done(self) -> bool:
+        """Would :meth:`result` return without waiting for the helper?"""
+        return self._future is None or self._future.done()
+
+    def result(self) -> list[Reading]:
+        if self._future is None:
+            return self._reader.read_here(self._items)
+        try:
+            return self._future.result()
+        except RulesError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the helper broke: this process reads
+            self._reader._give_up(exc)
+            return self._reader.read_here(self._items)

@@ -73,7 +73,6 @@ def test_the_helper_reads_texts_as_this_process_does(
 
     def start(self: TextReader) -> None:
         real_start(self)
-        assert self._ready is not None and self._ready.result(timeout=120)
         started.append(self.has_helper)
 
     here_reads: list[int] = []
@@ -110,15 +109,14 @@ def test_a_helper_that_dies_leaves_the_reading_to_this_process() -> None:
     reader = TextReader(analyzer)
     reader.start_helper()
     try:
-        assert reader._ready is not None and reader._ready.result(timeout=120)
-        assert reader.submit(items)() == expected
+        assert reader.submit(items).result() == expected
         pool = reader._pool
         assert pool is not None
         for pid in list(pool._processes):  # the helper is killed between two chunks
             os.kill(pid, signal.SIGKILL)
-        assert reader.submit(items)() == expected
+        assert reader.submit(items).result() == expected
         assert not reader.has_helper
-        assert reader.submit(items)() == expected
+        assert reader.submit(items).result() == expected
     finally:
         reader.close()
 
@@ -153,3 +151,65 @@ def test_a_broken_rules_file_stops_the_pass_with_the_helper_too(
         assert store.tracked_messages("local") == []
     finally:
         store.close()
+
+
+def _mail(n: int, sender: str, subject: str, *, extra: str = "", body: str = "Hi!") -> bytes:
+    return (
+        f"From: {sender}\r\nTo: me@example.org\r\nSubject: {subject}\r\n"
+        f"Date: Tue, 24 Nov 2026 1{n % 10}:00:00 +0100\r\nMessage-ID: <w-{n}@example.net>\r\n"
+        f"{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
+    ).encode()
+
+
+def test_chunks_read_ahead_end_as_a_chunk_by_chunk_pass_does(
+    tmp_path: Path,
+    dovecot: Dovecot,
+    make_user: Callable[..., MailUser],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Later chunks prefiltered before the job mail of earlier ones was recorded."""
+    user = make_user("english")
+    mails = [
+        job_mail(1, company="fjordkraft"),  # hr1@fjordkraft1.no: the employer's domain
+        _mail(2, "Nils <nils@example.net>", "Dinner"),
+        _mail(3, "Per Olsen <per@fjordkraft1.no>", "quick question"),  # its domain: known
+        _mail(5, "Me <me@example.org>", "Coffee next week?"),  # the user's own mail
+        _mail(4, "Kari <kari.private@gmail.com>", "Re: hi",  # its thread: known
+              extra="In-Reply-To: <job-1-fjordkraft@example.net>\r\n",
+              body="Hi, we would like to invite you to an interview on Friday."),
+        _mail(6, "Ola <ola@example.net>", "Re: Coffee next week?",
+              body="Sorry, we decided to go with another candidate for the position."),
+        job_mail(1, company="fjordkraft"),  # the same message again
+        _mail(8, "Nils <nils@example.net>", "Dinner again"),
+    ]  # fmt: skip
+    for raw in mails:
+        dovecot.deliver(user, raw)
+    monkeypatch.setattr(sync, "CHUNK", 2)
+    monkeypatch.setattr(sync, "WINDOW", 1)
+    one_by_one, checkpoint, rows = _scan(tmp_path / "one", dovecot, user, helper=False)
+
+    taken_up: list[int] = []
+    real_take_up = sync.FolderSync._take_up
+
+    def take_up(self, chunk, news, stats):
+        passed = {uid for uid, d in chunk.decisions.items() if d == "not_candidate"}
+        real_take_up(self, chunk, news, stats)
+        taken_up.extend(uid for uid in passed if chunk.decisions[uid] == "candidate")
+
+    monkeypatch.setattr(sync, "WINDOW", 6)
+    monkeypatch.setattr(sync._Chunk, "done", lambda self: False)  # every chunk waits
+    monkeypatch.setattr(sync.FolderSync, "_take_up", take_up)
+    ahead, ahead_checkpoint, ahead_rows = _scan(tmp_path / "ahead", dovecot, user, helper=False)
+
+    assert len(taken_up) >= 2  # messages taken up after the chunk ahead was recorded
+    assert ahead_rows == rows and ahead_checkpoint == checkpoint
+    assert (ahead.stats.known, ahead.stats.candidates, ahead.stats.kinds) == (
+        one_by_one.stats.known,
+        one_by_one.stats.candidates,
+        one_by_one.stats.kinds,
+    )
+    assert one_by_one.stats.known == 1
+    kinds = {row[0]: row[3] for row in rows}
+    assert kinds["<w-4@example.net>"] == "interview_invitation"
+    assert kinds["<w-6@example.net>"] == "rejection"  # the answer to the user's own mail
+    assert kinds["<w-2@example.net>"] == kinds["<w-8@example.net>"] == "not_job"

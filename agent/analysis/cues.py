@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from agent.errors import RulesError
@@ -35,8 +36,27 @@ class CueSet:
     name: str
     patterns: tuple[str, ...]
     regex: re.Pattern[str] | None
-    fast: re.Pattern[str] | None = None
-    probe: re.Pattern[str] | None = None
+    bounded: bool = True
+    folding_only: bool = False  # a pattern that cannot be lowercased: ``regex`` alone
+
+    # Built on first use: a process that only runs the prefilter compiles no more.
+    @cached_property
+    def fast(self) -> re.Pattern[str] | None:
+        return self._lowered(ordered=True)
+
+    @cached_property
+    def probe(self) -> re.Pattern[str] | None:
+        return self._lowered(ordered=False)
+
+    def _lowered(self, *, ordered: bool) -> re.Pattern[str] | None:
+        if self.folding_only or self.regex is None:
+            return None
+        try:
+            return _dispatched(
+                [_lowercased(p) for p in self.patterns], self.bounded, ordered=ordered
+            )
+        except re.error:
+            return None  # e.g. a cue's own named group: the case-folding matcher serves
 
     def _matches(self, text: str) -> Iterator[tuple[re.Match[str], str]]:
         """(match, the text it indexes) for every non-overlapping match."""
@@ -135,9 +155,7 @@ def _dispatched(patterns: list[str], bounded: bool, *, ordered: bool) -> re.Patt
     branches = []
     for branch, letter in enumerate(first_letters):
         own = [
-            part(i, branch)
-            for i, x in enumerate(letters)
-            if x == letter or (ordered and x is None)
+            part(i, branch) for i, x in enumerate(letters) if x == letter or (ordered and x is None)
         ]
         branches.append(f"(?={re.escape(letter)})(?:{'|'.join(own)})")
     if anywhere and ordered:
@@ -167,15 +185,8 @@ def compile_cues(origin: str, patterns: Any, *, bounded: bool = True) -> CueSet:
     # One word-start check per position, then the alternatives.
     joined = "|".join(parts)
     regex = re.compile(f"(?<![\\w-])(?:{joined})" if bounded else joined, re.IGNORECASE)
-    fast = probe = None
-    if not any(_UNFOLDABLE.search(p) for p in patterns):
-        lowered = [_lowercased(p) for p in patterns]
-        try:
-            fast = _dispatched(lowered, bounded, ordered=True)
-            probe = _dispatched(lowered, bounded, ordered=False)
-        except re.error:
-            fast = probe = None  # e.g. a cue's own named group: the case-folding matcher serves
-    return CueSet(origin, tuple(patterns), regex, fast, probe)
+    folding_only = any(_UNFOLDABLE.search(p) for p in patterns)
+    return CueSet(origin, tuple(patterns), regex, bounded, folding_only)
 
 
 def compile_named(origin: str, patterns: Any, *, flags: int = 0) -> list[re.Pattern[str]]:
