@@ -157,18 +157,22 @@ def _plain_pairs(values: list[str]) -> list[tuple[str, str]] | None:
 
 
 def _addresses(values: list[str]) -> tuple[Address, ...]:
+    if not values:
+        return ()
     out = []
     pairs = _plain_pairs(values)
+    plain = pairs is not None
     if pairs is None:
         try:
             pairs = email.utils.getaddresses(values)
         except Exception:  # noqa: BLE001
             return ()
     for name, addr in pairs:
-        addr = _clean_header(addr)
-        if "@" not in addr:
-            continue
-        out.append(Address(_clean_header(name).strip("\"' "), addr.lower()))
+        if not plain or not addr.isprintable():  # an everyday address needs no cleaning
+            addr = _clean_header(addr)
+            if "@" not in addr:
+                continue
+        out.append(Address(_clean_header(name).strip("\"' ") if name else "", addr.lower()))
     return tuple(out[:100])
 
 

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 CHUNK = 2000  # UIDs per FETCH and per transaction (the source's FETCH batch)
 HELPER_MIN_UIDS = 4 * CHUNK  # a folder with this many new messages is read with a helper process
-WINDOW = 6  # chunks whose texts may be in the helper at once
+WINDOW = 10  # chunks whose texts may be in the helper at once
 MAX_MESSAGE_BYTES = 2_000_000
 
 
