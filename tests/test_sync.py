@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from dovecot import HOST, Dovecot, MailUser
 
-from agent.config import load_config
+from agent.config import Config, load_config
 from agent.scan import Engine, run_pass
 from agent.store import Store
 
@@ -167,11 +167,9 @@ def test_old_mail_moved_back_into_the_inbox_gets_no_follow_up(
         store.close()
 
 
-def test_a_broken_rules_file_stops_the_pass_without_losing_mail(tmp_path: Path) -> None:
-    """Mail is never quarantined for a fault of ours: a broken rules file aborts the pass
-    before the checkpoint moves, and the next pass (rules fixed) processes everything."""
-    from agent.errors import RulesError
-
+def broken_rules_mailbox(tmp_path: Path) -> tuple[Config, Path]:
+    """A Maildir account with three job mails and a user rules dir whose dates/en.toml
+    is broken; returns the config and that rules subdirectory."""
     mailbox = tmp_path / "mail"
     for sub in ("cur", "new", "tmp"):
         (mailbox / sub).mkdir(parents=True)
@@ -186,7 +184,15 @@ def test_a_broken_rules_file_stops_the_pass_without_losing_mail(tmp_path: Path) 
         f'[[accounts]]\nname = "local"\nmaildir = "{mailbox}"\naddress = "me@example.org"\n',
         encoding="utf-8",
     )
-    config = load_config(config_path)
+    return load_config(config_path), rules
+
+
+def test_a_broken_rules_file_stops_the_pass_without_losing_mail(tmp_path: Path) -> None:
+    """Mail is never quarantined for a fault of ours: a broken rules file aborts the pass
+    before the checkpoint moves, and the next pass (rules fixed) processes everything."""
+    from agent.errors import RulesError
+
+    config, rules = broken_rules_mailbox(tmp_path)
     store = Store.open(config.db_path)
     try:
         with pytest.raises(RulesError):

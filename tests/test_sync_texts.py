@@ -17,12 +17,11 @@ from pathlib import Path
 
 import pytest
 from dovecot import Dovecot, MailUser
-from test_sync import NOW, POISON, _setup, job_mail
+from test_sync import NOW, POISON, _setup, broken_rules_mailbox, job_mail
 
 import agent.sync as sync
 import agent.sync_texts as sync_texts
 from agent.analysis import Analyzer
-from agent.config import load_config
 from agent.errors import RulesError
 from agent.rules import shipped_rules
 from agent.scan import Engine, run_pass
@@ -126,22 +125,7 @@ def test_a_broken_rules_file_stops_the_pass_with_the_helper_too(
 ) -> None:
     monkeypatch.setattr(sync, "HELPER_MIN_UIDS", 1)
     monkeypatch.setattr(sync, "CHUNK", 1)
-    mailbox = tmp_path / "mail"
-    for sub in ("cur", "new", "tmp"):
-        (mailbox / sub).mkdir(parents=True)
-    for n in range(1, 4):
-        (mailbox / "cur" / f"17000000{n}.M{n}.test:2,S").write_bytes(job_mail(n))
-    rules = tmp_path / "rules" / "dates"
-    rules.mkdir(parents=True)
-    (rules / "en.toml").write_text("this is [not valid toml\n", encoding="utf-8")
-    config_path = tmp_path / "config.toml"
-    config_path.write_text(
-        f'state_dir = "{tmp_path / "state"}"\ntimezone = "Europe/Oslo"\n'
-        f'rules_dir = "{tmp_path / "rules"}"\n[[accounts]]\nname = "local"\n'
-        f'maildir = "{mailbox}"\naddress = "me@example.org"\n',
-        encoding="utf-8",
-    )
-    config = load_config(config_path)
+    config, _ = broken_rules_mailbox(tmp_path)
     store = Store.open(config.db_path)
     try:
         with pytest.raises(RulesError, match="dates/en.toml"):
