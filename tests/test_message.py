@@ -13,13 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from agent.errors import BadInputError
-from agent.message import (
-    MAX_HEADER_CHARS,
-    html_to_text,
-    parse_message,
-    split_quoted,
-    split_signature,
-)
+from agent.message import MAX_HEADER_CHARS, parse_message
+from agent.quoting import html_to_text, split_quoted, split_signature
 
 OSLO_WINTER = timezone(timedelta(hours=1))
 
