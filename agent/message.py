@@ -7,6 +7,7 @@ not a mail message at all (:class:`agent.errors.BadInputError`).
 
 from __future__ import annotations
 
+import codecs
 import email
 import email.policy
 import email.utils
@@ -15,12 +16,17 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from email.header import decode_header, make_header
+from email.headerregistry import HeaderRegistry
 from email.message import Message as EmailMessage
 
 from agent.errors import BadInputError
 from agent.quoting import clean_body
 
 MAX_HEADER_CHARS = 2_000
+MAX_ENCODED_HEADER_CHARS = 16 * MAX_HEADER_CHARS
+MAX_MESSAGE_BYTES = 2_000_000  # of a message read: a scan fetches no more
+MAX_PARTS = 100  # MIME parts walked in one message
+MAX_PART_BYTES = 2_000_000  # bytes of one text part decoded
 MAX_LIST_HEADER_CHARS = 100_000
 
 _FWS = re.compile(r"\s+")
@@ -114,6 +120,7 @@ def _clean_header(value: object) -> str:
     if "=?" not in text and text.isprintable() and "  " not in text:
         return text.strip()[:MAX_HEADER_CHARS]  # the common case: nothing to decode or unfold
     if "=?" in text:
+        text = text[:MAX_ENCODED_HEADER_CHARS]  # decoding more could give nothing that is kept
         try:
             text = str(make_header(decode_header(text)))
         except Exception:  # noqa: BLE001 - broken encoded words stay as they are
@@ -156,6 +163,55 @@ def _plain_pairs(values: list[str]) -> list[tuple[str, str]] | None:
     return pairs
 
 
+_ADDRESS_HEADER = HeaderRegistry()
+# The structured parser's time grows with the square of an entry's length, so it is given
+# one entry of the list at a time, each of bounded length (a real one is under 200).
+MAX_ADDRESS_CHARS = 500
+MAX_ADDRESSES = 100
+
+
+def _list_entries(value: str) -> list[str]:
+    """The entries of an address list: split at commas outside quotes, <> and comments."""
+    entries, start, quoted, escaped, depth = [], 0, False, False, 0
+    for at, char in enumerate(value):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif not quoted and char in "(<":
+            depth += 1
+        elif not quoted and char in ")>":
+            depth = max(0, depth - 1)
+        elif char == "," and not quoted and depth == 0:
+            entries.append(value[start:at])
+            start = at + 1
+            if len(entries) >= MAX_ADDRESSES:
+                return entries
+    entries.append(value[start:])
+    return entries
+
+
+def _parsed_pairs(values: list[str]) -> list[tuple[str, str]]:
+    """(name, address) pairs as ``email.policy.default`` reads them: the structure is
+    parsed before encoded words are decoded, so a display name never supplies an address
+    (``=?utf-8?q?Kari:evil@x;?= <kari@acme.no>`` is Kari's, cf. CVE-2023-27043)."""
+    pairs: list[tuple[str, str]] = []
+    for value in values:
+        for entry in _list_entries(value):
+            if not entry.strip() or len(entry) > MAX_ADDRESS_CHARS:
+                continue
+            try:
+                header = _ADDRESS_HEADER("to", entry)
+            except Exception:  # noqa: BLE001 - an unreadable entry gives no address
+                continue
+            pairs.extend((a.display_name, a.addr_spec) for a in header.addresses)
+            if len(pairs) >= MAX_ADDRESSES:
+                return pairs
+    return pairs
+
+
 def _addresses(values: list[str]) -> tuple[Address, ...]:
     if not values:
         return ()
@@ -163,10 +219,7 @@ def _addresses(values: list[str]) -> tuple[Address, ...]:
     pairs = _plain_pairs(values)
     plain = pairs is not None
     if pairs is None:
-        try:
-            pairs = email.utils.getaddresses(values)
-        except Exception:  # noqa: BLE001
-            return ()
+        pairs = _parsed_pairs(values)
     for name, addr in pairs:
         if not plain or not addr.isprintable():  # an everyday address needs no cleaning
             addr = _clean_header(addr)
@@ -183,6 +236,8 @@ _COMMON_DATE = re.compile(
 )
 _MONTHS = {m: n for n, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 _OFFSETS: dict[str, timezone] = {}
+# The widest offsets in use are -12:00 and +14:00; RFC 5322 allows up to 99:59, Python 23:59.
+_MAX_OFFSET_SECONDS = 14 * 3600
 
 
 def _common_date(raw: str) -> datetime | None:
@@ -195,9 +250,9 @@ def _common_date(raw: str) -> datetime | None:
     zone = _OFFSETS.get(offset)
     if zone is None:
         seconds = (int(off_h) * 3600 + int(off_m) * 60) * (-1 if sign == "-" else 1)
+        if int(off_m) >= 60 or abs(seconds) > _MAX_OFFSET_SECONDS:
+            return None  # "+2400", "+9999": no such zone; the email package decides below
         zone = UTC if offset == "-0000" or seconds == 0 else timezone(timedelta(seconds=seconds))
-        if abs(seconds) >= 86400:
-            return None
         _OFFSETS[offset] = zone
     try:
         return datetime(
@@ -218,7 +273,10 @@ def _parse_date(raw: str) -> datetime | None:
     try:
         parsed = email.utils.parsedate_to_datetime(raw)
     except (TypeError, ValueError, IndexError, OverflowError):
-        parsed = None
+        parsed = None  # an offset beyond a day ("+2400") is refused here too
+    if parsed is not None and parsed.utcoffset() is not None:
+        if abs(parsed.utcoffset().total_seconds()) > _MAX_OFFSET_SECONDS:  # type: ignore[union-attr]
+            parsed = None
     if parsed is None:
         # Formats seen in the wild: "2002/09/14 Sat 13:06:03 GMT", ISO 8601.
         m = re.search(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\D+?(\d{1,2}):(\d{2})(?::(\d{2}))?", raw)
@@ -253,6 +311,19 @@ def _is_utf8_with_non_ascii(payload: bytes) -> bool:
     return True
 
 
+# Codecs Python knows that no mailer uses for a body, some of them quadratic (punycode)
+# or not text at all; a part that names one is read as UTF-8 or Windows-1252 instead.
+_NOT_MAIL_CHARSETS = frozenset(("punycode", "idna", "unicode-escape", "raw-unicode-escape", "palmos"))
+
+
+def _is_mail_charset(name: str) -> bool:
+    try:
+        info = codecs.lookup(name)
+    except (LookupError, ValueError, TypeError):
+        return True  # unknown: the decode step records it
+    return getattr(info, "_is_text_encoding", True) and info.name not in _NOT_MAIL_CHARSETS
+
+
 def _decode_part(part: EmailMessage, defects: list[str]) -> str:
     try:
         payload = part.get_payload(decode=True)
@@ -267,12 +338,18 @@ def _decode_part(part: EmailMessage, defects: list[str]) -> str:
         # ATS mailers; decoding as declared would turn "søknad" into "sÃ¸knad".
         defects.append(f"decoded as utf-8 instead of {charset}")
         return payload.decode("utf-8")
+    if len(payload) > MAX_PART_BYTES:
+        defects.append(f"text part cut at {MAX_PART_BYTES} bytes")
+        payload = payload[:MAX_PART_BYTES]
     for candidate in (charset, "utf-8", "windows-1252"):
         if not candidate or candidate in ("unknown-8bit", "x-unknown", "bogus"):
             continue
+        if not _is_mail_charset(candidate):
+            defects.append(f"charset {charset!r} is not a mail charset")
+            continue
         try:
             text = payload.decode(candidate)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, UnicodeError, ValueError):
             if candidate == charset:
                 defects.append(f"charset {charset!r} did not decode")
             continue
@@ -282,20 +359,31 @@ def _decode_part(part: EmailMessage, defects: list[str]) -> str:
     return payload.decode("utf-8", errors="replace")
 
 
+def _filename(part: EmailMessage) -> str:
+    try:
+        name = part.get_filename()
+    except Exception:  # noqa: BLE001 - a broken parameter names no file
+        return ""
+    return str(name or "")[:MAX_HEADER_CHARS]  # an 8-bit name comes back as a Header
+
+
 def _body_parts(msg: EmailMessage, defects: list[str]) -> tuple[str, str, list[bytes]]:
     plain, html, calendars = "", "", []
-    for part in msg.walk():
+    for count, part in enumerate(msg.walk()):
+        if count >= MAX_PARTS:
+            defects.append(f"parts after the first {MAX_PARTS} not read")
+            break
         if part.is_multipart():
             continue
         ctype = part.get_content_type()
-        disposition = (part.get("Content-Disposition") or "").lower()
-        if ctype == "text/calendar" or (part.get_filename() or "").lower().endswith(".ics"):
+        disposition = str(part.get("Content-Disposition") or "")[:MAX_HEADER_CHARS].lower()
+        if ctype == "text/calendar" or _filename(part).lower().endswith(".ics"):
             try:
                 data = part.get_payload(decode=True)
             except Exception:  # noqa: BLE001
                 data = None
-            if data:
-                calendars.append(data)
+            if data and len(calendars) < 3:
+                calendars.append(data[:MAX_PART_BYTES])
             continue
         if "attachment" in disposition:
             continue
@@ -315,12 +403,12 @@ def _calendar_start(blobs: list[bytes], defects: list[str]) -> tuple[datetime | 
         except Exception:  # noqa: BLE001
             defects.append("unreadable calendar attachment")
             continue
-        method = str(cal.get("METHOD") or "").upper() or None
-        for event in cal.walk("VEVENT"):
-            start = event.get("DTSTART")
-            if start is None:
+        method = str(cal.get("METHOD") or "").upper()[:40] or None
+        for event in cal.walk("VEVENT")[:20]:
+            try:
+                value = event.decoded("DTSTART")
+            except Exception:  # noqa: BLE001 - no start, or an empty or broken one
                 continue
-            value = start.dt
             if isinstance(value, datetime):
                 if value.tzinfo is None:
                     value = value.replace(tzinfo=UTC)
@@ -437,6 +525,12 @@ def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Messa
     raw = _check_mail(raw)
     head = _head(read_header_fields(raw), fallback_date)
     defects: list[str] = head.pop("defects")
+    if len(raw) > MAX_MESSAGE_BYTES:
+        # As much as a scan fetches of a body: a mail's text comes before its attachments.
+        limit = _end_of_header(raw) + MAX_MESSAGE_BYTES
+        if len(raw) > limit:
+            raw = raw[:limit]
+            defects.append(f"body read up to {MAX_MESSAGE_BYTES} bytes")
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     except Exception as exc:  # noqa: BLE001

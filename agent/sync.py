@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from agent.analysis import Analyzer
-from agent.errors import BadInputError
-from agent.message import Message, parse_header
+from agent.errors import BadInputError, RulesError
+from agent.message import MAX_MESSAGE_BYTES, Message, parse_header
 from agent.records import INBOUND, OUTBOUND, PassedOver, TrackedMessage
 from agent.sources.base import Fetched, Source
 from agent.store import Store
@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 CHUNK = 2000  # UIDs per FETCH and per transaction (the source's FETCH batch)
 HELPER_MIN_UIDS = 4 * CHUNK  # a folder with this many new messages is read with a helper process
 WINDOW = 10  # chunks whose texts may be in the helper at once
-MAX_MESSAGE_BYTES = 2_000_000
 
 
 @dataclass
@@ -301,13 +300,21 @@ class FolderSync:
                 and bare_subject(head.subject) in own_subjects
             )
             to_domains = {a.domain for a in head.to + head.cc}
-            if self.analyzer.is_candidate(
-                head,
-                in_known_thread=thread,
-                known_domains=domains,
-                outbound=outbound,
-                recipient_domains=to_domains,
-            ):
+            try:
+                candidate = self.analyzer.is_candidate(
+                    head,
+                    in_known_thread=thread,
+                    known_domains=domains,
+                    outbound=outbound,
+                    recipient_domains=to_domains,
+                )
+            except RulesError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a bad message never stops a pass
+                log.warning("%s: prefilter failed", head.message_id, exc_info=True)
+                decisions[uid] = f"skip:prefilter failed: {exc.__class__.__name__}"
+                continue
+            if candidate:
                 candidates.append(uid)
                 decisions[uid] = "candidate"
             else:
@@ -395,9 +402,28 @@ class FolderSync:
                     )
                     stats.skipped["vanished"] += 1
                     continue
-                tm = self._record_reading(
-                    head, body, readings[uid], folder, role, uidvalidity, direction, stats
-                )
+                try:
+                    with self.store.transaction():  # a savepoint: one message's writes
+                        tm = self._record_reading(
+                            head, body, readings[uid], folder, role, uidvalidity, direction, stats
+                        )
+                except RulesError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - a bad message never stops a pass
+                    log.warning("%s: not recorded", head.message_id, exc_info=True)
+                    reason = f"recording failed: {exc.__class__.__name__}"
+                    self.store.record_skip(
+                        self.account,
+                        head.message_id,
+                        folder=folder,
+                        uid=uid,
+                        uidvalidity=uidvalidity,
+                        reason=reason,
+                        date=head.date,
+                        first_seen_at=self.now,
+                    )
+                    stats.skipped["recording failed"] += 1
+                    continue
                 if tm is not None:
                     tracked.append(tm)
             self.store.record_passed_over(self.account, passed, first_seen_at=self.now)
@@ -428,6 +454,12 @@ class FolderSync:
                 log.info(
                     "%s/%s uid %s: unreadable header (%s)", self.account, folder, fetched.uid, exc
                 )
+            except Exception:  # noqa: BLE001 - a bad message never stops a pass
+                head = None
+                log.warning(
+                    "%s/%s uid %s: header reading failed", self.account, folder, fetched.uid,
+                    exc_info=True,
+                )  # fmt: skip
             headers[fetched.uid] = (head, fetched)
             if head is not None and head.date_missing and fetched.internaldate is None:
                 undated.append(fetched.uid)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import datetime
 from pathlib import Path
 
 import click
 
-from agent.errors import BadInputError, UsageError
+from agent.errors import BadInputError, RulesError, UsageError
+
+log = logging.getLogger(__name__)
 
 
 def parse_now(value: str | None) -> datetime | None:
@@ -91,6 +94,17 @@ def analyze_command(
             failures += 1
             message = str(exc) if str(exc).startswith(path) else f"{path}: {exc}"
             click.secho(f"Error: {message}", fg="red", err=True)
+            continue
+        except RulesError:
+            raise  # the rules, not the file: stop with the rules error
+        except Exception as exc:  # noqa: BLE001 - one bad file never stops the others
+            failures += 1
+            log.debug("analysis of %s failed", path, exc_info=True)
+            click.secho(
+                f"Error: {path}: could not be analyzed ({exc.__class__.__name__})",
+                fg="red",
+                err=True,
+            )
             continue
         if as_json:
             click.echo(json.dumps(result, ensure_ascii=False))
