@@ -359,6 +359,24 @@ def _decode_part(part: EmailMessage, defects: list[str]) -> str:
     return payload.decode("utf-8", errors="replace")
 
 
+# A MIME header field with its continuation lines, anywhere in a message. The email
+# package reads a field's parameters in time that grows with the square of its length,
+# both while it parses and afterwards, so longer fields are cut before it sees them.
+_MIME_FIELD = re.compile(rb"^content-[a-z-]{0,40}:[^\n]*(?:\n[ \t][^\n]*)*", re.I | re.M)
+MAX_MIME_FIELD_BYTES = 4_000
+
+
+def _shorten_mime_fields(raw: bytes, defects: list[str]) -> bytes:
+    def cut(match: re.Match[bytes]) -> bytes:
+        field = match.group(0)
+        if len(field) <= MAX_MIME_FIELD_BYTES:
+            return field
+        defects.append(f"MIME field cut at {MAX_MIME_FIELD_BYTES} bytes")
+        return field[:MAX_MIME_FIELD_BYTES].rstrip(b"\r")
+
+    return _MIME_FIELD.sub(cut, raw)
+
+
 def _filename(part: EmailMessage) -> str:
     try:
         name = part.get_filename()
@@ -424,7 +442,7 @@ def _check_mail(raw: bytes) -> bytes:
     if not isinstance(raw, (bytes, bytearray)):
         raise TypeError("parse_message expects bytes")
     raw = bytes(raw)
-    head = raw[:4096]
+    head = raw[: min(_end_of_header(raw[:65536]), 4096)]
     if (
         not raw.strip()
         or not re.search(rb"^[A-Za-z][A-Za-z0-9-]{0,76}:", head, re.M)
@@ -531,6 +549,7 @@ def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Messa
         if len(raw) > limit:
             raw = raw[:limit]
             defects.append(f"body read up to {MAX_MESSAGE_BYTES} bytes")
+    raw = _shorten_mime_fields(raw, defects)
     try:
         msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     except Exception as exc:  # noqa: BLE001

@@ -131,6 +131,7 @@ class FolderSync:
         self._thread_ids: set[str] | None = None
         self._domains: set[str] | None = None
         self.texts = TextReader(analyzer)
+        self._header_faults: dict[tuple[str, int], str] = {}  # (folder, uid) -> what failed
 
     # -- what we already know, for the prefilter -------------------------------------------
     def _known_context(self) -> tuple[set[str], set[str]]:
@@ -284,7 +285,10 @@ class FolderSync:
         for uid, (head, _fetched) in headers.items():
             stats.seen += 1
             if head is None:
-                decisions[uid] = "skip:unreadable header"
+                fault = self._header_faults.pop((folder, uid), None)
+                decisions[uid] = (
+                    f"skip:header reading failed: {fault}" if fault else "skip:unreadable header"
+                )
                 continue
             if head.message_id in known:
                 stats.known += 1
@@ -454,8 +458,9 @@ class FolderSync:
                 log.info(
                     "%s/%s uid %s: unreadable header (%s)", self.account, folder, fetched.uid, exc
                 )
-            except Exception:  # noqa: BLE001 - a bad message never stops a pass
+            except Exception as exc:  # noqa: BLE001 - a bad message never stops a pass
                 head = None
+                self._header_faults[(folder, fetched.uid)] = exc.__class__.__name__
                 log.warning(
                     "%s/%s uid %s: header reading failed", self.account, folder, fetched.uid,
                     exc_info=True,

@@ -4,6 +4,7 @@ same message in two folders (T14)."""
 
 from __future__ import annotations
 
+import pydoc
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -75,6 +76,22 @@ POISON = {
     + b"a" * 1_500_000
     + b"\r\nDate: Tue, 24 Nov 2026 10:00:00 +0100\r\nMessage-ID: <poison-5@poison.no>\r\n\r\nThank you for applying.\r\n",
     "not mail at all": b"\x00\x01\x02 binary garbage \xff" * 50,
+    "zone beyond a day": b"From: HR <hr@poison.no>\r\nSubject: Your application\r\n"
+    b"Date: Mon, 2 Mar 2026 09:00:00 +2400\r\nMessage-ID: <poison-6@poison.no>\r\n\r\n"
+    b"We will get back to you within two weeks.\r\n",
+    "punycode charset": b"From: HR <hr@poison.no>\r\nSubject: Your application\r\n"
+    b"Date: Tue, 24 Nov 2026 10:00:00 +0100\r\nMessage-ID: <poison-7@poison.no>\r\n"
+    b"Content-Type: text/plain; charset=punycode\r\n\r\n" + b"soknad-" * 20_000 + b"\xff\r\n",
+    "8-bit attachment name": b"From: HR <hr@poison.no>\r\nSubject: Your application\r\n"
+    b"Date: Tue, 24 Nov 2026 10:00:00 +0100\r\nMessage-ID: <poison-8@poison.no>\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\n"
+    b"Thank you for your application.\r\n--B\r\nContent-Type: application/pdf\r\n"
+    b'Content-Disposition: attachment; filename="s\xc3\xb8knad.pdf"\r\n\r\nJVBERi0=\r\n--B--\r\n',
+    "empty calendar start": b"From: HR <hr@poison.no>\r\nSubject: Interview\r\n"
+    b"Date: Tue, 24 Nov 2026 10:00:00 +0100\r\nMessage-ID: <poison-9@poison.no>\r\nMIME-Version: 1.0\r\n"
+    b"Content-Type: multipart/mixed; boundary=B\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\n"
+    b"We would like to invite you to an interview.\r\n--B\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\n"
+    b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:\r\nSUMMARY:Interview\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n--B--\r\n",
 }
 
 
@@ -103,6 +120,60 @@ def test_a_poison_message_never_stops_the_batch(
     finally:
         store.close()
     assert dovecot.flags(user, "INBOX") == before  # no flag changed (T11)
+
+
+def _fails_for_the_poison(real: Callable[..., object]) -> Callable[..., object]:
+    """``real``, except that it raises for the message marked as poison (any argument)."""
+
+    def wrapper(*args: object, **kwargs: object) -> object:
+        if any(b"poison-guard" in a if isinstance(a, bytes) else "poison-guard" in repr(a)
+               for a in (*args, *kwargs.values())):  # fmt: skip
+            raise RecursionError("a fault no rule foresaw")
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
+# Each per-message step of a pass, by where it is looked up: each is guarded on its own.
+GUARDED_STEPS = {
+    "header reading": ("agent.sync", "parse_header"),
+    "prefilter": ("agent.analysis.Analyzer", "is_candidate"),
+    "text reading": ("agent.sync_texts", "parse_message"),
+    "recording": ("agent.sync", "tracked_from"),
+}
+
+
+@pytest.mark.parametrize("step", sorted(GUARDED_STEPS))
+def test_a_step_that_fails_on_one_message_skips_only_that_message(
+    step: str,
+    tmp_path: Path,
+    dovecot: Dovecot,
+    make_user: Callable[..., MailUser],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    owner, attr = GUARDED_STEPS[step]
+    monkeypatch.setattr(
+        f"{owner}.{attr}",
+        _fails_for_the_poison(pydoc.locate(f"{owner}.{attr}")),
+    )
+    user = make_user("english")
+    for n in range(1, 11):
+        mail = job_mail(n)
+        if n == 4:
+            mail = mail.replace(b"Message-ID: <job-4", b"Message-ID: <poison-guard-4")
+        dovecot.deliver(user, mail)
+    engine, store = _setup(tmp_path, dovecot, user)
+    try:
+        report = run_pass(engine, store, now=NOW).accounts[0]
+        assert report.error is None
+        assert report.stats.seen == 10
+        assert report.stats.kinds["status_update"] == 9
+        assert sum(report.stats.skipped.values()) == 1
+        assert store.folder_checkpoint("work", "INBOX")[1] == 10  # the cursor passed #4
+        skipped = store.skipped("work")
+        assert len(skipped) == 1 and "RecursionError" in skipped[0]["reason"]
+    finally:
+        store.close()
 
 
 def test_nothing_new_means_nothing_processed_and_uidvalidity_reset_rebaselines(
