@@ -420,3 +420,30 @@ def draft_bytes(record: DraftRecord, *, from_address: str, from_name: str = "") 
         in_reply_to=record.in_reply_to,
         references=(record.in_reply_to,) if record.in_reply_to else (),
     ).to_bytes()
+
+
+def _comparable(text: str) -> str:
+    return " ".join(text.split())
+
+
+def is_untouched_draft(raw: bytes | None, record: DraftRecord) -> bool:
+    """Is ``raw`` the draft the agent appended for ``record``, as it was written?
+
+    A client that saves an edited draft as a new message may keep its headers,
+    ``X-Followup-Id`` included: only the same marker *and* the same text make a
+    message the agent's own, so a cancel never removes the user's rewrite.
+    """
+    if not raw:
+        return False
+    import email as email_package
+    from email.policy import default
+
+    try:
+        msg = email_package.message_from_bytes(raw, policy=default)
+        if str(msg.get("X-Followup-Id", "")).strip() != record.followup_id:
+            return False
+        part = msg.get_body(preferencelist=("plain",))
+        text = part.get_content() if part is not None else ""
+    except Exception:  # noqa: BLE001 - unreadable: not provably ours
+        return False
+    return isinstance(text, str) and _comparable(text) == _comparable(record.body)

@@ -38,6 +38,7 @@ from agent.sync import FolderSync, SyncStats, crash_point, folders_to_scan
 log = logging.getLogger(__name__)
 
 MARKER_HEADER = "X-Followup-Id"
+MAX_DRAFT_BYTES = 200_000  # a draft is a page of text; more is not one the agent wrote
 
 
 @dataclass
@@ -456,24 +457,29 @@ class DraftExecutor:
         if record is None or self.dry_run:
             return
         found = self._find(followup_id) if self.folder else []
-        if (
-            record.state == DRAFT_APPENDED
-            and found
-            and record.uid is not None
-            and record.uid not in found
-        ):
+        # Only the exact message appended, unchanged, is removed: a client may save the
+        # user's rewrite as a new message that keeps the marker (and flag ours \Deleted).
+        theirs = [uid for uid in found if not self._is_ours_untouched(uid, record)]
+        if theirs:
             self.store.set_draft_state(
                 followup_id,
                 DRAFT_USER_EDITED,
                 at=self.now,
                 reason=f"edited; not removed: {reason}",
-                uid=found[-1],
+                uid=theirs[-1],
             )
             return
         for uid in found:
             self.source.delete(self.folder, uid)  # type: ignore[arg-type]
         self.store.set_draft_state(followup_id, DRAFT_CANCELLED, at=self.now, reason=reason)
         report.cancelled.append(followup_id)
+
+    def _is_ours_untouched(self, uid: int, record: DraftRecord) -> bool:
+        from agent.drafts import is_untouched_draft
+
+        assert self.folder is not None
+        fetched = list(self.source.fetch_messages(self.folder, [uid], max_bytes=MAX_DRAFT_BYTES))
+        return bool(fetched) and is_untouched_draft(fetched[0].data, record)
 
     def flag(self, followup_id: str, reason: str) -> None:
         """The user's own version of a draft is never touched; say what changed since."""

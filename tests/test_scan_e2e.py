@@ -287,3 +287,28 @@ def test_a_draft_the_user_deleted_is_not_written_again(
         later = _ok(_scan(config, now))
         assert later["drafts_created"] == []
         assert _drafts(dovecot, user, "Drafts") == []
+
+
+def test_a_reply_removes_only_the_agents_own_draft_never_the_users_rewrite(
+    tmp_path: Path, dovecot: Dovecot, make_user: Callable[..., MailUser]
+) -> None:
+    user = make_user("english")
+    config = _config(tmp_path, dovecot, user)
+    dovecot.deliver(user, ENGLISH)
+    _ok(_scan(config, "2026-12-07T09:05:00+01:00"))
+    [(uid, draft, _)] = _drafts(dovecot, user, "Drafts")
+
+    # A client saves the user's rewrite as a new message that keeps every header, the
+    # marker included, and only flags the original \Deleted (expunging later, or never).
+    edited = draft.as_bytes().replace(b"Hi Kari,", b"Dear Kari,")
+    client = dovecot.admin_client(user)
+    client.append("Drafts", edited, flags=[b"\\Draft"])
+    client.select_folder("Drafts")
+    client.add_flags([uid], [b"\\Deleted"])
+    client.logout()
+
+    dovecot.deliver(user, REPLY)
+    after = _ok(_scan(config, "2026-12-07T12:00:00+01:00"))
+    assert after["drafts_cancelled"] == []
+    kept = [msg for _, msg, _ in _drafts(dovecot, user, "Drafts")]
+    assert any(m.get_payload(decode=True).decode().startswith("Dear Kari,") for m in kept)
