@@ -96,7 +96,9 @@ def print_doubling() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--rev", default="9349ddb", help="commit whose quoting.py is 'before' (default: the regex-based one)"
+        "--rev",
+        default="9349ddb",
+        help="commit whose quoting.py is 'before' (default: the regex-based one)",
     )
     parser.add_argument("--no-sizes", action="store_true", help="skip the doubling table")
     args = parser.parse_args()
