@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import subprocess
 import threading
 from collections.abc import Callable
@@ -152,18 +153,46 @@ def _command_argv(command: str) -> list[str]:
     return argv or ["/bin/sh", "-c", command]
 
 
+def _run_in_own_group(argv: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """Run ``argv`` in a session (and process group) of its own; on timeout the whole
+    group is killed, so a helper it started (``sleep``, a pinentry, an agent that never
+    answers) does not outlive it holding the pipes."""
+    with subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            raise
+        except BaseException:
+            _kill_group(process)
+            raise
+        return subprocess.CompletedProcess(argv, process.returncode, stdout, stderr)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # the group's id is the leader's pid
+    except (ProcessLookupError, PermissionError):
+        process.kill()
+    # Not communicate(): a member that left the group may still hold the pipes open.
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
+    process.wait()
+
+
 def _from_command(account_name: str, command: str, timeout: float) -> str:
     """First line of the command's stdout. Errors never quote its output."""
     argv = _command_argv(command)
     program = os.path.basename(argv[0]) if argv[0] != "/bin/sh" else "the shell"
     try:
-        result = subprocess.run(
-            argv,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
+        result = _run_in_own_group(argv, timeout)
     except FileNotFoundError:
         raise _unavailable(
             account_name, f"password_command: program {program!r} not found"
