@@ -89,6 +89,91 @@ def _private_file(path: Path) -> None:
         os.close(fd)
 
 
+SQLITE_HEADER = b"SQLite format 3\0"
+_START_AFRESH = (
+    "restore it from a backup if you have one; otherwise move it aside "
+    "(mv {path} {path}.broken) and run `followup scan` to start afresh: the mailbox is "
+    "read again and drafts already in Drafts are recognised, but drafts you deleted "
+    "may be written again"
+)
+
+
+def _check_database_file(path: Path) -> None:
+    """An existing state file must be a SQLite database: an empty or foreign file is
+    reported, never silently taken for a new database (that would forget every draft
+    the user deleted and every correction they made)."""
+    with open(path, "rb") as handle:
+        head = handle.read(len(SQLITE_HEADER))
+    if head == SQLITE_HEADER:
+        return
+    hint = _START_AFRESH.format(path=path)
+    if not head:
+        raise StateError(
+            f"the state database {path} is empty (0 bytes): it was truncated or overwritten, "
+            "so everything followup knew is gone from it; followup does not start afresh on its own",
+            hint=hint,
+        )
+    raise StateError(
+        f"the state database {path} is not a SQLite database (damaged or overwritten); "
+        "followup does not start afresh on its own",
+        hint=hint,
+    )
+
+
+def _create_database_file(path: Path) -> None:
+    """A new, empty database, created aside and renamed into place: the file at ``path``
+    is never seen without its header (an empty one there means damage, not a new start)."""
+    staging = path.with_name(path.name + ".new")
+    for leftover in (staging, *(staging.with_name(staging.name + s) for s in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+    _private_file(staging)
+    try:
+        conn = sqlite3.connect(str(staging), isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")  # writes the header
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise StateError(f"cannot create the state database {path}: {exc}") from None
+    fd = os.open(staging, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(staging, path)
+
+
+def process_start(pid: int) -> str | None:
+    """When process ``pid`` started (clock ticks since boot), to tell it from a later
+    process given the same pid; None where /proc does not say."""
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat_line.rpartition(")")[2].split()
+    return fields[19] if len(fields) > 19 else None
+
+
+def process_alive(pid: int | None, started: str | None = None) -> bool:
+    """Is process ``pid`` running (not a zombie), and the same one that started at ``started``?"""
+    if not isinstance(pid, int) or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    try:
+        stat_line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True  # no /proc: the signal check is all there is
+    fields = stat_line.rpartition(")")[2].split()
+    if fields[:1] == ["Z"]:
+        return False
+    return started is None or len(fields) <= 19 or fields[19] == started
+
+
 class StoreBase:
     """An open state database without its tables' API (see ``agent.store.Store``)."""
 
@@ -107,6 +192,10 @@ class StoreBase:
         path = Path(path).expanduser()
         try:
             _private_dir(path.parent)
+            if path.exists():
+                _check_database_file(path)
+            else:
+                _create_database_file(path)
             _private_file(path)
         except OSError as exc:
             raise StateError(f"cannot create the state database {path}: {exc.strerror}") from None
@@ -306,6 +395,14 @@ class StoreBase:
     @property
     def holds_writer_lock(self) -> bool:
         return self._lock_fd is not None
+
+    def writer_lock_holder(self) -> int | None:
+        """The pid the writer lock file names (the last writer, if it died holding it)."""
+        try:
+            text = self.lock_path.read_text(encoding="ascii", errors="replace").strip()
+        except OSError:
+            return None
+        return int(text) if text.isdigit() else None
 
     # -- health ----------------------------------------------------------------
 
