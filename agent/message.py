@@ -25,6 +25,7 @@ from agent.quoting import clean_body
 MAX_HEADER_CHARS = 2_000
 MAX_ENCODED_HEADER_CHARS = 16 * MAX_HEADER_CHARS
 MAX_MESSAGE_BYTES = 2_000_000  # of a message read: a scan fetches no more
+MAX_HTML_CHARS = 1_000_000
 MAX_PARTS = 100  # MIME parts walked in one message
 MAX_PART_BYTES = 2_000_000  # bytes of one text part decoded
 MAX_LIST_HEADER_CHARS = 100_000
@@ -409,6 +410,10 @@ def _body_parts(msg: EmailMessage, defects: list[str]) -> tuple[str, str, list[b
             plain = _decode_part(part, defects)
         elif ctype == "text/html" and not html:
             html = _decode_part(part, defects)
+            if len(html) > MAX_HTML_CHARS:
+                # Markup is mostly tags: this is far more text than is ever read (200,000).
+                defects.append(f"HTML cut at {MAX_HTML_CHARS} characters")
+                html = html[:MAX_HTML_CHARS]
     return plain, html, calendars
 
 
@@ -543,15 +548,19 @@ def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Messa
     raw = _check_mail(raw)
     head = _head(read_header_fields(raw), fallback_date)
     defects: list[str] = head.pop("defects")
-    if len(raw) > MAX_MESSAGE_BYTES:
-        # As much as a scan fetches of a body: a mail's text comes before its attachments.
-        limit = _end_of_header(raw) + MAX_MESSAGE_BYTES
-        if len(raw) > limit:
-            raw = raw[:limit]
-            defects.append(f"body read up to {MAX_MESSAGE_BYTES} bytes")
-    raw = _shorten_mime_fields(raw, defects)
+    # The MIME parser gets the top level's MIME fields and the body: the other fields are
+    # read above, and a header block of megabytes would cost it time and memory for nothing.
+    end = _end_of_header(raw)
+    mime_fields = [m.group(0) for m in _MIME_FIELD.finditer(raw, 0, end) if m.end() <= end]
+    blank = re.match(rb"\r?\n\r?\n", raw[end : end + 4])
+    start = end + (blank.end() if blank else 0)
+    body = raw[start : start + MAX_MESSAGE_BYTES]  # as much as a scan fetches
+    if len(raw) - start > len(body):
+        defects.append(f"body read up to {MAX_MESSAGE_BYTES} bytes")
+    mime = b"".join(field + b"\n" for field in mime_fields) + b"\n" + body
+    mime = _shorten_mime_fields(mime, defects)
     try:
-        msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+        msg = email.message_from_bytes(mime, policy=email.policy.compat32)
     except Exception as exc:  # noqa: BLE001
         raise BadInputError(f"unreadable message: {exc.__class__.__name__}") from None
     defects = [d.__class__.__name__ for d in getattr(msg, "defects", None) or []] + defects
