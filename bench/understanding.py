@@ -226,7 +226,7 @@ def load_analyzer() -> Any:
         raise SystemExit(f"emails: agent.analysis.Analyzer is not available yet ({exc})") from None
     from agent.rules import Rules
 
-    return Analyzer(Rules())
+    return Analyzer(Rules.load(None))
 
 
 def run_emails(rows: list[dict[str, Any]], verbose: bool) -> None:
@@ -265,6 +265,119 @@ def run_emails(rows: list[dict[str, Any]], verbose: bool) -> None:
     )
     if verbose:
         print("\n".join(mismatches))
+
+
+# -- the real-world set ------------------------------------------------------------------------
+KINDS = (
+    "application_received",
+    "interview_invitation",
+    "status_update",
+    "assessment_request",
+    "reference_request",
+    "offer",
+    "rejection",
+    "not_job",
+)
+REALWORLD = ROOT / "tests" / "realworld"
+
+
+def split_of(row_id: str) -> str:
+    """``dev`` or ``test``, fixed once by a hash of the row's id (50/50)."""
+    import hashlib
+
+    return "dev" if hashlib.sha256(row_id.encode("utf-8")).digest()[0] % 2 == 0 else "test"
+
+
+def realworld_rows(split: str) -> list[dict[str, Any]]:
+    rows = []
+    for path in sorted(REALWORLD.glob("*.jsonl")):
+        rows.extend(r for r in load_rows(path) if split in ("both", split_of(r["id"])))
+    return rows
+
+
+def macro_f1(pairs: list[tuple[str, str]]) -> float:
+    """Mean F1 over the kinds that occur as label or prediction (of the eight)."""
+    scores = []
+    for kind in KINDS:
+        tp = sum(1 for want, got in pairs if want == kind and got == kind)
+        fp = sum(1 for want, got in pairs if want != kind and got == kind)
+        fn = sum(1 for want, got in pairs if want == kind and got != kind)
+        if tp + fp + fn:
+            scores.append(2 * tp / (2 * tp + fp + fn))
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def run_realworld(split: str, verbose: bool) -> dict[str, Any]:
+    from agent.message import parse_message
+
+    analyzer = load_analyzer()
+    figures: dict[str, Any] = {}
+    for part in ("dev", "test") if split == "both" else (split,):
+        rows = realworld_rows(part)
+        by_lang: dict[str, list[tuple[dict[str, Any], Any]]] = defaultdict(list)
+        misses: list[str] = []
+        for row in rows:
+            analysis = analyzer.analyze(parse_message(build_message(row, 0)))
+            lang = "da+sv" if row["lang"] in ("da", "sv") else "nb" if row["lang"] == "nn" else row["lang"]
+            by_lang[lang].append((row, analysis))
+            got_promise = analysis.promised_by.isoformat() if analysis.promised_by else None
+            got_condition = getattr(analysis, "promise_condition", None)
+            if (
+                analysis.kind != row["label"]
+                or got_promise != row.get("promised_by")
+                or (row.get("promised_by") and got_condition != row.get("promise_condition"))
+            ):
+                phrases = "; ".join(f"{e.phrase!r}->{e.resolved}" for e in analysis.evidence)
+                misses.append(
+                    f"  {row['id']} kind {analysis.kind} (want {row['label']}), promised_by "
+                    f"{got_promise} (want {row.get('promised_by')}), condition {got_condition} "
+                    f"(want {row.get('promise_condition')}) {phrases}"
+                )
+        print(f"real-world {part}: {len(rows)} messages")
+        print(
+            f"  {'':6} {'n':>4} {'kind F1':>8} {'kind ok':>8} {'promise':>12} {'no promise':>12} "
+            f"{'condition':>10} {'look-alikes as hiring':>22}"
+        )
+        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for lang in sorted(by_lang) + ["all"]:
+            items = [x for values in by_lang.values() for x in values] if lang == "all" else by_lang[lang]
+            pairs = [(row["label"], a.kind) for row, a in items]
+            f1 = macro_f1(pairs)
+            kind_ok = sum(1 for want, got in pairs if want == got)
+            promised = [(r, a) for r, a in items if r.get("promised_by") and r["label"] != "not_job"]
+            exact = sum(1 for r, a in promised if a.promised_by and a.promised_by.isoformat() == r["promised_by"])
+            unpromised = [(r, a) for r, a in items if not r.get("promised_by")]
+            quiet = sum(1 for _, a in unpromised if a.promised_by is None)
+            conditions = sum(
+                1 for r, a in promised if getattr(a, "promise_condition", None) == r.get("promise_condition")
+            )
+            alikes = [(r, a) for r, a in items if r.get("lookalike")]
+            fooled = sum(1 for _, a in alikes if a.kind != "not_job")
+            print(
+                f"  {lang:6} {len(items):>4} {f1:8.3f} {kind_ok:>4}/{len(items):<3} "
+                f"{exact:>4}/{len(promised):<3}{_pct(exact, len(promised))} "
+                f"{quiet:>4}/{len(unpromised):<3}{_pct(quiet, len(unpromised))} "
+                f"{conditions:>4}/{len(promised):<3} "
+                f"{fooled:>4}/{len(alikes):<3}{_pct(fooled, len(alikes))}"
+            )
+            figures[f"{part}.{lang}"] = {
+                "kind_f1": f1,
+                "promise_exact": exact / max(1, len(promised)),
+                "no_promise": quiet / max(1, len(unpromised)),
+                "lookalikes_as_hiring": fooled / max(1, len(alikes)),
+            }
+            del totals
+            totals = defaultdict(lambda: [0, 0])
+        if verbose and part == "dev":
+            print(f"dev mismatches: {len(misses)}")
+            print("\n".join(misses))
+        elif misses:
+            print(f"  mismatches: {len(misses)}" + (" (--verbose lists dev's)" if part == "dev" else ""))
+    return figures
+
+
+def _pct(part: int, whole: int) -> str:
+    return f" {100 * part / whole:5.1f}%" if whole else "      -"
 
 
 # -- speed -----------------------------------------------------------------------------------
@@ -316,9 +429,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("datasets", nargs="*", type=Path)
     parser.add_argument("--verbose", "-v", action="store_true", help="list every failure")
     parser.add_argument("--speed", action="store_true", help="time the analysis of tests/corpus")
+    parser.add_argument(
+        "--realworld",
+        choices=("dev", "test", "both"),
+        help="score tests/realworld/ (tune on dev; --verbose lists dev's mismatches only)",
+    )
     args = parser.parse_args(argv)
-    if not args.datasets and not args.speed:
-        parser.error("give a dataset or --speed")
+    if not args.datasets and not args.speed and not args.realworld:
+        parser.error("give a dataset, --realworld or --speed")
+    if args.realworld:
+        run_realworld(args.realworld, args.verbose)
     for path in args.datasets:
         rows = load_rows(path)
         print(f"== {path}")
