@@ -338,7 +338,6 @@ def run_realworld(split: str, verbose: bool) -> dict[str, Any]:
             f"  {'':6} {'n':>4} {'kind F1':>8} {'kind ok':>8} {'promise':>12} {'no promise':>12} "
             f"{'condition':>10} {'look-alikes as hiring':>22}"
         )
-        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         for lang in sorted(by_lang) + ["all"]:
             items = [x for values in by_lang.values() for x in values] if lang == "all" else by_lang[lang]
             pairs = [(row["label"], a.kind) for row, a in items]
@@ -366,8 +365,6 @@ def run_realworld(split: str, verbose: bool) -> dict[str, Any]:
                 "no_promise": quiet / max(1, len(unpromised)),
                 "lookalikes_as_hiring": fooled / max(1, len(alikes)),
             }
-            del totals
-            totals = defaultdict(lambda: [0, 0])
         if verbose and part == "dev":
             print(f"dev mismatches: {len(misses)}")
             print("\n".join(misses))
