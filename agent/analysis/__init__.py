@@ -80,8 +80,27 @@ class Analyzer:
             lang: KindClassifier(lang, data) for lang, data in self.lang_data.items()
         }
         self.parties = PartyResolver(self.rules.toml("ats.toml", required=False), self.lang_data)
+        from agent.analysis.model import KindModel
+
+        model_rules = self.rules.toml("model.toml", required=False)
+        self.model = KindModel() if model_rules.get("enabled", False) else KindModel(None)
+        self.not_job_at = float(model_rules.get("not_job_at", 1.01))
+        self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self._finders: dict[str, Any] = {}
         self._calendars: dict[str | None, Any] = {}
+
+    def _second_opinion(self, msg: Message, kind: str, *, bulk: bool) -> str:
+        """The cue rules' kind, weighed against the trained model's probabilities."""
+        probabilities = self.model.probabilities(msg)
+        if not probabilities:
+            return kind
+        if kind != "not_job" and probabilities.get("not_job", 0.0) >= self.not_job_at:
+            return "not_job"
+        if kind == "not_job" and not bulk:
+            best = max(probabilities, key=probabilities.__getitem__)
+            if best != "not_job" and probabilities[best] >= self.hiring_at:
+                return best
+        return kind
 
     # -- lazily built, heavy parts -------------------------------------------------------
     def _finder(self, lang: str) -> Any:
@@ -221,7 +240,7 @@ class Analyzer:
             ats=party.ats is not None,
             job_subject=self._prefilter_cues()[0].found(msg.subject),
         )
-        kind = result.kind
+        kind = self._second_opinion(msg, result.kind, bulk=bulk)
         if _is_auto_reply(msg):
             kind = "not_job"  # an out-of-office answer is no news from the employer
         interview_at = None

@@ -1,0 +1,44 @@
+"""The trained kind model: a spaCy text classifier over a message's subject and new text.
+
+It is trained by ``bench/train_kinds.py`` on labelled mail (never on the real-world
+set's test half) and shipped inside the package; nothing is downloaded. It is loaded
+on first use, so commands that read no text never pay for it. The cue rules decide a
+kind; the model's probabilities are a second opinion that the analyzer weighs with the
+thresholds of ``rules/model.toml``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from agent.message import Message
+
+SHIPPED = Path(__file__).resolve().parent.parent / "models" / "kinds"
+MAX_MODEL_CHARS = 1500  # the opening of a mail says what it is
+
+
+def model_text(msg: Message) -> str:
+    """What the model reads: the subject and the start of the sender's new words."""
+    return f"{msg.subject}\n{msg.text[:MAX_MODEL_CHARS]}"
+
+
+class KindModel:
+    """Probabilities of the eight kinds for a message; loaded on first use."""
+
+    def __init__(self, path: Path | None = SHIPPED) -> None:
+        self.path = path
+        self._nlp: Any = None
+
+    @property
+    def available(self) -> bool:
+        return self.path is not None and (self.path / "config.cfg").is_file()
+
+    def probabilities(self, msg: Message) -> dict[str, float]:
+        if not self.available:
+            return {}
+        if self._nlp is None:
+            import spacy
+
+            self._nlp = spacy.load(self.path)
+        return dict(self._nlp(model_text(msg)).cats)
