@@ -44,6 +44,8 @@ from agent.tracker import (
     CLOSED,
     HIRED,
     REJECTED,
+    REJECTED_BY_SILENCE,
+    SILENCE_MEANS_NO,
     WITHDRAWN,
     Process,
 )
@@ -81,6 +83,8 @@ class Policy:
     competing_offer: bool = True
     max_overdue_days: int = 30
     max_drafts_per_pass: int = 20
+    followup_when_silence_means_no: bool = False
+    feedback_after_silence: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], source: str = "policy.toml") -> Policy:
@@ -233,16 +237,22 @@ def _first_followup(process: Process, drafts: Sequence[DraftRecord], clock: _Clo
     if process.state == REJECTED:
         if not policy.feedback_request or any(d.action == FEEDBACK_REQUEST for d in drafts):
             return None
-        rejected_at = next(
-            (e.at for e in reversed(process.events) if e.state_to == REJECTED), since
-        )
+        rejection = next((e for e in reversed(process.events) if e.state_to == REJECTED), None)
+        if rejection is not None and rejection.kind == REJECTED_BY_SILENCE:
+            if not policy.feedback_after_silence:
+                return None
+        rejected_at = rejection.at if rejection is not None else since
         if rejected_at is None or any(m.date > rejected_at for m in process.outbound):
             return None
         due = clock.after(clock.day(rejected_at), policy.feedback_business_days)
         return _Due(FEEDBACK_REQUEST, due, 0, "rejection: ask for feedback")
     if process.state not in ACTIVE_STATES:
         return None
-    if process.promised_by:
+    silence = (
+        process.promise_evidence is not None
+        and process.promise_evidence.condition == SILENCE_MEANS_NO
+    )
+    if process.promised_by and (not silence or policy.followup_when_silence_means_no):
         due = clock.after(process.promised_by, policy.after_promise_business_days)
         before_interview = (
             process.interview_at is not None

@@ -130,6 +130,7 @@ def tracked_message(row: sqlite3.Row) -> TrackedMessage:
                 sentence=e["sentence"],
                 phrase=e["phrase"],
                 resolved=date.fromisoformat(e["resolved"]),
+                condition=e.get("condition"),
             )
             for e in json.loads(row["evidence_json"] or "[]")
         ),

@@ -24,7 +24,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from agent.analysis.types import Evidence
 from agent.employers import EmployerDirectory, choose_contact
@@ -40,6 +40,8 @@ HIRED = "hired"
 CLOSED = "closed"
 GHOSTED = "ghosted"
 ACTIVE_STATES = (APPLIED, INTERVIEWING, AWAITING_DECISION)
+SILENCE_MEANS_NO = "silence_means_no"
+REJECTED_BY_SILENCE = "rejected_by_silence"  # the event that closes such a window
 FINAL_STATES = (OFFER, REJECTED, WITHDRAWN, HIRED, CLOSED, GHOSTED)
 # ProcessOverride.closed_reason -> state
 CLOSE_REASONS = {"withdrawn": WITHDRAWN, "hired": HIRED, "other": CLOSED}
@@ -409,12 +411,12 @@ class _Machine:
         summary: str,
         new_state: str | None = None,
         message: TrackedMessage | None = None,
+        sentence: str | None = None,
     ) -> None:
         before = self.state
         if new_state is not None:
             self.state = new_state
-        sentence = None
-        if message is not None and message.evidence:
+        if sentence is None and message is not None and message.evidence:
             sentence = message.evidence[0].sentence
         self.events.append(
             Event(
@@ -429,7 +431,25 @@ class _Machine:
         )
 
     def clock(self, at: datetime) -> None:
-        """An interview whose time has come is an interview held."""
+        """An interview whose time has come is an interview held; a window whose silence
+        is the answer ("if you have not heard from us by …") is a rejection once it lapses."""
+        ev = self.evidence
+        if (
+            ev is not None
+            and ev.condition == SILENCE_MEANS_NO
+            and self.promised_by is not None
+            and self.state in ACTIVE_STATES
+        ):
+            lapsed = datetime.combine(self.promised_by + timedelta(days=1), time(0), at.tzinfo)
+            if lapsed <= at:
+                self.record(
+                    lapsed,
+                    REJECTED_BY_SILENCE,
+                    f"no word by {self.promised_by.isoformat()}: rejected by silence",
+                    REJECTED,
+                    sentence=ev.sentence,
+                )
+                self.promised_by = self.evidence = self.promise_source = None
         if self.interview_at is not None and not self.held and self.interview_at <= at:
             self.held = True
             target = AWAITING_DECISION if self.state == INTERVIEWING else None

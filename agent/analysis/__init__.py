@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from agent.analysis.types import KINDS, Analysis, Evidence
@@ -87,7 +88,29 @@ class Analyzer:
         self.not_job_at = float(model_rules.get("not_job_at", 1.01))
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self._finders: dict[str, Any] = {}
+        self._conditions: dict[str, list[tuple[str, Any]]] = {}
         self._calendars: dict[str | None, Any] = {}
+
+    def _with_condition(self, evidence: Evidence, lang: str) -> Evidence:
+        """The promise's condition, read from its own sentence by the language's cues."""
+        for condition, cues in self._condition_cues(lang):
+            if cues.found(evidence.sentence):
+                return replace(evidence, condition=condition)
+        return evidence
+
+    def _condition_cues(self, lang: str) -> list[tuple[str, Any]]:
+        cached = self._conditions.get(lang)
+        if cached is None:
+            from agent.analysis.cues import compile_cues
+
+            section = self.lang_data.get(lang, {}).get("promise_conditions", {})
+            cached = [
+                (name, compile_cues(f"{lang}.toml:promise_conditions.{name}", section.get(name)))
+                for name in ("silence_means_no", "shortlisted")
+                if section.get(name)
+            ]
+            self._conditions[lang] = cached
+        return cached
 
     def _second_opinion(self, msg: Message, kind: str, *, bulk: bool) -> str:
         """The cue rules' kind, weighed against the trained model's probabilities."""
@@ -230,9 +253,14 @@ class Analyzer:
                 date_known=not msg.date_missing,
             )
         invite = msg.calendar_start is not None and (msg.calendar_method or "REQUEST") == "REQUEST"
+        conditional = [self._with_condition(e, rules_lang) for e in promise.evidence]
+        text = msg.text
+        for e in conditional:
+            if e.condition == "silence_means_no":
+                text = text.replace(e.sentence, " ")  # "… consider it unsuccessful" is no rejection
         result = self.classifiers[rules_lang].classify(
             msg.subject,
-            msg.text,
+            text,
             bulk=bulk,
             job_board=party.job_board,
             has_promise=promise.promised_by is not None,
@@ -246,7 +274,7 @@ class Analyzer:
         interview_at = None
         if kind in ("interview_invitation", "assessment_request"):
             interview_at = msg.calendar_start if invite else promise.interview_at
-        evidence = list(promise.evidence)
+        evidence = conditional
         if interview_at is not None:
             evidence = [
                 e for e in evidence if e.resolved != interview_at.astimezone(msg.date.tzinfo).date()
@@ -254,12 +282,14 @@ class Analyzer:
         if kind in ("rejection", "not_job"):
             evidence = []
         promised_by = max((e.resolved for e in evidence), default=None)
+        condition = next((e.condition for e in evidence if e.resolved == promised_by), None)
         return Analysis(
             message_id=msg.message_id,
             language=language,
             kind=kind,
             confidence=result.confidence,
             promised_by=promised_by,
+            promise_condition=condition,
             interview_at=interview_at,
             company=party.company if kind != "not_job" else None,
             evidence=evidence,

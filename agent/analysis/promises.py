@@ -131,6 +131,13 @@ class PromiseFinder:
             f"{origin}.candidate_deadline", commitment.get("candidate_deadline")
         )
         self.interview = compile_cues(f"{lang}.toml:interview.cues", interview.get("cues"))
+        conditions = data.get("promise_conditions", {})
+        # "If you have not heard from us by …": the date is the sender's, though the
+        # sentence speaks of the candidate's silence.
+        self.silence = compile_cues(
+            f"{lang}.toml:promise_conditions.silence_means_no",
+            conditions.get("silence_means_no") if isinstance(conditions, dict) else None,
+        )
         self.grammar = grammar
         self.nlp = nlp
         date_labels = [re.escape(x) for x in interview.get("date_labels", [])]
@@ -199,6 +206,8 @@ class PromiseFinder:
         clause = self._clause(sentence, match)
         if match.at is not None and self.interview.found(clause):
             return False  # a clock time next to a meeting word is an appointment, not a deadline
+        if self.silence.found(sentence):
+            return True
         if self.candidate.found(clause):
             return False
         if self.commitment.found(clause):

@@ -23,13 +23,19 @@ class Evidence:
     sentence: str
     phrase: str
     resolved: date
+    # None for a plain promise; "shortlisted": only candidates who go on will hear;
+    # "silence_means_no": no word by the date is the answer.
+    condition: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "sentence": self.sentence,
             "phrase": self.phrase,
             "resolved": self.resolved.isoformat(),
         }
+        if self.condition:
+            out["condition"] = self.condition
+        return out
 
 
 @dataclass
@@ -48,6 +54,7 @@ class Analysis:
     ats: str | None = None
     contact_name: str | None = None
     agency: str | None = None
+    promise_condition: str | None = None  # the condition of the promise behind promised_by
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md contract, exactly these keys in this order."""
@@ -59,5 +66,6 @@ class Analysis:
             "promised_by": self.promised_by.isoformat() if self.promised_by else None,
             "interview_at": self.interview_at.isoformat() if self.interview_at else None,
             "company": self.company,
+            "promise_condition": self.promise_condition,
             "evidence": [e.to_json() for e in self.evidence],
         }

@@ -1,0 +1,132 @@
+"""Conditional promises: read from the promise's sentence, kept through the tracker, obeyed
+by the policy ("only shortlisted candidates will hear …", "if you have not heard from us
+by …, consider your application unsuccessful")."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+import pytest
+from test_policy import POLICY, at, creates, msg, nine, processes, run
+
+from agent.analysis import Analyzer
+from agent.analysis.types import Evidence
+from agent.message import parse_message
+from agent.policy import FEEDBACK_REQUEST, FOLLOWUP_AFTER_PROMISE
+from agent.rules import Rules
+from agent.tracker import REJECTED, REJECTED_BY_SILENCE
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer(Rules.load(None))
+
+
+def _mail(body: str, subject: str = "Your application for Data Engineer") -> bytes:
+    return (
+        "From: Acme Recruitment <jobs@acme-robotics.com>\r\nTo: ola@example.org\r\n"
+        f"Subject: {subject}\r\nDate: Tue, 3 Mar 2026 10:00:00 +0100\r\n"
+        "Message-ID: <c1@acme-robotics.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"{body}\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("body", "promised_by", "condition"),
+    [
+        (
+            "Dear Ola,\n\nThank you for applying. Due to the number of applications, only "
+            "shortlisted candidates will be contacted within two weeks.\n\nKind regards,\nAcme",
+            "2026-03-17",
+            "shortlisted",
+        ),
+        (
+            "Dear Ola,\n\nThank you for applying. If you have not heard from us within four "
+            "weeks, please consider your application unsuccessful.\n\nKind regards,\nAcme",
+            "2026-03-31",
+            "silence_means_no",
+        ),
+        (
+            "Hei Ola,\n\nTakk for søknaden. Vi kontakter kun aktuelle kandidater innen 20. mars.\n\n"
+            "Med vennlig hilsen\nAcme",
+            "2026-03-20",
+            "shortlisted",
+        ),
+        (
+            "Hei Ola,\n\nTakk for søknaden. Hvis du ikke har hørt fra oss innen 20. mars, har du "
+            "dessverre ikke nådd opp denne gangen.\n\nMed vennlig hilsen\nAcme",
+            "2026-03-20",
+            "silence_means_no",
+        ),
+        (
+            "Dear Ola,\n\nThank you for applying. We will get back to you within two weeks.\n\n"
+            "Kind regards,\nAcme",
+            "2026-03-17",
+            None,
+        ),
+    ],
+)
+def test_the_condition_of_a_promise_is_read_from_its_sentence(
+    analyzer: Analyzer, body: str, promised_by: str, condition: str | None
+) -> None:
+    analysis = analyzer.analyze(parse_message(_mail(body)))
+    result = analysis.to_json()
+    assert analysis.kind in ("application_received", "status_update")  # no rejection
+    assert result["promised_by"] == promised_by
+    assert result["promise_condition"] == condition
+    assert list(result)[:8] == [
+        "message_id", "language", "kind", "confidence", "promised_by", "interview_at",
+        "company", "promise_condition",
+    ]  # fmt: skip
+
+
+SILENCE = Evidence(
+    "If you have not heard from us by 20 March, please consider your application unsuccessful.",
+    "by 20 March",
+    date(2026, 3, 20),
+    "silence_means_no",
+)
+
+
+def _receipt(evidence: Evidence) -> list:  # type: ignore[type-arg]
+    return [
+        msg("app@me", at(2026, 3, 2), "outbound", direction="outbound", subject="Application"),
+        msg(
+            "r1@acme.no",
+            at(2026, 3, 3),
+            "application_received",
+            promised_by=evidence.resolved,
+            evidence=(evidence,),
+        ),
+    ]
+
+
+def test_a_lapsed_silence_window_closes_the_process_as_rejected_by_silence() -> None:
+    [before] = processes(_receipt(SILENCE), at(2026, 3, 20, 23))
+    assert before.active and before.promised_by == date(2026, 3, 20)
+    [after] = processes(_receipt(SILENCE), at(2026, 3, 21, 8))
+    assert after.state == REJECTED
+    event = after.events[-1]
+    assert event.kind == REJECTED_BY_SILENCE and event.sentence == SILENCE.sentence
+
+
+def test_no_follow_up_and_no_feedback_request_after_silence_by_default() -> None:
+    thread = _receipt(SILENCE)
+    for now in (nine(2026, 3, 23), nine(2026, 3, 30)):
+        assert creates(run(thread, now)) == []
+    both = replace(POLICY, followup_when_silence_means_no=True, feedback_after_silence=True)
+    actions = {a.action for a in creates(run(thread, nine(2026, 3, 23), policy=both))}
+    assert actions == {FEEDBACK_REQUEST}  # closed by silence: the feedback request is allowed
+
+
+def test_a_shortlisted_window_still_gets_its_follow_up() -> None:
+    shortlisted = replace(SILENCE, condition="shortlisted", sentence="Only shortlisted …")
+    [draft] = creates(run(_receipt(shortlisted), nine(2026, 3, 23)))
+    assert draft.action == FOLLOWUP_AFTER_PROMISE
+
+
+def test_a_plain_window_is_not_closed_when_it_lapses() -> None:
+    plain = replace(SILENCE, condition=None)
+    [process] = processes(_receipt(plain), at(2026, 3, 23) + timedelta(hours=1))
+    assert process.active
