@@ -83,7 +83,7 @@ class Config:
     state_dir: Path
     timezone: str  # IANA name
     country: str | None  # for public holidays
-    languages: tuple[str, ...] = ("en", "nb")
+    languages: tuple[str, ...] = ()  # empty: every language the rules have a cue file for
     rules_dir: Path | None = None
     scan_interval: int = 300
     idle: bool = False
@@ -200,8 +200,8 @@ def config_from_dict(
             )
         seen.add(account.name)
 
-    languages = values.get("languages", ("en", "nb"))
-    if not languages:
+    languages = tuple(values.get("languages", ()))
+    if "languages" in values and not languages:
         raise ConfigError(f"{label}: languages: expected at least one language")
     rules_dir = _resolve(values["rules_dir"], base) if "rules_dir" in values else None
     if rules_dir is not None and not rules_dir.is_dir():
@@ -214,7 +214,9 @@ def config_from_dict(
         accounts=accounts,
         state_dir=state_dir,
         timezone=values.get("timezone") or system_timezone(env),
-        country=values.get("country", country_for_languages(languages)),
+        # Without a country or a language list: the holidays of the user's country are
+        # Norway's, as the product's first users' are.
+        country=values.get("country", country_for_languages(languages or ("nb",))),
         languages=languages,
         rules_dir=rules_dir,
         scan_interval=values.get("scan_interval", 300),

@@ -108,7 +108,7 @@ def test_minimal_imap_account_defaults(tmp_path: Path, monkeypatch: pytest.Monke
         30.0,
     )
     assert config.timezone == "America/New_York"
-    assert config.languages == ("en", "nb") and config.country == "NO"
+    assert config.languages == () and config.country == "NO"  # () = every cue file
     assert config.state_dir == tmp_path / "data" / "followup"
     assert config.rules_dir is None
 

@@ -49,6 +49,13 @@ class _NoPromise:
 _NO_PROMISE = _NoPromise()
 
 
+class _NoDates:
+    """The finder of a language that has a cue file but no date rules: kinds, no dates."""
+
+    def find(self, *_: object, **__: object) -> _NoPromise:
+        return _NO_PROMISE
+
+
 class Analyzer:
     """Reusable analysis engine. Build once, call :meth:`analyze` per message."""
 
@@ -56,7 +63,7 @@ class Analyzer:
         self,
         rules: Rules | None = None,
         *,
-        languages: Sequence[str] = ("en", "nb"),
+        languages: Sequence[str] = (),
         country: str | None = None,
     ) -> None:
         from agent.analysis.company import PartyResolver
@@ -66,7 +73,8 @@ class Analyzer:
         self.rules = rules or Rules()
         self.country = country
         self.lang_data: dict[str, dict[str, Any]] = {}
-        for lang in languages:
+        # Adding a language is adding its rule files: without a list, every cue file loads.
+        for lang in languages or self.rules.languages():
             data = self.rules.toml(f"{lang}.toml", required=False)
             if data:
                 self.lang_data[lang] = data
@@ -132,7 +140,12 @@ class Analyzer:
             import spacy
 
             from agent.analysis.dates import DateGrammar
+            from agent.analysis.dates_rules import date_rules_for
             from agent.analysis.promises import PromiseFinder
+
+            if date_rules_for(lang, self.rules) is None:
+                self._finders[lang] = _NoDates()
+                return self._finders[lang]
 
             try:
                 nlp = spacy.blank(lang)

@@ -96,8 +96,10 @@ def _manual_record(
             raise UsageError(
                 f"--contact: expected an e-mail address like name@example.com, got {contact!r}"
             )
-    languages = tuple(config.languages) or ("en",)
-    lang = (language or languages[0]).strip().lower()
+    from agent.rules import Rules
+
+    languages = tuple(config.languages) or tuple(Rules.load(config.rules_dir).languages())
+    lang = (language or ("en" if "en" in languages else languages[0])).strip().lower()
     if lang not in languages:
         raise UsageError(f"--language: expected one of {', '.join(languages)}, got {language!r}")
     return ManualProcess(

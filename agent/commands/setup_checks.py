@@ -239,7 +239,8 @@ def rules_check(config: Config) -> Check:
 
     try:
         rules = Rules.load(config.rules_dir)
-        for language in config.languages:
+        languages = config.languages or tuple(rules.languages())
+        for language in languages:
             rules.toml(f"{language}.toml")
         rules.toml("policy.toml", required=False)
     except RulesError as exc:
@@ -250,7 +251,7 @@ def rules_check(config: Config) -> Check:
             exc.hint or "fix the file named above, or remove it from rules_dir",
         )
     where = f" (with {config.rules_dir})" if config.rules_dir else ""
-    return _check("rules", OK, f"languages {', '.join(config.languages)} loaded{where}")
+    return _check("rules", OK, f"languages {', '.join(languages)} loaded{where}")
 
 
 def calendar_check(config: Config) -> Check:
