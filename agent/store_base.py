@@ -114,7 +114,7 @@ def _check_database_file(path: Path) -> None:
             hint=hint,
         )
     raise StateError(
-        f"the state database {path} is not a SQLite database (damaged or overwritten); "
+        f"the state database {path} is damaged: it is not a SQLite database (overwritten?); "
         "followup does not start afresh on its own",
         hint=hint,
     )

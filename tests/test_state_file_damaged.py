@@ -64,7 +64,11 @@ def test_a_damaged_state_file_is_reported_not_rebuilt(
 
     assert result.returncode == 6, result.stdout + result.stderr
     assert str(db_path) in result.stderr
-    assert "empty (0 bytes)" in result.stderr if not DAMAGE[damage] else "not a SQLite" in result.stderr
+    assert (
+        "empty (0 bytes)" in result.stderr
+        if not DAMAGE[damage]
+        else "not a SQLite" in result.stderr
+    )
     assert "does not start afresh on its own" in result.stderr
     assert "Hint: restore it from a backup" in result.stderr and ".broken" in result.stderr
     assert "Traceback" not in result.stderr
