@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Scan the mailbox once: sync, analyze, track, draft.",
     ),
     "status": (
-        "agent.commands.review:status_command",
+        "agent.commands.status:status_command",
         "Accounts, last scan, processes, next action.",
     ),
     "processes": ("agent.commands.review:processes_command", "List hiring processes."),

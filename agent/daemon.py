@@ -382,6 +382,10 @@ class Daemon:
             )
         self.last_scan = started
         h.processes = acc.processes
+        h.notice = held_back(acc)
+        if h.notice:
+            key = f"held:{h.name}:{h.notice.partition(':')[0]}"
+            self._warn_once(key, "account %s: %s", h.name, h.notice)
         if acc.created:
             self.drafts_created += len(acc.created)
             h.drafts_created += len(acc.created)
@@ -575,6 +579,22 @@ class Daemon:
             return
         self._warned.add(key)
         log.warning(message, *args)
+
+
+def held_back(acc: AccountReport) -> str | None:
+    """What a good pass still held back, in a few words for the STATUS line, or None."""
+    if acc.stats.held:
+        folders = ", ".join(sorted(acc.stats.held))
+        return (
+            f"error: folder {folders} held, its UIDVALIDITY keeps changing; "
+            "no drafts written until the server is steady"
+        )
+    if acc.breaker:
+        return (
+            f"draft limit reached: {acc.breaker.get('held', 0)} draft(s) held back; "
+            "`followup scan --release-drafts` writes them"
+        )
+    return None
 
 
 def prune_runs(store: Any, *, before: datetime, keep_last: int = 50) -> int:

@@ -168,6 +168,7 @@ class AccountHealth:
     next_due_action: str | None = None
     outlook_at: datetime | None = None
     drafts_created: int = 0
+    notice: str | None = None  # a good pass that still holds something back (drafts, a folder)
 
     def schedule(self, now: datetime, seconds: float) -> None:
         self.planned = seconds

@@ -151,7 +151,7 @@ def status_line(
     """ "last scan 09:05, 3 processes, next draft due Thu 09:00" or the trouble first."""
     troubles = []
     for health in healths:
-        line = account_line(health, now, tz)
+        line = account_line(health, now, tz) or health.notice
         if line:
             troubles.append(f"{health.name}: {line}" if len(healths) > 1 else line)
     parts = []
@@ -194,6 +194,8 @@ def record(
             "next_due_at": _iso(h.next_due),
             "next_attempt_at": _iso(h.next_attempt),
         }
+        if h.notice and h.fault is None:
+            entry["notice"] = h.notice
         if h.fault is not None:
             entry.update(h.fault.to_json())
         accounts[h.name] = entry

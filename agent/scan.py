@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from agent.accounts import drafts_folder, open_source
 from agent.analysis import Analyzer
 from agent.config import AccountConfig, Config
 from agent.errors import FolderError, MailboxError
+from agent.logging_setup import redact
 from agent.records import (
     DRAFT_APPENDED,
     DRAFT_CANCELLED,
@@ -52,6 +53,8 @@ class AccountReport:
     handed_off: Counter[str] = field(default_factory=Counter)
     processes: int = 0
     capped: int = 0
+    held: int = 0  # due drafts not written: the breaker is tripped or a folder is held
+    breaker: dict[str, Any] | None = None  # the tripped draft-storm breaker, if it is
     error: str | None = None
     drafts_folder: str | None = None
 
@@ -73,6 +76,9 @@ class AccountReport:
             "drafts_handed_off": dict(self.handed_off),
             "planned": self.planned,
             "capped": self.capped,
+            "drafts_held": self.held,
+            "draft_breaker": self.breaker,
+            "folders_held": dict(s.held),
             "drafts_folder": self.drafts_folder,
             "error": self.error,
         }
@@ -154,8 +160,12 @@ def run_pass(
     account_names: Sequence[str] = (),
     progress: Callable[[str, int], None] | None = None,
     source_factory: Callable[[AccountConfig], Source] | None = None,
+    release_drafts: bool = False,
 ) -> PassReport:
-    """Scan every (selected) account once. Errors of one account don't stop the others."""
+    """Scan every (selected) account once. Errors of one account don't stop the others.
+
+    ``release_drafts`` (or a release the user recorded) lifts the draft-storm breaker:
+    every draft due is written in this pass."""
     report = PassReport(now=now, dry_run=dry_run)
     accounts = [a for a in engine.config.accounts if not account_names or a.name in account_names]
     for account in accounts:
@@ -173,12 +183,30 @@ def run_pass(
                     now=now,
                     dry_run=dry_run,
                     progress=progress,
+                    release_drafts=release_drafts,
                 )
         except MailboxError as exc:
-            acc_report.error = str(exc)
+            # A server's refusal may quote what it was sent: the report (printed, or
+            # --json) gets the text with every registered secret taken out.
+            acc_report.error = redact(str(exc))
             log.error("account %s: %s", account.name, exc)
+        except BaseException as exc:
+            # Whatever ends the pass (a bug, a stop signal), the run is not left "running".
+            _finish_run_quietly(
+                store, run_id, now, acc_report, f"ended early: {type(exc).__name__}"
+            )
+            raise
         store.finish_run(run_id, now, acc_report.to_json(), error=acc_report.error)
     return report
+
+
+def _finish_run_quietly(
+    store: Store, run_id: int, now: datetime, report: AccountReport, error: str
+) -> None:
+    try:
+        store.finish_run(run_id, now, report.to_json(), error=error)
+    except Exception:  # noqa: BLE001 - the store may be what failed; the error goes on up
+        log.debug("could not record the end of run %s", run_id, exc_info=True)
 
 
 def _run_account(
@@ -191,6 +219,7 @@ def _run_account(
     now: datetime,
     dry_run: bool,
     progress: Callable[[str, int], None] | None,
+    release_drafts: bool = False,
 ) -> None:
     from agent.policy import CancelDraft, CreateDraft, DraftsCapped, FlagDraft, MarkGhosted, plan
 
@@ -227,17 +256,26 @@ def _run_account(
             account.name, [(p.id, process_snapshot(p)) for p in processes], now
         )
     drafts = store.drafts(account.name)
+    breaker = store.draft_breaker(account.name)
+    release = release_drafts or store.draft_release_requested(account.name)
+    policy = engine.policy
+    if release:  # the user's override: everything due is written in this pass
+        policy = replace(policy, max_drafts_per_pass=UNCAPPED)
+    hold = _hold_reason(report, None if release else breaker)
     actions = plan(
         processes,
         drafts,
         now=now,
-        policy=engine.policy,
+        policy=policy,
         calendar=engine.calendar,
         tz=engine.tz,
         offers=store.offers(),
     )
     by_id = {p.id: p for p in processes}
     for action in actions:
+        if isinstance(action, CreateDraft) and hold is not None:
+            report.held += 1
+            continue
         if isinstance(action, CreateDraft):
             report.planned.append(
                 {
@@ -280,12 +318,47 @@ def _run_account(
                 {"action": "ghosted", "process": action.process_id, "reason": action.reason}
             )
         elif isinstance(action, DraftsCapped):
+            report.held += len(action.deferred)
+            if hold is not None:
+                continue
             report.capped = len(action.deferred)
             log.warning(
-                "draft breaker: %d more drafts deferred to a later pass (limit %d)",
+                "draft breaker: %d more drafts held back (limit %d a pass); "
+                "`followup scan --release-drafts` writes them",
                 len(action.deferred),
                 action.limit,
             )
+    if dry_run:
+        report.breaker = breaker
+        return
+    if report.capped:
+        store.trip_draft_breaker(
+            account.name, now, limit=policy.max_drafts_per_pass, held=report.held
+        )
+    elif (release and hold is None) or (
+        breaker is not None and hold == HOLD_BREAKER and not report.held
+    ):
+        store.clear_draft_breaker(account.name)  # released, or nothing is waiting any more
+    elif breaker is not None and report.held:
+        store.trip_draft_breaker(account.name, now, limit=breaker["limit"], held=report.held)
+    report.breaker = store.draft_breaker(account.name)
+    if hold is not None and report.held:
+        log.warning("account %s: %d due draft(s) not written: %s", account.name, report.held, hold)
+
+
+UNCAPPED = 1_000_000
+HOLD_BREAKER = "the draft limit was reached; `followup scan --release-drafts` writes them"
+
+
+def _hold_reason(report: AccountReport, breaker: dict[str, Any] | None) -> str | None:
+    """Why no draft may be written in this pass, or None. A folder whose UIDVALIDITY
+    keeps changing was not read, so a reply there may be unseen: no follow-up is safe."""
+    if report.stats.held:
+        folders = ", ".join(sorted(report.stats.held))
+        return f"folder {folders} not read: its UIDVALIDITY keeps changing"
+    if breaker is not None:
+        return HOLD_BREAKER
+    return None
 
 
 def process_snapshot(process: Any) -> dict[str, Any]:

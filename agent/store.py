@@ -13,6 +13,7 @@ appended to the mailbox.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -28,10 +29,14 @@ from agent.records import (
     ManualProcess,
     ProcessOverride,
 )
-from agent.store_base import StoreBase, guarded
+from agent.store_base import StoreBase, guarded, process_alive, process_start
 from agent.store_mail import MailState
 
-__all__ = ["Store", "StoreBase"]
+__all__ = ["RUN_INTERRUPTED", "Store", "StoreBase"]
+
+_BREAKER = "draft_breaker:"  # meta key prefix, per account
+_RELEASE = "draft_release:"
+RUN_INTERRUPTED = "interrupted: the scan ended before finishing (killed or crashed)"
 
 
 class Store(MailState):
@@ -245,12 +250,33 @@ class Store(MailState):
 
     @guarded
     def start_run(self, account: str | None, at: datetime) -> int:
+        """Record a run starting in this process. Runs left unfinished by a writer that
+        is gone (killed mid-pass) are marked interrupted first."""
+        pid = os.getpid()
         with self.transaction():
+            if self.holds_writer_lock:  # then no other writer is alive
+                self._conn.execute(
+                    "UPDATE runs SET error = ? WHERE finished_at IS NULL AND error IS NULL "
+                    "AND (pid IS NULL OR pid != ?)",
+                    (RUN_INTERRUPTED, pid),
+                )
             cursor = self._conn.execute(
-                "INSERT INTO runs (started_at, account) VALUES (?, ?)", (codec.ts(at), account)
+                "INSERT INTO runs (started_at, account, pid, pid_started) VALUES (?, ?, ?, ?)",
+                (codec.ts(at), account, pid, process_start(pid)),
             )
         assert cursor.lastrowid is not None
         return cursor.lastrowid
+
+    def run_is_live(self, run: dict[str, Any]) -> bool:
+        """Is an unfinished run's process still at work? It is when that very process
+        (same pid, same start time) is alive and is the one the writer lock names."""
+        if run.get("finished_at") is not None or run.get("error") == RUN_INTERRUPTED:
+            return False
+        pid = run.get("pid")
+        if pid is None:  # recorded before runs named their process: trust the lock alone
+            holder = self.writer_lock_holder()
+            return holder is not None and process_alive(holder)
+        return self.writer_lock_holder() == pid and process_alive(pid, run.get("pid_started"))
 
     @guarded
     def finish_run(
@@ -280,9 +306,46 @@ class Store(MailState):
                 "finished_at": codec.parse_ts(row["finished_at"]),
                 "summary": json.loads(row["summary_json"]) if row["summary_json"] else {},
                 "error": row["error"],
+                "pid": row["pid"],
+                "pid_started": row["pid_started"],
             }
             for row in rows
         ]
+
+    # -- the draft-storm breaker ---------------------------------------------
+
+    def draft_breaker(self, account: str) -> dict[str, Any] | None:
+        """The account's tripped breaker ({tripped_at, limit, held}), or None."""
+        raw = self.get_meta(_BREAKER + account)
+        try:
+            value = json.loads(raw) if raw else None
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def trip_draft_breaker(self, account: str, at: datetime, *, limit: int, held: int) -> None:
+        """Hold every further draft of ``account`` until the user releases them."""
+        before = self.draft_breaker(account) or {}
+        value = {
+            "tripped_at": before.get("tripped_at") or at.isoformat(),
+            "limit": limit,
+            "held": held,
+        }
+        self.set_meta(_BREAKER + account, json.dumps(value, sort_keys=True))
+
+    def request_draft_release(self, accounts: Iterable[str]) -> None:
+        """The user's override: the next pass of each account writes every draft due."""
+        with self.transaction():
+            for account in accounts:
+                self.set_meta(_RELEASE + account, "1")
+
+    def draft_release_requested(self, account: str) -> bool:
+        return self.get_meta(_RELEASE + account) == "1"
+
+    def clear_draft_breaker(self, account: str) -> None:
+        with self.transaction():
+            self.set_meta(_BREAKER + account, None)
+            self.set_meta(_RELEASE + account, None)
 
     @guarded
     def get_meta(self, key: str) -> str | None:

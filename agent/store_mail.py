@@ -8,7 +8,8 @@ one that could not be analysed is kept as a skip with its reason.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from agent import store_codec as codec
@@ -26,6 +27,33 @@ def bare_subject(subject: str) -> str:
         re.sub(r"^(?:\s*(?:re|sv|vs|aw|fwd?|tr)\s*(?:\[\d+\])?\s*:\s*)+", "", subject, flags=re.I)
         .strip()
         .lower()
+    )
+
+
+FLAP_WINDOW = timedelta(hours=24)  # a second UIDVALIDITY change this soon is no genuine reset
+STEADY_PASSES = 2  # passes that must see one UIDVALIDITY before a held folder is read again
+
+
+@dataclass(frozen=True)
+class FolderValidity:
+    """What the server last said a folder's UIDVALIDITY was and how steady it has been:
+    when it last changed, how many passes have seen it unchanged since, how many
+    changes there were, and since when the folder is held for changing too often."""
+
+    seen_validity: int
+    changed_at: datetime | None = None
+    steady_passes: int = 0
+    changes: int = 0
+    held_since: datetime | None = None
+
+
+def _validity(row: Any) -> FolderValidity:
+    return FolderValidity(
+        seen_validity=row["seen_validity"],
+        changed_at=codec.parse_ts(row["changed_at"]),
+        steady_passes=row["steady_passes"],
+        changes=row["changes"],
+        held_since=codec.parse_ts(row["held_since"]),
     )
 
 
@@ -57,6 +85,44 @@ class MailState(StoreBase):
     def reset_folder(self, account: str, folder: str, uidvalidity: int) -> None:
         """UIDVALIDITY changed: start the folder over; messages stay, matched by Message-ID."""
         self.set_folder_checkpoint(account, folder, uidvalidity, 0)
+
+    @guarded
+    def folder_validity(self, account: str, folder: str) -> FolderValidity | None:
+        """How steady the folder's UIDVALIDITY has been (None: never looked at)."""
+        row = self._conn.execute(
+            "SELECT * FROM folder_validity WHERE account = ? AND folder = ?", (account, folder)
+        ).fetchone()
+        return None if row is None else _validity(row)
+
+    @guarded
+    def set_folder_validity(self, account: str, folder: str, value: FolderValidity) -> None:
+        with self.transaction():
+            self._conn.execute(
+                "INSERT INTO folder_validity (account, folder, seen_validity, changed_at, "
+                "steady_passes, changes, held_since) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (account, folder) DO UPDATE SET seen_validity = excluded.seen_validity, "
+                "changed_at = excluded.changed_at, steady_passes = excluded.steady_passes, "
+                "changes = excluded.changes, held_since = excluded.held_since",
+                (
+                    account,
+                    folder,
+                    value.seen_validity,
+                    codec.ts(value.changed_at) if value.changed_at else None,
+                    value.steady_passes,
+                    value.changes,
+                    codec.ts(value.held_since) if value.held_since else None,
+                ),
+            )
+
+    @guarded
+    def held_folders(self, account: str | None = None) -> list[tuple[str, str, FolderValidity]]:
+        """(account, folder, validity) of the folders held for an unsteady UIDVALIDITY."""
+        sql = "SELECT * FROM folder_validity WHERE held_since IS NOT NULL"
+        rows = self._conn.execute(
+            sql + (" AND account = ?" if account else "") + " ORDER BY account, folder",
+            (account,) if account else (),
+        ).fetchall()
+        return [(row["account"], row["folder"], _validity(row)) for row in rows]
 
     @guarded
     def folder_checkpoints(self, account: str | None = None) -> list[dict[str, Any]]:

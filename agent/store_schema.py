@@ -177,9 +177,29 @@ UPDATE messages SET
 WHERE kind = 'not_job'
 """
 
+# What the server said each folder's UIDVALIDITY was, and how steady it has been: a
+# value that keeps changing holds the folder (nothing read, nothing drafted) until it
+# settles. A run records the process that runs it, so a scan killed mid-pass is told
+# from one still running.
+_FOLDER_VALIDITY = """
+CREATE TABLE folder_validity (
+    account       TEXT NOT NULL,
+    folder        TEXT NOT NULL,
+    seen_validity INTEGER NOT NULL,
+    changed_at    TEXT,
+    steady_passes INTEGER NOT NULL DEFAULT 0,
+    changes       INTEGER NOT NULL DEFAULT 0,
+    held_since    TEXT,
+    PRIMARY KEY (account, folder)
+) WITHOUT ROWID;
+ALTER TABLE runs ADD COLUMN pid INTEGER;
+ALTER TABLE runs ADD COLUMN pid_started TEXT
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _script(_INITIAL)),
     Migration("0002_thin_not_job", _script(_THIN_NOT_JOB)),
+    Migration("0003_folder_validity_and_run_owner", _script(_FOLDER_VALIDITY)),
 )
 
 MIGRATIONS_TABLE = """

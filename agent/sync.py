@@ -21,7 +21,7 @@ from agent.message import MAX_MESSAGE_BYTES, Message, parse_header
 from agent.records import INBOUND, OUTBOUND, PassedOver, TrackedMessage
 from agent.sources.base import Fetched, Source
 from agent.store import Store
-from agent.store_mail import bare_subject
+from agent.store_mail import FLAP_WINDOW, STEADY_PASSES, FolderValidity, bare_subject
 from agent.sync_texts import Batch, Reading, TextItem, TextReader
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ class SyncStats:
     skipped: Counter[str] = field(default_factory=Counter)
     rebaselined: list[str] = field(default_factory=list)
     sent_followups: list[str] = field(default_factory=list)
+    held: dict[str, str] = field(default_factory=dict)  # folder -> why it was not read
 
     def merge(self, other: SyncStats) -> None:
         self.seen += other.seen
@@ -53,6 +54,46 @@ class SyncStats:
         self.skipped.update(other.skipped)
         self.rebaselined.extend(other.rebaselined)
         self.sent_followups.extend(other.sent_followups)
+        self.held.update(other.held)
+
+
+# UIDVALIDITY: a change is a genuine reset (re-read the folder by Message-ID, T8) unless
+# it follows another change within FLAP_WINDOW or before the value was seen unchanged in
+# STEADY_PASSES passes: then the server does not keep its numbers, and the folder is
+# held (T9) until STEADY_PASSES passes in a row see one value. State is kept throughout.
+READ, REBASELINE, HOLD = "read", "rebaseline", "hold"
+
+
+def judge_uidvalidity(
+    before: FolderValidity | None, checkpoint: int | None, observed: int, now: datetime
+) -> tuple[FolderValidity, str]:
+    """What to do with a folder whose server says UIDVALIDITY is ``observed`` now:
+    READ from the checkpoint, REBASELINE (start over, matching by Message-ID) or HOLD."""
+    if before is None:
+        before = FolderValidity(seen_validity=checkpoint if checkpoint is not None else observed)
+    if observed == before.seen_validity:
+        after = replace(before, steady_passes=before.steady_passes + 1)
+        if after.held_since is not None:
+            if after.steady_passes < STEADY_PASSES:
+                return after, HOLD
+            after = replace(after, held_since=None)
+    else:
+        recent = before.changes > 0 and (
+            (before.changed_at is not None and now - before.changed_at < FLAP_WINDOW)
+            or before.steady_passes < STEADY_PASSES
+        )
+        after = FolderValidity(
+            seen_validity=observed,
+            changed_at=now,
+            steady_passes=0,
+            changes=before.changes + 1,
+            held_since=before.held_since or (now if recent else None),
+        )
+        if after.held_since is not None:
+            return after, HOLD
+    if checkpoint is not None and checkpoint != observed:
+        return after, REBASELINE
+    return after, READ
 
 
 def crash_point(step: str) -> None:
@@ -132,6 +173,7 @@ class FolderSync:
         self._domains: set[str] | None = None
         self.texts = TextReader(analyzer)
         self._header_faults: dict[tuple[str, int], str] = {}  # (folder, uid) -> what failed
+        self._rebaselined: set[str] = set()
 
     # -- what we already know, for the prefilter -------------------------------------------
     def _known_context(self) -> tuple[set[str], set[str]]:
@@ -165,24 +207,46 @@ class FolderSync:
                 if known_domain:
                     self._domains.add(domain)
 
-    def pending_uids(self, folder: str) -> tuple[int, list[int]]:
-        """(uidvalidity, new UIDs); re-baselines the folder when UIDVALIDITY changed."""
+    def pending_uids(self, folder: str) -> tuple[int, list[int]] | None:
+        """(uidvalidity, new UIDs); re-baselines the folder when UIDVALIDITY changed once,
+        None when it keeps changing (the folder is held: nothing read, nothing reset)."""
         state = self.source.folder_state(folder)
         checkpoint = self.store.folder_checkpoint(self.account, folder)
-        last_uid = 0
-        if checkpoint is not None:
-            validity, last_uid = checkpoint
-            if validity != state.uidvalidity:
+        before = self.store.folder_validity(self.account, folder)
+        after, verdict = judge_uidvalidity(
+            before, checkpoint[0] if checkpoint else None, state.uidvalidity, self.now
+        )
+        where = f"{self.account}/{folder}"
+        if verdict == HOLD:
+            with self.store.transaction():
+                self.store.set_folder_validity(self.account, folder, after)
+            if before is None or before.held_since is None:
+                log.error(
+                    "%s: UIDVALIDITY changed again (%s changes, now %s): the server does not keep "
+                    "its message numbers; not reading this folder and not writing drafts for "
+                    "the account until it is steady for %d passes",
+                    where,
+                    after.changes,
+                    state.uidvalidity,
+                    STEADY_PASSES,
+                )
+            return None
+        last_uid = checkpoint[1] if checkpoint else 0
+        with self.store.transaction():
+            self.store.set_folder_validity(self.account, folder, after)
+            if verdict == REBASELINE:
+                assert checkpoint is not None
                 log.warning(
-                    "%s/%s: UIDVALIDITY changed (%s -> %s); re-reading the folder, matching by Message-ID",
-                    self.account,
-                    folder,
-                    validity,
+                    "%s: UIDVALIDITY changed (%s -> %s); re-reading the folder, matching by Message-ID",
+                    where,
+                    checkpoint[0],
                     state.uidvalidity,
                 )
-                with self.store.transaction():
-                    self.store.reset_folder(self.account, folder, state.uidvalidity)
+                self.store.reset_folder(self.account, folder, state.uidvalidity)
+                self._rebaselined.add(folder)
                 last_uid = 0
+        if before is not None and before.held_since is not None:
+            log.warning("%s: UIDVALIDITY steady again; reading the folder again", where)
         uids = [u for u in self.source.uids_after(folder, last_uid) if u > last_uid]
         return state.uidvalidity, sorted(uids)
 
@@ -198,7 +262,13 @@ class FolderSync:
         outcome is the one a chunk-by-chunk pass gives.
         """
         stats = SyncStats()
-        uidvalidity, uids = self.pending_uids(folder)
+        pending = self.pending_uids(folder)
+        if pending is None:
+            stats.held[folder] = "UIDVALIDITY keeps changing"
+            return stats
+        uidvalidity, uids = pending
+        if folder in self._rebaselined:
+            stats.rebaselined.append(folder)
         if not uids and self.store.folder_checkpoint(self.account, folder) is None:
             with self.store.transaction():
                 self.store.set_folder_checkpoint(self.account, folder, uidvalidity, 0)

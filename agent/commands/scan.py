@@ -39,9 +39,21 @@ def print_report(report: dict, *, console=None) -> None:  # type: ignore[no-unty
             console.print(
                 f"  recovered {len(acc['drafts_adopted'])} draft(s) written before an interruption"
             )
+        for folder, why in (acc.get("folders_held") or {}).items():
+            console.print(
+                f"  [red]folder {folder} not read and no draft written: {why}[/]; "
+                "it resumes by itself once the server is steady (see `followup status`)"
+            )
         if acc["capped"]:
             console.print(
-                f"  [yellow]{acc['capped']} more draft(s) held back by the draft limit; they follow in later passes[/]"
+                f"  [yellow]{acc['capped']} more draft(s) held back by the draft limit[/]; check "
+                "them with `followup scan --dry-run --release-drafts`, write them with "
+                "`followup scan --release-drafts`"
+            )
+        elif acc.get("drafts_held") and not acc.get("folders_held"):
+            console.print(
+                f"  [yellow]{acc['drafts_held']} due draft(s) held back: the draft limit was "
+                "reached[/]; write them with `followup scan --release-drafts`"
             )
         if acc["error"]:
             console.print(f"  [red]error:[/] {acc['error']}")
@@ -60,6 +72,12 @@ def print_report(report: dict, *, console=None) -> None:  # type: ignore[no-unty
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @click.option("--account", "accounts", multiple=True, help="Only this account (repeatable).")
+@click.option(
+    "--release-drafts",
+    is_flag=True,
+    help="Write every due draft, beyond the draft limit (max_drafts_per_pass) that holds "
+    "back a sudden flood of drafts. With the service running, its next scan does it.",
+)
 def scan_command(
     config_path: str | None,
     now_text: str | None,
@@ -67,6 +85,7 @@ def scan_command(
     dry_run: bool,
     as_json: bool,
     accounts: tuple[str, ...],
+    release_drafts: bool,
 ) -> None:
     """Scan the mailbox once: fetch new mail, recognise hiring mail, update the
     processes and write any follow-up that is due as a draft in your Drafts folder.
@@ -74,7 +93,7 @@ def scan_command(
     Only the text of likely job mail is fetched. Your mail is never changed,
     moved or sent. With --dry-run nothing is written to the mailbox.
     """
-    from agent.errors import UsageError
+    from agent.errors import AlreadyRunningError, UsageError
     from agent.scan import Engine
 
     config = load(config_path)
@@ -86,10 +105,25 @@ def scan_command(
     now = resolve_now(now_text, config.timezone)
     store = open_store(config)
     try:
-        store.acquire_writer_lock(wait=2.0)
+        if release_drafts and not dry_run:
+            # Recorded first: a running service (holding the lock) honours it at its next scan.
+            store.request_draft_release(accounts or [a.name for a in config.accounts])
+        try:
+            store.acquire_writer_lock(wait=2.0)
+        except AlreadyRunningError:
+            if not release_drafts or dry_run:
+                raise
+            click.echo("The background service is running: its next scan writes the held drafts.")
+            return
         engine = Engine(config)
         report = _run_with_progress(
-            engine, store, now=now, dry_run=dry_run, accounts=accounts, quiet=as_json
+            engine,
+            store,
+            now=now,
+            dry_run=dry_run,
+            accounts=accounts,
+            quiet=as_json,
+            release_drafts=release_drafts,
         )
     finally:
         store.close()
@@ -102,11 +136,18 @@ def scan_command(
         sys.exit(1)
 
 
-def _run_with_progress(engine, store, *, now, dry_run, accounts, quiet):  # type: ignore[no-untyped-def]
+def _run_with_progress(engine, store, *, now, dry_run, accounts, quiet, release_drafts=False):  # type: ignore[no-untyped-def]
     from agent.scan import run_pass
 
     if quiet or not sys.stderr.isatty():
-        return run_pass(engine, store, now=now, dry_run=dry_run, account_names=accounts)
+        return run_pass(
+            engine,
+            store,
+            now=now,
+            dry_run=dry_run,
+            account_names=accounts,
+            release_drafts=release_drafts,
+        )
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
@@ -118,5 +159,11 @@ def _run_with_progress(engine, store, *, now, dry_run, accounts, quiet):  # type
             bar.update(task, advance=n, description=f"scanning {account}")
 
         return run_pass(
-            engine, store, now=now, dry_run=dry_run, account_names=accounts, progress=progress
+            engine,
+            store,
+            now=now,
+            dry_run=dry_run,
+            account_names=accounts,
+            progress=progress,
+            release_drafts=release_drafts,
         )
