@@ -82,6 +82,7 @@ class TrackedMessage:
     contact_name: str | None = None
     evidence: tuple[Evidence, ...] = ()
     followup_id: str | None = None  # set when this is one of our drafts (e.g. seen in Sent)
+    after_interview: bool = False  # it thanks for or follows an interview already held
 
     @property
     def thread_ids(self) -> tuple[str, ...]:

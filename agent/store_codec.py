@@ -93,6 +93,7 @@ def message_row(
         "contact_name": msg.contact_name,
         "evidence_json": dump([e.to_json() for e in msg.evidence]),
         "followup_id": msg.followup_id,
+        "after_interview": int(msg.after_interview),
         "first_seen_at": ts(first_seen_at),
         "updated_at": ts(first_seen_at),
     }
@@ -135,6 +136,7 @@ def tracked_message(row: sqlite3.Row) -> TrackedMessage:
             for e in json.loads(row["evidence_json"] or "[]")
         ),
         followup_id=row["followup_id"],
+        after_interview=bool(row["after_interview"]),
     )
 
 

@@ -145,6 +145,7 @@ def tracked_from(
         contact_name=a.contact_name if a else None,
         evidence=tuple(a.evidence) if a else (),
         followup_id=msg.headers.get("x-followup-id") or None,
+        after_interview=bool(a.after_interview) if a else False,
     )
 
 

@@ -41,6 +41,7 @@ CLOSED = "closed"
 GHOSTED = "ghosted"
 ACTIVE_STATES = (APPLIED, INTERVIEWING, AWAITING_DECISION)
 SILENCE_MEANS_NO = "silence_means_no"
+AFTER_INTERVIEW_KINDS = ("status_update", "rejection", "offer", "reference_request", "assessment_request")
 REJECTED_BY_SILENCE = "rejected_by_silence"  # the event that closes such a window
 FINAL_STATES = (OFFER, REJECTED, WITHDRAWN, HIRED, CLOSED, GHOSTED)
 # ProcessOverride.closed_reason -> state
@@ -478,6 +479,10 @@ class _Machine:
                 self.record(m.date, "outbound", "you wrote", None, m)
             return
         kind = m.kind
+        if m.after_interview and self.round == 0 and kind in AFTER_INTERVIEW_KINDS:
+            # "Thank you for the interview": one was held, though its invitation is not here.
+            self.round, self.held = 1, True
+            self.record(m.date, "interview_held", "interview held (said by this message)", None, m)
         if kind != NOT_JOB:
             if m.promised_by:
                 self.promised_by, self.evidence = m.promised_by, _evidence_for(m)

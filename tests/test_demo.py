@@ -91,3 +91,18 @@ def test_demo_prints_processes_and_drafts(tmp_path: Path) -> None:
     assert "Hiring processes" in result.stdout
     assert "Nordhavn Analytics" in result.stdout
     assert "draft ready" in result.stdout
+
+
+def test_the_thanks_for_an_interview_in_the_demo_counts_the_interview() -> None:
+    from agent.analysis import Analyzer
+    from agent.message import parse_message
+    from agent.rules import Rules
+
+    mailbox = Path(__file__).resolve().parent.parent / "examples" / "mailbox"
+    [raw] = [
+        p.read_bytes()
+        for p in sorted(mailbox.glob("*/*"))
+        if p.is_file() and b"Takk for intervjuet" in p.read_bytes()
+    ]
+    analysis = Analyzer(Rules.load(None)).analyze(parse_message(raw))
+    assert analysis.kind == "status_update" and analysis.after_interview

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -744,3 +745,21 @@ def test_language_is_the_latest_inbound_job_message() -> None:
         in_reply_to="<n1@acme.no>",
     )
     assert only(build([en, nb, chat])).language == "nb"
+
+
+def test_thanks_for_an_interview_counts_the_interview_whose_invitation_is_missing() -> None:
+    receipt = msg("r1@havbris.no", at(10, 12), "application_received", company="Havbris")
+    update = msg(
+        "s1@havbris.no",
+        at(11, 5),
+        "status_update",
+        company="Havbris",
+        in_reply_to="<r1@havbris.no>",
+        after_interview=True,
+    )
+    process = only(build([receipt, update]))
+    assert process.state == "awaiting_decision"
+    assert process.interview_held
+    assert [e.kind for e in process.events][-2:] == ["interview_held", "status_update"]
+    plain = only(build([receipt, replace(update, after_interview=False)]))
+    assert plain.state == "applied" and not plain.interview_held

@@ -47,6 +47,8 @@ class _NoPromise:
 
 
 _NO_PROMISE = _NoPromise()
+# Kinds whose message may speak of an interview already held.
+_AFTER_INTERVIEW_KINDS = ("status_update", "rejection", "offer", "reference_request", "assessment_request")
 
 
 class _NoDates:
@@ -97,7 +99,18 @@ class Analyzer:
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self._finders: dict[str, Any] = {}
         self._conditions: dict[str, list[tuple[str, Any]]] = {}
+        self._stage_cues: dict[str, Any] = {}
         self._calendars: dict[str | None, Any] = {}
+
+    def _after_interview(self, lang: str) -> Any:
+        cues = self._stage_cues.get(lang)
+        if cues is None:
+            from agent.analysis.cues import compile_cues
+
+            stage = self.lang_data.get(lang, {}).get("stage", {})
+            cues = compile_cues(f"{lang}.toml:stage.after_interview", stage.get("after_interview"))
+            self._stage_cues[lang] = cues
+        return cues
 
     def _with_condition(self, evidence: Evidence, lang: str) -> Evidence:
         """The promise's condition, read from its own sentence by the language's cues."""
@@ -303,6 +316,8 @@ class Analyzer:
             confidence=result.confidence,
             promised_by=promised_by,
             promise_condition=condition,
+            after_interview=kind in _AFTER_INTERVIEW_KINDS
+            and self._after_interview(rules_lang).found(msg.text),
             interview_at=interview_at,
             company=party.company if kind != "not_job" else None,
             evidence=evidence,

@@ -55,6 +55,7 @@ class Analysis:
     contact_name: str | None = None
     agency: str | None = None
     promise_condition: str | None = None  # the condition of the promise behind promised_by
+    after_interview: bool = False  # it thanks for or follows an interview already held
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md contract, exactly these keys in this order."""
