@@ -25,6 +25,7 @@ from email.policy import SMTP
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from agent.draft_check import DraftCheck
 from agent.errors import ConfigError, RulesError
 from agent.policy import ACTIONS, CreateDraft
 from agent.records import DRAFT_INTENT, DraftRecord
@@ -129,6 +130,7 @@ def references_for(anchor_refs: tuple[str, ...], anchor_id: str | None) -> tuple
 class TemplateSet:
     templates: Mapping[tuple[str, str], str]  # (language, action) -> template text
     locales: Mapping[str, Mapping[str, Any]]  # language -> parsed locale.toml
+    check: DraftCheck = field(default_factory=DraftCheck)  # rules/drafts.toml
 
     @classmethod
     def from_rules(cls, rules: Rules, languages: tuple[str, ...] = ()) -> TemplateSet:
@@ -146,7 +148,8 @@ class TemplateSet:
                     templates[(lang, action)] = rules.text(path)
         if (FALLBACK_LANGUAGE, ACTIONS[0]) not in templates:
             raise RulesError("templates/en: the English templates are missing")
-        return cls(templates, locales)
+        check = DraftCheck.from_mapping(rules.toml("drafts.toml", required=False))
+        return cls(templates, locales, check)
 
     def pick(self, language: str, action: str) -> tuple[str, str, Mapping[str, Any]]:
         """(language used, template text, locale) with a fallback to English."""
@@ -170,6 +173,9 @@ class _Locale:
         self.lang = lang
         self.dates = data.get("dates", {})
         self.phrases = data.get("phrases", {})
+
+    def has(self, key: str) -> bool:
+        return isinstance(self.phrases.get(key), str)
 
     def phrase(self, key: str, values: Mapping[str, str]) -> str:
         text = self.phrases.get(key)
@@ -218,6 +224,7 @@ class RenderedDraft:
     in_reply_to: str | None
     references: tuple[str, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    problems: tuple[str, ...] = ()  # why it fails the draft check: then it is not appended
 
     @property
     def to(self) -> str:
@@ -269,13 +276,40 @@ class RenderedDraft:
         )
 
 
+def _slots(process: Process, check: DraftCheck, neutral: bool) -> tuple[dict[str, str], list[str]]:
+    """The name, role and company a draft may use, and what was left out and why."""
+    if neutral:
+        return {"name": "", "role": "", "company": ""}, ["every name left out"]
+    left_out: list[str] = []
+    company = clean_text(process.company_short or process.company or process.agency, MAX_VALUE)
+    problem = check.company_problem(company)
+    if problem:
+        left_out.append(problem)
+        company = ""
+    role = clean_text(process.role, MAX_VALUE)
+    problem = check.role_problem(role, company or clean_text(process.company, MAX_VALUE))
+    if problem:
+        left_out.append(problem)
+        role = ""
+    name = clean_text(process.greeting_name, 40)
+    problem = check.name_problem(name, (company, role, clean_text(process.company, MAX_VALUE)))
+    if problem:
+        left_out.append(problem)
+        name = ""
+    return {"name": name, "role": role, "company": company}, left_out
+
+
 def _values(
-    process: Process, action: CreateDraft, locale: _Locale, sender: str, now: datetime, tz: ZoneInfo
+    process: Process,
+    action: CreateDraft,
+    locale: _Locale,
+    sender: str,
+    now: datetime,
+    tz: ZoneInfo,
+    slots: Mapping[str, str],
 ) -> dict[str, str]:
     today = now.astimezone(tz).date()
-    role = clean_text(process.role, MAX_VALUE)
-    company = clean_text(process.company_short or process.company or process.agency, MAX_VALUE)
-    name = clean_text(process.greeting_name, 40)
+    role, company, name = slots["role"], slots["company"], slots["name"]
     v: dict[str, str] = {"name": name, "role": role, "company": company, "sender_name": sender}
     v["greeting"] = locale.phrase("greeting_named" if name else "greeting", v)
     v["signoff"] = locale.phrase("signoff", v)
@@ -286,7 +320,7 @@ def _values(
     v["employer"] = locale.phrase("employer_company" if company else "employer", v)
     subject_suffix = "_role" if role else "_company" if company else ""
     v["application_subject"] = locale.phrase("application_subject" + subject_suffix, v)
-    held = process.interview_held and process.interview_at is not None
+    held = process.interview_held
     if process.interview_at is not None:
         v["interview_date"] = locale.date(process.interview_at.astimezone(tz).date(), today)
         key = "interview_round_dated" if process.round > 1 else "interview_dated"
@@ -297,13 +331,16 @@ def _values(
         v["interview_date"] = ""
         v["interview"] = locale.phrase("interview", v)
     stage = "interview" if held else "application"
-    v["thanks"] = locale.phrase(f"thanks_{stage}", v)
+    thanks = "thanks_assessment" if process.stage == "assessment" else f"thanks_{stage}"
+    v["thanks"] = locale.phrase(thanks if locale.has(thanks) else f"thanks_{stage}", v)
     v["interest"] = locale.phrase(f"interest_{stage}", v)
     v["promised_date"] = locale.date(process.promised_by, today) if process.promised_by else ""
+    condition = process.promise_evidence.condition if process.promise_evidence else None
+    promise_key = f"promise_{stage}"
+    if condition and locale.has(f"{promise_key}_{condition}"):
+        promise_key = f"{promise_key}_{condition}"  # quoted as it was said, condition and all
     v["promise"] = (
-        locale.phrase(f"promise_{stage}", {**v, "date": v["promised_date"]})
-        if process.promised_by
-        else ""
+        locale.phrase(promise_key, {**v, "date": v["promised_date"]}) if process.promised_by else ""
     )
     previous = process.last_outbound
     after_inbound = previous is not None and (
@@ -341,11 +378,18 @@ def render_draft(
     sender = clean_text(account_name, MAX_NAME) or from_address
     lang, text, locale_data = templates.pick(action.language or process.language, action.action)
     locale = _Locale(lang, locale_data)
-    values = _values(process, action, locale, sender, now, tz)
     subject_line, body_text = _split_subject(text)
-    body = _substitute(body_text, values, f"templates/{lang}/{action.action}.txt").strip() + "\n"
-
+    where = f"templates/{lang}/{action.action}.txt"
     notes: list[str] = []
+    problems: list[str] = []
+    for neutral in (False, True):
+        slots, left_out = _slots(process, templates.check, neutral)
+        values = _values(process, action, locale, sender, now, tz, slots)
+        body = _substitute(body_text, values, where).strip() + "\n"
+        problems = templates.check.text_problems(body)
+        if not problems:
+            notes.extend(f"said neutrally: {reason}" for reason in left_out if not neutral)
+            break
     to_name, to_address = "", None
     if process.contact is not None:
         to_address = clean_address(process.contact.address)
@@ -364,6 +408,8 @@ def render_draft(
             _substitute(subject_line, values, f"templates/{lang}/{action.action}.txt"), MAX_SUBJECT
         )
     anchor_id = clean_message_id(anchor.message_id) if anchor else None
+    if problems:
+        notes.append("not appended: " + "; ".join(problems))
     return RenderedDraft(
         followup_id=action.followup_id,
         process_id=process.id,
@@ -382,6 +428,7 @@ def render_draft(
         in_reply_to=anchor_id,
         references=references_for(anchor.references, anchor_id) if anchor else (),
         notes=tuple(notes),
+        problems=tuple(problems),
     )
 
 

@@ -173,8 +173,16 @@ class EmployerDirectory:
             return False
         return not self.is_noreply(address) and not self.ats_for(address.rpartition("@")[2])
 
-    def first_name(self, display_name: str | None, company: str | None = None) -> str | None:
-        """The first name to greet, or None when the name is a team, a system or a company."""
+    def first_name(
+        self, display_name: str | None, company: str | None = None, address: str | None = None
+    ) -> str | None:
+        """The first name to greet, or None when the name is a team, a system or a company.
+
+        A greeting goes out under the user's name, so a name counts as a person's only on
+        evidence: no team or company word in it, no word shared with the employer's name
+        or mail domain ("Nordvik International Engineers" at nordvik.no is a team), and a
+        single word only when the address says it is that person's ("Kari <kari@…>").
+        """
         if not display_name:
             return None
         name = self.strip_via(display_name.strip().strip("\"'"))
@@ -187,6 +195,11 @@ class EmployerDirectory:
             return None
         lowered = {w.lower().strip(".:-") for w in words}
         if lowered & self.non_person_words:
+            return None
+        if lowered & self._employer_words(company, address):
+            return None
+        local = address.rpartition("@")[0].lower() if address and "@" in address else ""
+        if len(words) == 1 and not (local and _folded(words[0]) in _folded(local)):
             return None
         if company and self.company_key(name) == self.company_key(company):
             return None
@@ -201,6 +214,17 @@ class EmployerDirectory:
             first = first.capitalize()
         return first[:40]
 
+    def _employer_words(self, company: str | None, address: str | None) -> set[str]:
+        """Words of the employer's name and of its mail domain's name (3 letters or more)."""
+        words = {w for w in re.split(r"[\W_]+", (company or "").lower()) if len(w) > 2}
+        if address and "@" in address:
+            domain = address.rpartition("@")[2]
+            if self.is_employer_domain(domain):
+                label = self.registrable_domain(domain).split(".")[0]
+                words |= {w for w in re.split(r"[\W_]+", label) if len(w) > 2}
+                words.add(label.replace("-", ""))
+        return words
+
     def employer_keys(self, company: str | None, domains: Iterable[str]) -> set[str]:
         """Keys under which a direct employer is known: its name and its mail domains."""
         keys: set[str] = set()
@@ -213,6 +237,12 @@ class EmployerDirectory:
                 keys.add("domain:" + reg)
                 keys.add("company:" + reg.split(".")[0].replace("-", ""))
         return keys
+
+
+def _folded(text: str) -> str:
+    """Lowercase ASCII letters only: "Søren" and "soren" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ø", "o").replace("æ", "ae"))
+    return "".join(c for c in decomposed if "a" <= c <= "z")
 
 
 def _compact(name: str) -> str:
@@ -270,7 +300,7 @@ def _choice(
     company: str | None,
 ) -> ContactChoice:
     clean = directory.strip_via(name) if name else ""
-    greeting = directory.first_name(clean, company)
+    greeting = directory.first_name(clean, company, address)
     if greeting is None and message.contact_name and message.direction == INBOUND:
         greeting = directory.first_name(message.contact_name, company)
         clean = clean or message.contact_name

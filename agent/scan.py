@@ -57,6 +57,7 @@ class AccountReport:
     breaker: dict[str, Any] | None = None  # the tripped draft-storm breaker, if it is
     error: str | None = None
     drafts_folder: str | None = None
+    refused: list[dict[str, Any]] = field(default_factory=list)  # failed the draft check
 
     def to_json(self) -> dict[str, Any]:
         s = self.stats
@@ -80,6 +81,7 @@ class AccountReport:
             "draft_breaker": self.breaker,
             "folders_held": dict(s.held),
             "drafts_folder": self.drafts_folder,
+            "drafts_refused": self.refused,
             "error": self.error,
         }
 
@@ -464,6 +466,22 @@ class DraftExecutor:
             now=self.now,
             tz=self.engine.tz,
         )
+        if rendered.problems:
+            # Under the user's name only what passes the check: say why, write nothing.
+            log.warning(
+                "draft %s for process %s not written: %s",
+                rendered.followup_id,
+                rendered.process_id,
+                "; ".join(rendered.problems),
+            )
+            report.refused.append(
+                {
+                    "process_id": rendered.process_id,
+                    "action": rendered.action,
+                    "problems": list(rendered.problems),
+                }
+            )
+            return
         if self.dry_run:
             return
         record = rendered.to_record(state=DRAFT_INTENT)

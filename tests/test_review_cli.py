@@ -130,7 +130,8 @@ def test_status_reports_accounts_processes_next_action_and_drafts(config: Path) 
     assert data["processes"] == {
         "total": 5,
         "active": 4,
-        "by_state": {"applied": 3, "awaiting_decision": 1, "rejected": 1},
+        # Greyhaven's "thank you for interviewing with us" counts the interview it follows
+        "by_state": {"applied": 2, "awaiting_decision": 2, "rejected": 1},
     }
     nxt = data["next_action"]
     assert nxt["company"].startswith("Brightwater") and nxt["action"] == "followup_after_promise"

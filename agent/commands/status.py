@@ -58,6 +58,7 @@ def _account_status(config: Any, store: Any, review: Review) -> list[dict[str, A
                 "pid": run["pid"] if state == "running" else None,
                 "messages_seen": summary.get("messages_seen"),
                 "drafts_created": len(summary.get("drafts_created") or []),
+                "drafts_refused": summary.get("drafts_refused") or [],
             }
         source = (
             f"maildir:{account.maildir}"
@@ -172,6 +173,15 @@ def _print_status(data: dict[str, Any], now: datetime, tz: ZoneInfo) -> None:
                     f"itself once the server keeps one value for {held['steady_passes_needed']} "
                     f"scans ({held['steady_passes']} so far)",
                     fg="red",
+                )
+            )
+        for refused in (scan or {}).get("drafts_refused") or []:
+            echo(
+                click.style(
+                    f"  a {refused['action'].replace('_', ' ')} for process {refused['process_id']} "
+                    f"was not written: {'; '.join(refused['problems'])}. Write it yourself, or "
+                    "correct the process (`followup edit`) and the next scan tries again",
+                    fg="yellow",
                 )
             )
         breaker = acc["draft_breaker"]
