@@ -83,6 +83,7 @@ class TrackedMessage:
     evidence: tuple[Evidence, ...] = ()
     followup_id: str | None = None  # set when this is one of our drafts (e.g. seen in Sent)
     after_interview: bool = False  # it thanks for or follows an interview already held
+    contact_phone: str | None = None  # the phone number the sender signs with
 
     @property
     def thread_ids(self) -> tuple[str, ...]:

@@ -94,6 +94,7 @@ def message_row(
         "evidence_json": dump([e.to_json() for e in msg.evidence]),
         "followup_id": msg.followup_id,
         "after_interview": int(msg.after_interview),
+        "contact_phone": msg.contact_phone,
         "first_seen_at": ts(first_seen_at),
         "updated_at": ts(first_seen_at),
     }
@@ -137,6 +138,7 @@ def tracked_message(row: sqlite3.Row) -> TrackedMessage:
         ),
         followup_id=row["followup_id"],
         after_interview=bool(row["after_interview"]),
+        contact_phone=row["contact_phone"],
     )
 
 

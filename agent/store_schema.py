@@ -199,14 +199,15 @@ ALTER TABLE runs ADD COLUMN pid_started TEXT
 # A status update, rejection or offer that speaks of an interview already held ("thank
 # you for the interview"): the tracker counts that interview even without its invitation.
 _AFTER_INTERVIEW = """
-ALTER TABLE messages ADD COLUMN after_interview INTEGER NOT NULL DEFAULT 0
+ALTER TABLE messages ADD COLUMN after_interview INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN contact_phone TEXT
 """
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _script(_INITIAL)),
     Migration("0002_thin_not_job", _script(_THIN_NOT_JOB)),
     Migration("0003_folder_validity_and_run_owner", _script(_FOLDER_VALIDITY)),
-    Migration("0004_after_interview", _script(_AFTER_INTERVIEW)),
+    Migration("0004_after_interview_and_phone", _script(_AFTER_INTERVIEW)),
 )
 
 MIGRATIONS_TABLE = """

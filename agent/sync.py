@@ -146,6 +146,7 @@ def tracked_from(
         evidence=tuple(a.evidence) if a else (),
         followup_id=msg.headers.get("x-followup-id") or None,
         after_interview=bool(a.after_interview) if a else False,
+        contact_phone=a.contact_phone if a else None,
     )
 
 

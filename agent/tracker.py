@@ -55,6 +55,7 @@ _ROLE_NOISE = re.compile(r"\((?:m/f|m/w|f/m|w/m|m/k|k/m)[^)]*\)|[^\w]+", re.I)
 class Contact:
     name: str  # display name as written ("" when unknown)
     address: str
+    phone: str | None = None  # as signed in their latest mail that gives one
 
 
 @dataclass(frozen=True)
@@ -560,7 +561,17 @@ def _derive(group: _Group, directory: EmployerDirectory, own: set[str], now: dat
         else (mp.language if mp else "en")
     )
     choice = choose_contact(messages, own=own, directory=directory, company=company)
-    contact = Contact(choice.name, choice.address) if choice.address else None
+    contact = None
+    if choice.address:
+        phone = next(
+            (
+                m.contact_phone
+                for m in reversed(inbound)
+                if m.contact_phone and m.from_addr.lower() == choice.address.lower()
+            ),
+            None,
+        )
+        contact = Contact(choice.name, choice.address, phone)
     if contact is None and mp and mp.contact:
         contact = Contact("", mp.contact.lower())
 

@@ -56,7 +56,7 @@ PROCESS_KEYS = (
     "promise_source",  # "mail" | "user" | null
     "interview_at",  # ISO time | null
     "interview_held",  # bool
-    "contact",  # {"name", "address"} | null: who a follow-up goes to
+    "contact",  # {"name", "address", "phone"} | null: who a follow-up goes to
     "next_action",  # followup_after_promise | next_steps | nudge | feedback_request | competing_offer | null
     "next_due_at",  # ISO time | null
     "next_status",  # see NEXT_STATUSES
@@ -299,7 +299,11 @@ def process_json(view: ProcessView, tz: ZoneInfo) -> dict[str, Any]:
         "promise_source": source,
         "interview_at": iso(p.interview_at, tz),
         "interview_held": p.interview_held,
-        "contact": {"name": p.contact.name, "address": p.contact.address} if p.contact else None,
+        "contact": (
+            {"name": p.contact.name, "address": p.contact.address, "phone": p.contact.phone}
+            if p.contact
+            else None
+        ),
         "next_action": view.next_action,
         "next_due_at": iso(view.next_due_at, tz),
         "next_status": view.next_status,

@@ -146,3 +146,22 @@ def test_the_shipped_drafts_pass_the_check() -> None:
     for language in ("en", "nb"):
         assert not render(acme(language)).problems
     assert DraftCheck().text_problems("Hi Kari,\n\nThank you.\n") == []
+
+
+@pytest.mark.parametrize(
+    ("signature", "phone"),
+    [
+        ("Maria Lund\nHR-rådgiver\nTlf: +47 912 34 567\nmaria@acme.no", "+47 912 34 567"),
+        ("Kari Nilsen\n+47 41 22 33 44", "+47 41 22 33 44"),
+        ("Jonas Vik\nMobile: (555) 123-4567", "(555) 123-4567"),
+        ("Bluecrew AS (Org.nr: 936463843)\nErvikveien 110, 9402 Harstad", None),
+        ("Sent 12.03.2026\nAcme AB · Storgatan 1, 111 22 Stockholm", None),
+    ],
+)
+def test_a_phone_number_is_read_only_where_a_signature_gives_one(
+    signature: str, phone: str | None
+) -> None:
+    from agent.analysis.phone import phone_in
+
+    contact = shipped_rules().toml("employers.toml")["contact"]
+    assert phone_in(signature, contact["phone_labels"], contact["not_phone_labels"]) == phone

@@ -251,12 +251,14 @@ def test_show_by_prefix_explains_the_process(config: Path) -> None:
     assert event["kind"] == "status_update" and event["state_to"] == "applied"
     assert event["subject"] == "Thank you for coming in yesterday"
     assert event["from"] == "Hannah Lindqvist"
+    assert detail["contact"]["phone"] == "+47 922 18 430"  # from her signature
 
     text = ok(config, "show", bright["id"][:4], "--now", LATER)
     assert text.startswith(bright["company"])
     assert "Answer promised by: Tue 08 Dec (promised in their mail)" in text
     assert detail["promise"]["sentence"] in text
     assert "Next: follow-up on Wed 09 Dec 09:00" in text
+    assert "or call Hannah Lindqvist: +47 922 18 430" in text
 
     kvarts = as_json(config, "show", by_company(rows, "Kvarts")["id"], "--now", LATER)
     assert [e["state_to"] for e in kvarts["events"]] == ["interviewing", "awaiting_decision"]

@@ -102,6 +102,15 @@ class Analyzer:
         self._stage_cues: dict[str, Any] = {}
         self._calendars: dict[str | None, Any] = {}
 
+    def _phone(self, msg: Message) -> str | None:
+        from agent.analysis.phone import phone_in
+
+        contact = self.rules.toml("employers.toml", required=False).get("contact", {})
+        labels = contact.get("phone_labels", ["tel", "phone", "mobile"])
+        not_labels = contact.get("not_phone_labels", [])
+        tail = "\n".join(msg.text.splitlines()[-8:])
+        return phone_in(msg.signature, labels, not_labels) or phone_in(tail, labels, not_labels)
+
     def _after_interview(self, lang: str) -> Any:
         cues = self._stage_cues.get(lang)
         if cues is None:
@@ -318,6 +327,7 @@ class Analyzer:
             promise_condition=condition,
             after_interview=kind in _AFTER_INTERVIEW_KINDS
             and self._after_interview(rules_lang).found(msg.text),
+            contact_phone=self._phone(msg) if kind != "not_job" else None,
             interview_at=interview_at,
             company=party.company if kind != "not_job" else None,
             evidence=evidence,

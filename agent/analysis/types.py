@@ -56,6 +56,7 @@ class Analysis:
     agency: str | None = None
     promise_condition: str | None = None  # the condition of the promise behind promised_by
     after_interview: bool = False  # it thanks for or follows an interview already held
+    contact_phone: str | None = None  # the phone number the sender signs with
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md contract, exactly these keys in this order."""

@@ -73,6 +73,10 @@ def _list(config_path: str | None, now_text: str | None, as_json: bool, waiting:
         click.echo(click.style(draft_id, bold=True) + f"  {action} · {state} · due {due}")
         click.echo(f"    {company} [{process_id}] → {to}")
         click.echo(f"    {subject}")
+        owner = owners[d.followup_id]
+        if owner is not None and owner.contact and owner.contact.phone:
+            who = owner.contact.name or "them"
+            click.echo(f"    or call {who}: {owner.contact.phone}")
         if d.note:
             click.secho(f"    note: {d.note}", fg="yellow")
         if d.followup_id in pending:

@@ -300,6 +300,10 @@ def _print_detail(
         echo(f"Agency: {p.agency}")
     if p.contact:
         echo(f"Contact: {p.contact.name + ' ' if p.contact.name else ''}<{p.contact.address}>")
+        if p.contact.phone:
+            # A call with real questions often does more than another email.
+            who = p.contact.name or "them"
+            echo(f"  or call {who}: {p.contact.phone}")
     else:
         echo("Contact: none known (a follow-up would have no recipient)")
     if p.contact_note:
