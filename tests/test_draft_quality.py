@@ -12,6 +12,7 @@ from test_drafts import ME, NOW, TEMPLATES, acme, action, at, inbound, render
 from agent.analysis.types import Evidence
 from agent.draft_check import DraftCheck
 from agent.employers import EmployerDirectory
+from agent.policy import ACTIONS
 from agent.rules import shipped_rules
 from agent.tracker import build_processes
 
@@ -142,9 +143,20 @@ def test_the_text_check_names_what_is_wrong(text: str, problem: str) -> None:
     assert problem in TEMPLATES.check.text_problems(text)
 
 
-def test_the_shipped_drafts_pass_the_check() -> None:
-    for language in ("en", "nb"):
-        assert not render(acme(language)).problems
+@pytest.mark.parametrize("language", ["en", "nb", "da", "sv"])
+@pytest.mark.parametrize("kind", ACTIONS)
+def test_every_shipped_draft_passes_the_check_in_the_threads_language(
+    language: str, kind: str
+) -> None:
+    process = acme(language)
+    draft = render(process, action(process, kind, offer_deadline=date(2026, 12, 11)))
+    assert draft.language == language
+    assert not draft.problems, draft.body
+    greeting = {"en": "Hi Kari,", "nb": "Hei Kari,", "da": "Hej Kari", "sv": "Hej Kari,"}
+    assert draft.body.startswith(greeting[language] + "\n")
+
+
+def test_an_empty_text_check_passes() -> None:
     assert DraftCheck().text_problems("Hi Kari,\n\nThank you.\n") == []
 
 
