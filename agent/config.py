@@ -58,6 +58,7 @@ class AccountConfig:
     username: str
     address: str
     display_name: str = ""
+    draft_language: str | None = None  # None: every draft in its thread's language
     security: str = "tls"  # tls | starttls
     ca_file: str | None = None
     folders: tuple[str, ...] = ()  # empty: INBOX and the Sent folder
@@ -265,6 +266,7 @@ def _account(entry: Mapping[str, Any], index: int, label: str, base: Path) -> Ac
         username=values.get("username", values["address"]),
         address=values["address"],
         display_name=values.get("display_name", ""),
+        draft_language=values.get("draft_language"),
         security=security,
         ca_file=ca_file,
         folders=values.get("folders", ()),

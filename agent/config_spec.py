@@ -149,6 +149,7 @@ ACCOUNT_SPEC: dict[str, Checker] = {
     "username": _string,
     "address": _address,
     "display_name": _optional_string,
+    "draft_language": _language,
     "security": _choice("tls", "starttls"),
     "ca_file": _path,
     "folders": _string_list(_string),

@@ -37,6 +37,7 @@ MAX_NAME = 80
 MAX_VALUE = 100  # role, company
 MAX_REFERENCES = 20
 FALLBACK_LANGUAGE = "en"
+EXTRA_TEMPLATES = ("feedback_request_short",)  # variants of an action's template
 _ADDR_RE = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _MSGID_RE = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]{1,250}>")  # no spaces, controls, < or >
 _REPLY_PREFIX = re.compile(r"^\s*(?:re|sv|aw|antw|ang)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*", re.I)
@@ -145,7 +146,7 @@ class TemplateSet:
             if not locale:
                 continue
             locales[lang] = locale
-            for action in ACTIONS:
+            for action in (*ACTIONS, *EXTRA_TEMPLATES):
                 path = f"templates/{lang}/{action}.txt"
                 if rules.path(path) is not None:
                     templates[(lang, action)] = rules.text(path)
@@ -155,10 +156,12 @@ class TemplateSet:
         return cls(templates, locales, check)
 
     def pick(self, language: str, action: str) -> tuple[str, str, Mapping[str, Any]]:
-        """(language used, template text, locale) with a fallback to English."""
+        """(language used, template text, locale) with a fallback to English; a variant
+        (``feedback_request_short``) falls back to its action's template."""
         for lang in (language, FALLBACK_LANGUAGE):
-            if (lang, action) in self.templates and lang in self.locales:
-                return lang, self.templates[(lang, action)], self.locales[lang]
+            for name in (action, action.removesuffix("_short")):
+                if (lang, name) in self.templates and lang in self.locales:
+                    return lang, self.templates[(lang, name)], self.locales[lang]
         raise RulesError(f"templates/{FALLBACK_LANGUAGE}/{action}.txt not found")
 
 
@@ -379,10 +382,13 @@ def render_draft(
             f"account address {clean_text(account_address, 80)!r} is not a plain address"
         )
     sender = clean_text(account_name, MAX_NAME) or from_address
-    lang, text, locale_data = templates.pick(action.language or process.language, action.action)
+    template = action.action
+    if action.action == "feedback_request" and not process.interview_held:
+        template = "feedback_request_short"  # no interview: a shorter request
+    lang, text, locale_data = templates.pick(action.language or process.language, template)
     locale = _Locale(lang, locale_data)
     subject_line, body_text = _split_subject(text)
-    where = f"templates/{lang}/{action.action}.txt"
+    where = f"templates/{lang}/{template}.txt"
     notes: list[str] = []
     problems: list[str] = []
     for neutral in (False, True):

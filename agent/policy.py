@@ -85,6 +85,7 @@ class Policy:
     max_drafts_per_pass: int = 20
     followup_when_silence_means_no: bool = False
     feedback_after_silence: bool = False
+    feedback_after_application_rejection: bool = False
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], source: str = "policy.toml") -> Policy:
@@ -241,6 +242,8 @@ def _first_followup(process: Process, drafts: Sequence[DraftRecord], clock: _Clo
         if rejection is not None and rejection.kind == REJECTED_BY_SILENCE:
             if not policy.feedback_after_silence:
                 return None
+        elif not process.interview_held and not policy.feedback_after_application_rejection:
+            return None  # a rejection of the application alone: a short request, if asked for
         rejected_at = rejection.at if rejection is not None else since
         if rejected_at is None or any(m.date > rejected_at for m in process.outbound):
             return None

@@ -457,6 +457,8 @@ class DraftExecutor:
     def create(self, process: Any, action: Any, report: AccountReport) -> None:
         from agent.drafts import render_draft
 
+        if self.account.draft_language:
+            action = replace(action, language=self.account.draft_language)
         rendered = render_draft(
             process,
             action,

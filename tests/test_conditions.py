@@ -130,3 +130,26 @@ def test_a_plain_window_is_not_closed_when_it_lapses() -> None:
     plain = replace(SILENCE, condition=None)
     [process] = processes(_receipt(plain), at(2026, 3, 23) + timedelta(hours=1))
     assert process.active
+
+
+def test_a_rejection_of_the_application_alone_gets_a_short_request_only_when_asked() -> None:
+    from test_policy import OSLO
+
+    from agent.drafts import TemplateSet, render_draft
+    from agent.rules import shipped_rules
+
+    thread = [
+        msg("app@me", at(2026, 3, 2), "outbound", direction="outbound", subject="Application"),
+        msg("r1@acme.no", at(2026, 3, 5), "rejection", subject="Your application"),
+    ]
+    assert creates(run(thread, nine(2026, 3, 9))) == []
+    asked = replace(POLICY, feedback_after_application_rejection=True)
+    [draft] = creates(run(thread, nine(2026, 3, 9), policy=asked))
+    assert draft.action == FEEDBACK_REQUEST
+    [process] = processes(thread, nine(2026, 3, 9))
+    rendered = render_draft(
+        process, draft, account_address="ola@example.org", account_name="Ola",
+        templates=TemplateSet.from_rules(shipped_rules()), now=nine(2026, 3, 9), tz=OSLO,
+    )  # fmt: skip
+    assert "what would have made my application stronger" in rendered.body
+    assert "strengths and weaknesses" not in rendered.body

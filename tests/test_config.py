@@ -302,3 +302,12 @@ def test_importing_reads_no_config(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_an_account_may_write_every_draft_in_one_language(tmp_path: Path) -> None:
+    base = '[[accounts]]\nname = "g"\nhost = "imap.gmail.com"\nusername = "a@b.no"\naddress = "a@b.no"\n'
+    assert load_config(write(tmp_path, base)).accounts[0].draft_language is None
+    config = load_config(write(tmp_path, base + 'draft_language = "nb"\n'))
+    assert config.accounts[0].draft_language == "nb"
+    with pytest.raises(ConfigError, match="draft_language"):
+        load_config(write(tmp_path, base + 'draft_language = "Norsk!"\n'))
