@@ -45,13 +45,14 @@ class DraftCheck:
             not_role_words=_strings(role, "not_role_words"),
             max_role_words=int(role.get("max_words", 6)),
             not_company_names=_strings(company, "not_company_names"),
-            not_company_words=_strings(company, "not_company_words"),
+            # compared as written: "I" is a pronoun, "i" a Nordic preposition
+            not_company_words=frozenset(str(w) for w in company.get("not_company_words", [])),
             max_joined_length=int(company.get("max_joined_length", 14)),
             conjunctions=_strings(text, "conjunctions"),
         )
 
     # -- slots --------------------------------------------------------------------------
-    def role_problem(self, role: str, company: str) -> str | None:
+    def role_problem(self, role: str, company: str) -> str | None:  # noqa: C901
         """Why ``role`` is no role to name in a draft, or None."""
         if not role:
             return None
@@ -62,25 +63,31 @@ class DraftCheck:
             return f"role of {len(words)} words reads like a sentence"
         if set(words) & self.not_role_words:
             return f"role {role!r} is a subject line or a step, not a role"
-        if company and _same(role, company):
+        if company and (_compact(role) == _compact(company) or (len(words) > 1 and _same(role, company))):
             return f"role {role!r} is the employer's name"
         return None
 
-    def company_problem(self, company: str) -> str | None:
-        """Why ``company`` is no employer's name to put in a draft, or None."""
+    def company_problem(self, company: str, domain_labels: Sequence[str] = ()) -> str | None:
+        """Why ``company`` is no employer's name to put in a draft, or None.
+
+        ``domain_labels`` are the labels of the senders' mail domains: a one-word name
+        that is one of them, spelt from it ("Lakesidebuilding" from lakesidebuilding.com),
+        is a guess at how the employer writes its name."""
         if not company:
             return None
         words = _words(company)
         if not words or company.lower().strip(" .") in self.not_company_names:
             return f"company {company!r} is a domain or system name"
-        if set(words) & self.not_company_words:
+        if set(_WORD.findall(company)) & self.not_company_words:
             return f"company {company!r} reads like a sentence"
+        labels = {label.lower().replace("-", "") for label in domain_labels}
         if (
             len(words) == 1
             and len(company) > self.max_joined_length
             and company[1:].islower()
+            and words[0] in labels
         ):
-            return f"company {company!r} looks like words run together from a mail domain"
+            return f"company {company!r} is spelt from a mail domain"
         return None
 
     def name_problem(self, name: str, others: Sequence[str]) -> str | None:

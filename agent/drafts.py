@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 from agent.draft_check import DraftCheck
 from agent.errors import ConfigError, RulesError
 from agent.policy import ACTIONS, CreateDraft
-from agent.records import DRAFT_INTENT, DraftRecord
+from agent.records import DRAFT_INTENT, INBOUND, DraftRecord
 from agent.rules import Rules
 from agent.tracker import Process
 
@@ -288,7 +288,13 @@ def _slots(process: Process, check: DraftCheck, neutral: bool) -> tuple[dict[str
         return {"name": "", "role": "", "company": ""}, ["every name left out"]
     left_out: list[str] = []
     company = clean_text(process.company_short or process.company or process.agency, MAX_VALUE)
-    problem = check.company_problem(company)
+    labels = [
+        label
+        for m in process.messages
+        if m.direction == INBOUND and "@" in m.from_addr
+        for label in m.from_addr.rpartition("@")[2].split(".")
+    ]
+    problem = check.company_problem(company, labels)
     if problem:
         left_out.append(problem)
         company = ""
