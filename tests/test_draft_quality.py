@@ -83,13 +83,25 @@ def test_a_role_that_is_no_role_is_left_out(
 
 
 @pytest.mark.parametrize(
-    "company",
-    ["Edu", "Lakesidebuilding", "Riverside Food Bank and I and would be glad"],
+    ("company", "from_addr"),
+    [
+        ("Edu", "admissions@melbourne-institute.edu.au"),
+        ("Lakesidebuilding", "hr@lakesidebuilding.com"),
+        ("Riverside Food Bank and I and would be glad", "kari.nordmann@acme.no"),
+    ],
 )
-def test_a_company_read_from_a_domain_or_a_signature_line_is_left_out(company: str) -> None:
-    draft = render(_process(company=company, role="Volunteer Coordinator"))
+def test_a_company_read_from_a_domain_or_a_signature_line_is_left_out(
+    company: str, from_addr: str
+) -> None:
+    draft = render(_process(company=company, role="Volunteer Coordinator", from_addr=from_addr))
     assert company not in draft.body
     assert "the Volunteer Coordinator role" in draft.body
+
+
+def test_a_compound_name_the_employer_signs_with_is_kept() -> None:
+    draft = render(_process(company="Kompetansehuset", role="Rådgiver", language="nb",
+                            from_addr="noreply@recman.no"))  # fmt: skip
+    assert "Kompetansehuset" in draft.body
 
 
 def test_a_shortlisted_promise_is_quoted_with_its_condition() -> None:
