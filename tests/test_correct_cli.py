@@ -44,6 +44,7 @@ def test_add_a_process_the_mail_missed(config: Path) -> None:
     assert row["role"] == "Analyst" and row["contact"] == {
         "name": "",
         "address": "hr@fjordkraft.no",
+        "phone": None,
     }
     assert (
         row["interview_at"] == "2026-12-01T10:00:00+01:00" and row["state"] == "awaiting_decision"
