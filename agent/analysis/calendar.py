@@ -1,4 +1,4 @@
-"""Business days: weekends plus the public holidays of one country.
+"""Business days: weekends plus the public holidays (and customary days off) of one country.
 
 Pure: the holiday tables come from the ``holidays`` package, computed per year on
 first use and kept in memory. No clock is read; every question names its day.
@@ -17,6 +17,18 @@ from agent.rules import Rules, shipped_rules
 WEEKEND = frozenset({5, 6})
 # Guards against a calendar where no business day can ever be found.
 _MAX_SCAN_DAYS = 366
+# Days a country treats as days off beyond its public holidays, as categories of the
+# ``holidays`` package: Swedes do not work on Midsummer Eve, Christmas Eve or New
+# Year's Eve (``de_facto``), though none of them is a public holiday by law.
+DAYS_OFF = {"SE": ("public", "de_facto")}
+
+
+@cache
+def _categories(country: str) -> tuple[str, ...]:
+    """The holiday categories that are days off in ``country``, as far as ``holidays`` knows them."""
+    wanted = DAYS_OFF.get(country, ("public",))
+    supported = getattr(holidays.country_holidays(country), "supported_categories", wanted)
+    return tuple(c for c in wanted if c in supported) or ("public",)
 
 
 class BusinessCalendar:
@@ -48,6 +60,7 @@ class BusinessCalendar:
                     subdiv=self.subdivision,
                     years=year,
                     language=self._language,
+                    categories=_categories(self.country),
                 )
                 table = dict(found.items())
             self._years[year] = table

@@ -315,14 +315,19 @@ def _weekend(g: Groups, ctx: Context) -> Reading | None:
 
 @reading("fixed_day")
 def _fixed_day(g: Groups, ctx: Context) -> Reading | None:
-    """A day fixed by the calendar year ("before Christmas" -> 23 December)."""
+    """A day fixed by the calendar year ("before Christmas" -> 23 December); with a
+    ``weekday``, the first such weekday on or after it ("before Midsummer" -> the
+    Thursday on or after 18 June, the eve of Midsummer Eve)."""
     month, day = g.get("month"), g.get("day")
+    weekday = g.get("weekday")
     if not isinstance(month, int) or not isinstance(day, int):
         return None
     for year in (ctx.today.year, ctx.today.year + 1):
         found = safe_date(year, month, day)
         if found is None:
             return None
+        if isinstance(weekday, int):
+            found += timedelta(days=(weekday - found.weekday()) % 7)
         deadline = _adjust(ctx, found, g.get("adjust"))
         if deadline >= ctx.today:
             return Reading(deadline, deadline, "date")

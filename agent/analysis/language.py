@@ -1,17 +1,28 @@
 """Language identification by function words, from data in the rules files.
 
 Good enough for mail: recruiting mail is long enough and full of function words.
-Bokmål is told from Danish, Swedish and Nynorsk by distinctive words; languages
-without a cue file are still reported as what they are (from ``rules/langid.toml``).
+Each language lists its common words (``stopwords``) and the words only it writes so
+(``distinctive``). A word listed by one language alone is evidence for it (a
+distinctive word counts twice); a word several languages list ("og", "i", "det" in
+Bokmål, Nynorsk and Danish) is split between them, so close relatives are told apart
+by the words they spell differently ("af"/"av", "ikkje"/"ikke", "och"/"og") and not by
+the length of their lists. Languages without a cue file are still reported as what
+they are (from ``rules/langid.toml``).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
+# Links and addresses are no language: "jobbtorget.no" says nothing of the text's.
+_NOT_PROSE = re.compile(r"\b(?:https?://|www\.)\S+|\S+@\S+", re.I)
+# A language needs this many of its listed words (a distinctive one counts twice) to be
+# reported; with fewer, the text is too short to tell and the default is reported.
+_MIN_EVIDENCE = 2.0
 
 
 @dataclass(frozen=True)
@@ -21,47 +32,84 @@ class LanguageProfile:
     distinctive: frozenset[str] = frozenset()
 
 
+def _profile(code: str, section: Mapping[str, object]) -> LanguageProfile:
+    stopwords = section.get("stopwords", [])
+    distinctive = section.get("distinctive", [])
+    return LanguageProfile(
+        code,
+        frozenset(str(w).lower() for w in stopwords if isinstance(stopwords, list)),
+        frozenset(str(w).lower() for w in distinctive if isinstance(distinctive, list)),
+    )
+
+
 class LanguageIdentifier:
     def __init__(self, profiles: Sequence[LanguageProfile], default: str = "en") -> None:
         self.profiles = list(profiles)
         self.default = default
+        # word -> ((language, points), ...): what one occurrence of the word is worth.
+        listed: dict[str, list[LanguageProfile]] = {}
+        for profile in self.profiles:
+            for word in profile.stopwords | profile.distinctive:
+                listed.setdefault(word, []).append(profile)
+        self._points: dict[str, tuple[tuple[str, float], ...]] = {}
+        for word, owners in listed.items():
+            if len(owners) == 1:
+                owner = owners[0]
+                self._points[word] = ((owner.code, 2.0 if word in owner.distinctive else 1.0),)
+            else:
+                self._points[word] = tuple((owner.code, 1.0 / len(owners)) for owner in owners)
 
     @classmethod
     def from_rules(
         cls, per_language: Mapping[str, dict], extra: Mapping[str, dict]
     ) -> LanguageIdentifier:
-        profiles = []
-        for code, data in per_language.items():
-            section = data.get("language", {})
-            profiles.append(
-                LanguageProfile(
-                    code,
-                    frozenset(w.lower() for w in section.get("stopwords", [])),
-                    frozenset(w.lower() for w in section.get("distinctive", [])),
-                )
-            )
+        """Profiles from the cue files' ``[language]`` tables and ``langid.toml``.
+
+        A ``langid.toml`` table of a language that has a cue file adds its words to that
+        language's lists; any other table makes a language of its own.
+        """
+        profiles = {
+            code: _profile(code, data.get("language", {})) for code, data in per_language.items()
+        }
         for code, section in extra.items():
-            if code in per_language:
-                continue
-            profiles.append(
-                LanguageProfile(
-                    code,
-                    frozenset(w.lower() for w in section.get("stopwords", [])),
-                    frozenset(w.lower() for w in section.get("distinctive", [])),
+            more = _profile(code, section)
+            if code in profiles:
+                own = profiles[code]
+                more = LanguageProfile(
+                    code, own.stopwords | more.stopwords, own.distinctive | more.distinctive
                 )
-            )
-        return cls(profiles)
+            profiles[code] = more
+        return cls(list(profiles.values()))
+
+    @staticmethod
+    def _words(text: str) -> Counter[str]:
+        prose = _NOT_PROSE.sub(" ", text[:5000])
+        return Counter(w.lower() for w in _WORD.findall(prose))
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Points per language for ``text`` (its first 5000 characters)."""
+        totals: dict[str, float] = {}
+        for word, count in self._words(text).items():
+            for code, points in self._points.get(word, ()):
+                totals[code] = totals.get(code, 0.0) + points * count
+        return totals
 
     def identify(self, text: str) -> str:
-        words = [w.lower() for w in _WORD.findall(text[:5000])]
-        if not words:
+        words = self._words(text)
+        listed = {  # the old measure: listed words, a distinctive one twice
+            p.code: sum(
+                count * (2 if word in p.distinctive else 1)
+                for word, count in words.items()
+                if word in p.stopwords or word in p.distinctive
+            )
+            for p in self.profiles
+        }
+        most = max(listed.values(), default=0)
+        if most < _MIN_EVIDENCE:
             return self.default
-        best_code, best_score = self.default, 0.0
-        for profile in self.profiles:
-            score = sum(1 for w in words if w in profile.stopwords)
-            score += 2 * sum(1 for w in words if w in profile.distinctive)
-            if score > best_score:
-                best_code, best_score = profile.code, float(score)
-        if best_score < 2:
-            return self.default
-        return best_code
+        shared = self.scores(text)
+        # Languages with enough support, and at least half the best, compete on their
+        # own words.
+        floor = max(_MIN_EVIDENCE, most / 2)
+        contenders = [p.code for p in self.profiles if listed[p.code] >= floor]
+        return max(contenders, key=lambda c: (shared.get(c, 0.0), listed[c], -contenders.index(c)))
