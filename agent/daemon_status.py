@@ -24,7 +24,6 @@ STARTING = "starting"
 RUNNING = "running"
 DEGRADED = "degraded"  # some account fails, the daemon keeps going
 OFFLINE = "offline"  # every account fails
-STOPPING = "stopping"
 STOPPED = "stopped"
 NOT_RUNNING = "not running"  # computed: the recorded process is gone
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from agent.draft_check import DraftCheck
 from agent.errors import ConfigError, RulesError
+from agent.message import MARKER_HEADER
 from agent.policy import ACTIONS, CreateDraft
 from agent.records import DRAFT_INTENT, INBOUND, DraftRecord
 from agent.rules import Rules
@@ -255,7 +256,7 @@ class RenderedDraft:
             msg["In-Reply-To"] = self.in_reply_to
         if self.references:
             msg["References"] = " ".join(self.references)
-        msg["X-Followup-Id"] = self.followup_id
+        msg[MARKER_HEADER] = self.followup_id
         msg.set_content(self.body, charset="utf-8", cte="quoted-printable")
         return msg
 
@@ -502,7 +503,7 @@ def is_untouched_draft(raw: bytes | None, record: DraftRecord) -> bool:
 
     try:
         msg = email_package.message_from_bytes(raw, policy=default)
-        if str(msg.get("X-Followup-Id", "")).strip() != record.followup_id:
+        if str(msg.get(MARKER_HEADER, "")).strip() != record.followup_id:
             return False
         part = msg.get_body(preferencelist=("plain",))
         text = part.get_content() if part is not None else ""

@@ -124,9 +124,6 @@ class EmployerDirectory:
                 return name[:at].strip()
         return name.strip()
 
-    def is_agency_name(self, name: str | None) -> bool:
-        return bool(name) and self.company_key(name) in self.agency_names
-
     # -- domains ---------------------------------------------------------------
 
     def registrable_domain(self, domain: str) -> str:

@@ -22,6 +22,9 @@ from email.message import Message as EmailMessage
 from agent.errors import BadInputError
 from agent.quoting import clean_body
 
+# The header that marks a draft this agent wrote; its value is the draft's follow-up id.
+MARKER_HEADER = "X-Followup-Id"
+_MARKER = MARKER_HEADER.lower()
 MAX_HEADER_CHARS = 2_000
 MAX_ENCODED_HEADER_CHARS = 16 * MAX_HEADER_CHARS
 MAX_MESSAGE_BYTES = 2_000_000  # of a message read: a scan fetches no more
@@ -81,7 +84,7 @@ class Message:
 
     @property
     def is_own_draft(self) -> bool:
-        return "x-followup-id" in self.headers
+        return _MARKER in self.headers
 
 
 # Headers kept verbatim (trimmed) for the classifier and the tracker.
@@ -90,7 +93,7 @@ KEPT_HEADERS = (
     "list-id",
     "precedence",
     "auto-submitted",
-    "x-followup-id",
+    _MARKER,
     "x-mailer",
     "sender",
     "x-auto-response-suppress",
@@ -577,6 +580,3 @@ def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Messa
         defects=defects,
     )
 
-
-def fixed_offset(minutes: int) -> timezone:
-    return timezone(timedelta(minutes=minutes))

@@ -22,6 +22,7 @@ from agent.analysis import Analyzer
 from agent.config import AccountConfig, Config
 from agent.errors import FolderError, MailboxError
 from agent.logging_setup import redact
+from agent.message import MARKER_HEADER
 from agent.records import (
     DRAFT_APPENDED,
     DRAFT_CANCELLED,
@@ -38,7 +39,6 @@ from agent.sync import FolderSync, SyncStats, crash_point, folders_to_scan
 
 log = logging.getLogger(__name__)
 
-MARKER_HEADER = "X-Followup-Id"
 MAX_DRAFT_BYTES = 200_000  # a draft is a page of text; more is not one the agent wrote
 
 

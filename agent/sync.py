@@ -17,7 +17,7 @@ from datetime import datetime
 
 from agent.analysis import Analyzer
 from agent.errors import BadInputError, RulesError
-from agent.message import MAX_MESSAGE_BYTES, Message, parse_header
+from agent.message import MARKER_HEADER, MAX_MESSAGE_BYTES, Message, parse_header
 from agent.records import INBOUND, OUTBOUND, PassedOver, TrackedMessage
 from agent.sources.base import Fetched, Source
 from agent.store import Store
@@ -144,7 +144,7 @@ def tracked_from(
         agency=a.agency if a else None,
         contact_name=a.contact_name if a else None,
         evidence=tuple(a.evidence) if a else (),
-        followup_id=msg.headers.get("x-followup-id") or None,
+        followup_id=msg.headers.get(MARKER_HEADER.lower()) or None,
         after_interview=bool(a.after_interview) if a else False,
         contact_phone=a.contact_phone if a else None,
     )
@@ -446,7 +446,7 @@ class FolderSync:
                     continue
                 if decision == "own":
                     if role == "sent":
-                        stats.sent_followups.append(head.headers.get("x-followup-id", ""))
+                        stats.sent_followups.append(head.headers.get(MARKER_HEADER.lower(), ""))
                     continue
                 direction = OUTBOUND if head.from_ and head.from_.addr in self.own else INBOUND
                 if decision == "not_candidate":

@@ -229,7 +229,6 @@ def _spelled_name(stem: str, texts: Sequence[str]) -> str | None:
                     tail = re.match(
                         rf"(?:[ ]+(?:(?!(?:{'|'.join(_EXTRA_WORDS)})\b)[A-ZÆØÅ][\w&'-]*|{_ORG_NOUNS})){{0,2}}(?:[ ]+{_LEGAL_SUFFIX}\b)?",
                         text[end:],
-                        re.I if False else 0,
                     )
                     name = text[start : end + (tail.end() if tail else 0)]
                     name = re.sub(r"\s+", " ", name).strip()

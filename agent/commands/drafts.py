@@ -22,6 +22,7 @@ import click
 from agent import views
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 from agent.errors import MailboxError, StateError, UsageError
+from agent.message import MARKER_HEADER
 from agent.records import (
     DRAFT_APPENDED,
     DRAFT_DISCARDED,
@@ -31,7 +32,6 @@ from agent.records import (
     DraftRecord,
 )
 
-MARKER_HEADER = "X-Followup-Id"
 _CLOSED_WHY = {
     "user_deleted": "you deleted it from your Drafts folder",
     "sent": "it was sent",

@@ -39,7 +39,7 @@ from agent.errors import (
     TLSError,
     TransientMailboxError,
 )
-from agent.message import HEADER_FIELDS
+from agent.message import HEADER_FIELDS, MARKER_HEADER
 from agent.sources.base import (
     DRAFT_FLAG,
     DRAFTS,
@@ -55,7 +55,7 @@ log = logging.getLogger(__name__)
 
 FETCH_BATCH = 2000  # UIDs per FETCH: ~22 KB of UID list, far below the 64 KB line limit
 FETCH_BYTES = 32 * 1024 * 1024  # bodies per FETCH, to bound memory
-OWN_MARKER = "X-Followup-Id"  # only messages carrying it may be deleted
+OWN_MARKER = MARKER_HEADER  # only messages carrying it may be deleted
 KEEPALIVE = {"TCP_KEEPIDLE": 60, "TCP_KEEPINTVL": 15, "TCP_KEEPCNT": 4}
 
 HEADER_SECTION = f"BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS).upper()})]".encode()

@@ -43,11 +43,12 @@ from pathlib import Path
 from imapclient.imap_utf7 import decode as decode_utf7
 
 from agent.errors import FolderError, MailboxError
+from agent.message import MARKER_HEADER
 from agent.sources.base import DRAFT_FLAG, DRAFTS, SENT, Fetched, Folder, FolderState, Source
 from agent.sources.roles import assign_roles
 
 UIDLIST = "followup-uidlist"
-OWN_MARKER = "X-Followup-Id"
+OWN_MARKER = MARKER_HEADER
 _HEADER_LINE = "followup-uidlist v1 uidvalidity="
 _LETTER_FLAGS = {
     "D": "\\Draft",
