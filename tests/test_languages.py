@@ -35,3 +35,15 @@ def test_a_cue_file_in_the_users_rules_dir_adds_its_language(tmp_path: Path) -> 
 
 def test_without_a_list_every_shipped_cue_file_loads() -> None:
     assert set(Analyzer(Rules.load(None)).lang_data) == set(Rules.load(None).languages())
+
+
+def test_langid_words_add_to_a_cue_files_language(tmp_path: Path) -> None:
+    """A langid.toml table for a language with a cue file adds to its words, not replaces them."""
+    shipped = Rules.load(None).text("langid.toml")
+    (tmp_path / "langid.toml").write_text(
+        shipped + '\n[sv]\ndistinctive = ["fika"]\n', encoding="utf-8"
+    )
+    identifier = Analyzer(Rules.load(tmp_path)).identifier
+    assert identifier.identify("fika fika") == "sv"
+    assert identifier.identify("Tack för din ansökan, vi återkommer inom två veckor.") == "sv"
+    assert Analyzer(Rules.load(None)).identifier.identify("fika fika") == "en"

@@ -6,8 +6,11 @@ Each language lists its common words (``stopwords``) and the words only it write
 distinctive word counts twice); a word several languages list ("og", "i", "det" in
 Bokmål, Nynorsk and Danish) is split between them, so close relatives are told apart
 by the words they spell differently ("af"/"av", "ikkje"/"ikke", "och"/"og") and not by
-the length of their lists. Languages without a cue file are still reported as what
-they are (from ``rules/langid.toml``).
+the length of their lists. Only languages with at least half the best count of listed
+words compete, so a stray word of a far language ("les", "no") never outweighs a
+paragraph of shared Nordic ones. Languages without a cue file are still reported as
+what they are (from ``rules/langid.toml``), whose tables may also add words to a cue
+file's lists.
 """
 
 from __future__ import annotations
@@ -46,18 +49,19 @@ class LanguageIdentifier:
     def __init__(self, profiles: Sequence[LanguageProfile], default: str = "en") -> None:
         self.profiles = list(profiles)
         self.default = default
-        # word -> ((language, points), ...): what one occurrence of the word is worth.
+        # word -> ((language, listed points, shared points), ...): what one occurrence of
+        # the word is worth to each language that lists it, counted alone and shared.
         listed: dict[str, list[LanguageProfile]] = {}
         for profile in self.profiles:
             for word in profile.stopwords | profile.distinctive:
                 listed.setdefault(word, []).append(profile)
-        self._points: dict[str, tuple[tuple[str, float], ...]] = {}
+        self._points: dict[str, tuple[tuple[str, float, float], ...]] = {}
         for word, owners in listed.items():
+            own = [(o.code, 2.0 if word in o.distinctive else 1.0) for o in owners]
             if len(owners) == 1:
-                owner = owners[0]
-                self._points[word] = ((owner.code, 2.0 if word in owner.distinctive else 1.0),)
+                self._points[word] = ((own[0][0], own[0][1], own[0][1]),)
             else:
-                self._points[word] = tuple((owner.code, 1.0 / len(owners)) for owner in owners)
+                self._points[word] = tuple((code, raw, 1.0 / len(owners)) for code, raw in own)
 
     @classmethod
     def from_rules(
@@ -86,30 +90,27 @@ class LanguageIdentifier:
         prose = _NOT_PROSE.sub(" ", text[:5000])
         return Counter(w.lower() for w in _WORD.findall(prose))
 
-    def scores(self, text: str) -> dict[str, float]:
-        """Points per language for ``text`` (its first 5000 characters)."""
-        totals: dict[str, float] = {}
+    def _tally(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
+        """Per language: its listed words (a distinctive one twice), and its shared points."""
+        listed: dict[str, float] = {}
+        shared: dict[str, float] = {}
         for word, count in self._words(text).items():
-            for code, points in self._points.get(word, ()):
-                totals[code] = totals.get(code, 0.0) + points * count
-        return totals
+            for code, raw, points in self._points.get(word, ()):
+                listed[code] = listed.get(code, 0.0) + raw * count
+                shared[code] = shared.get(code, 0.0) + points * count
+        return listed, shared
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Shared points per language for ``text`` (its first 5000 characters)."""
+        return self._tally(text)[1]
 
     def identify(self, text: str) -> str:
-        words = self._words(text)
-        listed = {  # the old measure: listed words, a distinctive one twice
-            p.code: sum(
-                count * (2 if word in p.distinctive else 1)
-                for word, count in words.items()
-                if word in p.stopwords or word in p.distinctive
-            )
-            for p in self.profiles
-        }
-        most = max(listed.values(), default=0)
+        listed, shared = self._tally(text)
+        most = max(listed.values(), default=0.0)
         if most < _MIN_EVIDENCE:
             return self.default
-        shared = self.scores(text)
         # Languages with enough support, and at least half the best, compete on their
-        # own words.
+        # own words; ties go to the language listed first.
         floor = max(_MIN_EVIDENCE, most / 2)
-        contenders = [p.code for p in self.profiles if listed[p.code] >= floor]
+        contenders = [p.code for p in self.profiles if listed.get(p.code, 0.0) >= floor]
         return max(contenders, key=lambda c: (shared.get(c, 0.0), listed[c], -contenders.index(c)))
