@@ -575,3 +575,10 @@ def test_language_identification_tells_neighbours_apart(
 def test_a_link_is_no_language(analyzer: Analyzer) -> None:
     text = "Ny stilling som matcher søket ditt. Les mer: https://jobbtorget.no/stillinger/8812"
     assert analyzer.identifier.identify(text) == "nb"
+
+
+def test_nynorsk_is_read_with_the_bokmal_rules(analyzer: Analyzer) -> None:
+    identifier = analyzer.identifier
+    assert identifier.rules_language("nn", analyzer.lang_data) == "nb"
+    assert identifier.rules_language("da", analyzer.lang_data) == "da"
+    assert identifier.rules_language("de", analyzer.lang_data) is None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
@@ -33,15 +33,18 @@ class LanguageProfile:
     code: str
     stopwords: frozenset[str]
     distinctive: frozenset[str] = frozenset()
+    read_as: str | None = None  # a language without a cue file is read with this one's
 
 
 def _profile(code: str, section: Mapping[str, object]) -> LanguageProfile:
     stopwords = section.get("stopwords", [])
     distinctive = section.get("distinctive", [])
+    read_as = section.get("read_as")
     return LanguageProfile(
         code,
         frozenset(str(w).lower() for w in stopwords if isinstance(stopwords, list)),
         frozenset(str(w).lower() for w in distinctive if isinstance(distinctive, list)),
+        str(read_as) if read_as else None,
     )
 
 
@@ -80,7 +83,10 @@ class LanguageIdentifier:
             if code in profiles:
                 own = profiles[code]
                 more = LanguageProfile(
-                    code, own.stopwords | more.stopwords, own.distinctive | more.distinctive
+                    code,
+                    own.stopwords | more.stopwords,
+                    own.distinctive | more.distinctive,
+                    own.read_as or more.read_as,
                 )
             profiles[code] = more
         return cls(list(profiles.values()))
@@ -89,6 +95,14 @@ class LanguageIdentifier:
     def _words(text: str) -> Counter[str]:
         prose = _NOT_PROSE.sub(" ", text[:5000])
         return Counter(w.lower() for w in _WORD.findall(prose))
+
+    def rules_language(self, code: str, available: Collection[str]) -> str | None:
+        """The language whose cue rules read mail in ``code``: its own, else its
+        ``read_as`` (Nynorsk is read with the Bokmål rules), else None."""
+        if code in available:
+            return code
+        read_as = next((p.read_as for p in self.profiles if p.code == code), None)
+        return read_as if read_as in available else None
 
     def _tally(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
         """Per language: its listed words (a distinctive one twice), and its shared points."""
