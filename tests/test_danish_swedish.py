@@ -4,6 +4,7 @@ business days across Danish and Swedish holidays, and telling nb, nn, da and sv 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from hashlib import sha1
 
 import pytest
 
@@ -34,7 +35,7 @@ def mail(sender: str, subject: str, date_header: str, body: str, *, extra: str =
         "To: kandidat@example.org\r\n"
         f"Subject: {Header(subject, 'utf-8').encode()}\r\n"
         f"Date: {date_header}\r\n"
-        f"Message-ID: <{abs(hash((subject, date_header)))}@mail.example>\r\n"
+        f"Message-ID: <{sha1((subject + date_header + body).encode()).hexdigest()}@mail.example>\r\n"
         f"{extra}"
         "MIME-Version: 1.0\r\n"
         'Content-Type: text/plain; charset="utf-8"\r\n'
