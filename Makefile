@@ -23,8 +23,10 @@ lint: $(STAMP)
 	$(BIN)/ruff check agent tests bench
 
 bench: $(STAMP)
+	$(BIN)/pip install -q -e '.[test,bench]'
 	$(BIN)/python bench/understanding.py ../shared/testdata/dates-duckling.jsonl ../shared/testdata/emails-public.jsonl
-	$(BIN)/python bench/understanding.py --speed
+	$(BIN)/python bench/understanding.py --speed --realworld both
+	$(BIN)/python bench/drafts.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

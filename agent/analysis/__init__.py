@@ -96,6 +96,10 @@ class Analyzer:
         model_rules = self.rules.toml("model.toml", required=False)
         self.model = KindModel() if model_rules.get("enabled", False) else KindModel(None)
         self.not_job_at = float(model_rules.get("not_job_at", 1.01))
+        by_language = model_rules.get("not_job_at_by_language", {})
+        self.not_job_at_by_language = {
+            str(k): float(v) for k, v in (by_language.items() if isinstance(by_language, dict) else ())
+        }
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self._finders: dict[str, Any] = {}
         self._conditions: dict[str, list[tuple[str, Any]]] = {}
@@ -142,12 +146,13 @@ class Analyzer:
             self._conditions[lang] = cached
         return cached
 
-    def _second_opinion(self, msg: Message, kind: str, *, bulk: bool) -> str:
+    def _second_opinion(self, msg: Message, kind: str, *, bulk: bool, lang: str) -> str:
         """The cue rules' kind, weighed against the trained model's probabilities."""
         probabilities = self.model.probabilities(msg)
         if not probabilities:
             return kind
-        if kind != "not_job" and probabilities.get("not_job", 0.0) >= self.not_job_at:
+        not_job_at = self.not_job_at_by_language.get(lang, self.not_job_at)
+        if kind != "not_job" and probabilities.get("not_job", 0.0) >= not_job_at:
             return "not_job"
         if kind == "not_job" and not bulk:
             best = max(probabilities, key=probabilities.__getitem__)
@@ -188,11 +193,14 @@ class Analyzer:
     def calendar_for(self, lang: str) -> Any:
         from agent.analysis.calendar import BusinessCalendar, country_for_language
 
-        country = self.country
-        if country is None:
-            country = self.lang_data.get(lang, {}).get("language", {}).get(
-                "country"
-            ) or country_for_language(lang, self.rules)
+        # A promise counts in the sender's business days: a Swedish employer's
+        # "5 arbetsdagar" skips Swedish holidays. A language of no one country (English)
+        # counts in the user's.
+        country = (
+            self.lang_data.get(lang, {}).get("language", {}).get("country")
+            or country_for_language(lang, self.rules)
+            or self.country
+        )
         if country not in self._calendars:
             self._calendars[country] = BusinessCalendar(country)
         return self._calendars[country]
@@ -266,7 +274,7 @@ class Analyzer:
     # -- the analysis -------------------------------------------------------------------
     def analyze(self, msg: Message) -> Analysis:
         language = self.identifier.identify(f"{msg.subject}\n{msg.text}")
-        rules_lang = language if language in self.lang_data else self.default_language
+        rules_lang = self.identifier.rules_language(language, self.lang_data) or self.default_language
         party = self.parties.resolve(msg, rules_lang)
         bulk = _is_bulk(msg)
         finder = self._finder(rules_lang)
@@ -303,7 +311,7 @@ class Analyzer:
             ats=party.ats is not None,
             job_subject=self._prefilter_cues()[0].found(msg.subject),
         )
-        kind = self._second_opinion(msg, result.kind, bulk=bulk)
+        kind = self._second_opinion(msg, result.kind, bulk=bulk, lang=rules_lang)
         if _is_auto_reply(msg):
             kind = "not_job"  # an out-of-office answer is no news from the employer
         interview_at = None
