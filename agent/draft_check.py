@@ -16,6 +16,9 @@ from typing import Any
 
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
 _PLACEHOLDER = re.compile(r"\$\{?[A-Za-z_]\w*")
+# What no name, role or company holds, and no draft body either: an address, a link,
+# markup (an inbound mail's content must never travel into a draft).
+_FOREIGN = re.compile(r"@|https?:|www\.|[<>{}\[\];:|\\]", re.I)
 
 
 def _words(text: str) -> list[str]:
@@ -59,6 +62,8 @@ class DraftCheck:
         words = _words(role)
         if not words:
             return "role has no words"
+        if _FOREIGN.search(role):
+            return f"role {role!r} holds an address, a link or markup"
         if len(words) > self.max_role_words:
             return f"role of {len(words)} words reads like a sentence"
         if set(words) & self.not_role_words:
@@ -76,6 +81,8 @@ class DraftCheck:
         if not company:
             return None
         words = _words(company)
+        if _FOREIGN.search(company):
+            return f"company {company!r} holds an address, a link or markup"
         if not words or company.lower().strip(" .") in self.not_company_names:
             return f"company {company!r} is a domain or system name"
         if set(_WORD.findall(company)) & self.not_company_words:
@@ -94,7 +101,7 @@ class DraftCheck:
         """Why ``name`` is not a person's first name to greet, or None."""
         if not name:
             return None
-        if not name[0].isalpha() or any(ch.isdigit() for ch in name):
+        if not name[0].isalpha() or any(ch.isdigit() for ch in name) or _FOREIGN.search(name):
             return f"greeting name {name!r} is not a name"
         for other in others:
             if other and (_same(name, other) or name.lower() in _words(other)):
@@ -104,6 +111,9 @@ class DraftCheck:
     # -- the rendered text ----------------------------------------------------------------
     def text_problems(self, text: str) -> list[str]:
         problems: list[str] = []
+        foreign = re.search(r"\S*(?:@|https?:|www\.)\S*", text, re.I)
+        if foreign:
+            problems.append(f"an address or a link in the text: {foreign.group(0)}")
         if _PLACEHOLDER.search(text):
             problems.append(f"a placeholder is left: {_PLACEHOLDER.search(text).group(0)}")  # type: ignore[union-attr]
         for line in text.splitlines():

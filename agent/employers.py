@@ -273,6 +273,10 @@ def choose_contact(
                 continue
             name = m.from_name if reply_to == sender else ""
             note = _reply_to_note(directory, sender, reply_to)
+            if note and directory.is_human_address(sender):
+                # The employer's own address wrote, and Reply-To points elsewhere (a
+                # look-alike domain, say): the draft goes to the address as displayed.
+                return _choice(directory, m.from_name, sender, note, m, company)
             return _choice(directory, name, reply_to, note, m, company)
         if sender not in own and directory.is_human_address(sender):
             return _choice(directory, m.from_name, sender, None, m, company)
@@ -313,5 +317,6 @@ def _reply_to_note(directory: EmployerDirectory, sender: str, reply_to: str) -> 
         return None
     return (
         f"Reply-To {reply_to} is not on the sender's domain "
-        f"{directory.registrable_domain(sender_domain)}: check the recipient before sending"
+        f"{directory.registrable_domain(sender_domain)}: the draft goes to the sender; "
+        "check the recipient before sending"
     )

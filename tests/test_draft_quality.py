@@ -88,6 +88,7 @@ def test_a_role_that_is_no_role_is_left_out(
         ("Edu", "admissions@melbourne-institute.edu.au"),
         ("Lakesidebuilding", "hr@lakesidebuilding.com"),
         ("Riverside Food Bank and I and would be glad", "kari.nordmann@acme.no"),
+        ("Kari Lund:evil@attacker.example;", "kari.lund@acme-robotics.no"),
     ],
 )
 def test_a_company_read_from_a_domain_or_a_signature_line_is_left_out(
@@ -149,6 +150,7 @@ def test_a_draft_that_still_fails_the_check_is_not_appended() -> None:
         ("Hi the the team,", "the word 'the' twice in a row"),
         ("Hi $name,", "a placeholder is left: $name"),
         ("I and would and be glad", "'and' twice around one word"),
+        ("Write to me at x@evil.example.", "an address or a link in the text: x@evil.example."),
     ],
 )
 def test_the_text_check_names_what_is_wrong(text: str, problem: str) -> None:
