@@ -394,16 +394,22 @@ def run_speed() -> None:
         for blob in blobs:  # warm-up pass: lazy parts, caches
             analyzer.analyze(parse_message(blob))
         rounds = max(1, 600 // len(blobs))
-        started = time.perf_counter()
-        for _ in range(rounds):
-            for blob in blobs:
-                analyzer.analyze(parse_message(blob))
-        seconds = time.perf_counter() - started
-        count = rounds * len(blobs)
         print(f"speed: pipeline load {1000 * load_seconds:.0f} ms")
-        print(
-            f"speed: {count / seconds:.0f} messages/s (parse + analyze, {len(blobs)} messages x {rounds}, one core)"
-        )
+        from agent.analysis.model import KindModel
+
+        shipped = analyzer.model
+        for label, model in (("cue rules alone", KindModel(None)), ("with the kind model", shipped)):
+            analyzer.model = model
+            started = time.perf_counter()
+            for _ in range(rounds):
+                for blob in blobs:
+                    analyzer.analyze(parse_message(blob))
+            seconds = time.perf_counter() - started
+            count = rounds * len(blobs)
+            print(
+                f"speed: {count / seconds:.0f} messages/s {label} "
+                f"(parse + analyze, {len(blobs)} messages x {rounds}, one core)"
+            )
     followup = ROOT / ".venv" / "bin" / "followup"
     if not followup.exists():
         print("speed: .venv/bin/followup does not exist yet")
