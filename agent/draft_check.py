@@ -109,11 +109,15 @@ class DraftCheck:
         return None
 
     # -- the rendered text ----------------------------------------------------------------
-    def text_problems(self, text: str) -> list[str]:
+    def text_problems(self, text: str, own: Sequence[str] = ()) -> list[str]:
+        """What is wrong with a rendered draft; ``own`` are the user's own addresses
+        (a signature may carry one)."""
         problems: list[str] = []
-        foreign = re.search(r"\S*(?:@|https?:|www\.)\S*", text, re.I)
-        if foreign:
-            problems.append(f"an address or a link in the text: {foreign.group(0)}")
+        allowed = {a.lower() for a in own}
+        for foreign in re.finditer(r"\S*(?:@|https?:|www\.)\S*", text, re.I):
+            if foreign.group(0).strip(".,;:()<>").lower() not in allowed:
+                problems.append(f"an address or a link in the text: {foreign.group(0)}")
+                break
         if _PLACEHOLDER.search(text):
             problems.append(f"a placeholder is left: {_PLACEHOLDER.search(text).group(0)}")  # type: ignore[union-attr]
         for line in text.splitlines():

@@ -402,7 +402,7 @@ def render_draft(
         slots, left_out = _slots(process, templates.check, neutral)
         values = _values(process, action, locale, sender, now, tz, slots)
         body = _substitute(body_text, values, where).strip() + "\n"
-        problems = templates.check.text_problems(body)
+        problems = templates.check.text_problems(body, own=(from_address,))
         if not problems:
             notes.extend(f"said neutrally: {reason}" for reason in left_out if not neutral)
             break

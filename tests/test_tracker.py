@@ -670,7 +670,7 @@ def test_the_user_wrote_to_a_human_in_a_no_reply_process() -> None:
     assert p.greeting_name == "Anne"
 
 
-def test_reply_to_is_honoured_and_a_foreign_reply_to_is_noted() -> None:
+def test_reply_to_is_honoured_but_a_foreign_one_is_noted_and_passed_over() -> None:
     via_ats = msg(
         "tt@teamtailor.com",
         at(11, 16),
@@ -692,8 +692,9 @@ def test_reply_to_is_honoured_and_a_foreign_reply_to_is_noted() -> None:
         company="Acme",
     )
     p = only(build([lookalike]))
-    assert p.contact is not None and p.contact.address == "kari@acme-hr.co"
-    assert p.contact_note is not None and "acme.no" in p.contact_note
+    # The employer's own address wrote: a Reply-To elsewhere is flagged, not followed (T26).
+    assert p.contact is not None and p.contact.address == "kari@acme.no"
+    assert p.contact_note is not None and "acme-hr.co" in p.contact_note
 
 
 @pytest.mark.parametrize(
