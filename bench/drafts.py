@@ -49,9 +49,11 @@ _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 TZ = ZoneInfo("Europe/Oslo")
 
 
-def messages() -> list[tuple[str, bytes]]:
-    out = [(p.stem, p.read_bytes()) for p in sorted((ROOT / "tests" / "corpus").glob("*.eml"))]
-    for row in realworld_rows("both"):
+def messages(source: str = "both") -> list[tuple[str, bytes]]:
+    out = []
+    if source in ("both", "corpus"):
+        out = [(p.stem, p.read_bytes()) for p in sorted((ROOT / "tests" / "corpus").glob("*.eml"))]
+    for row in realworld_rows("both") if source in ("both", "realworld") else ():
         if row["label"] != "not_job" and not row.get("lookalike"):
             out.append((row["id"], build_message(row, 0)))
     return out
@@ -72,6 +74,7 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=0, help="drafts to print per language")
     parser.add_argument("--lang", default="en,nb,da,sv")
     parser.add_argument("--verbose", action="store_true", help="name each neutral slot")
+    parser.add_argument("--source", choices=("both", "corpus", "realworld"), default="both")
     args = parser.parse_args()
     rules = Rules.load(None)
     analyzer = Analyzer(rules)
@@ -82,7 +85,8 @@ def main() -> int:
     total = 0
     shown: dict[str, int] = defaultdict(int)
     by_lang: Counter[str] = Counter()
-    for name, raw in messages():
+    actions_shown: dict[str, set[str]] = defaultdict(set)
+    for name, raw in messages(args.source):
         msg = parse_message(raw)
         analysis = analyzer.analyze(msg)
         if analysis.kind == "not_job":
@@ -120,8 +124,14 @@ def main() -> int:
                 if args.verbose:
                     print(f"  {name}: {reason}")
         lang = draft.language
-        if lang in args.lang.split(",") and shown[lang] < args.show and not draft.problems:
+        if (
+            lang in args.lang.split(",")
+            and shown[lang] < args.show
+            and not draft.problems
+            and kind not in actions_shown[lang]  # one of each situation first
+        ):
             shown[lang] += 1
+            actions_shown[lang].add(kind)
             print(f"==== {name} ({lang}, {analysis.kind}) -> {kind}")
             print(f"---- the mail: {msg.subject}\n{msg.text[:700]}\n---- the draft: {draft.subject}")
             print(draft.body)
