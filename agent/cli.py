@@ -39,6 +39,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "agent.commands.review:show_command",
         "Show one process: timeline, promise, next action.",
     ),
+    "reflect": (
+        "agent.commands.coach:reflect_command",
+        "Look back on an interview: notes, timeline, interest.",
+    ),
+    "stats": (
+        "agent.commands.stats:stats_command",
+        "Your job search in numbers: funnel, answer times, promises kept.",
+    ),
+    "calendar": (
+        "agent.commands.calendar:calendar_group",
+        "Interviews and follow-up days as an iCalendar file.",
+    ),
     "drafts": (
         "agent.commands.drafts:drafts_group",
         "List, show, edit or discard follow-up drafts.",

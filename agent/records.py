@@ -151,3 +151,23 @@ class CompetingOffer:
     deadline: date
     process_id: str | None = None  # the process that made the offer, if tracked
     extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """What the user noted after an interview (``followup reflect``); kept only locally.
+
+    ``answers`` maps a question key of ``rules/coaching/<lang>.toml`` (went_well,
+    do_better, employer, next_steps) to the text written; ``answer_by`` is the day the
+    employer said they would answer by, ``interest`` how much the user wants the job (1-5).
+    """
+
+    process_id: str
+    round: int  # the interview round looked back on (0 when unknown)
+    created_at: datetime
+    updated_at: datetime
+    language: str = "en"
+    interview_at: datetime | None = None
+    answers: dict[str, str] = field(default_factory=dict)
+    interest: int | None = None
+    answer_by: date | None = None

@@ -30,7 +30,7 @@ from agent.records import (
     ProcessOverride,
 )
 from agent.store_base import StoreBase, guarded, process_alive, process_start
-from agent.store_mail import MailState
+from agent.store_reflections import ReflectionState
 
 __all__ = ["RUN_INTERRUPTED", "Store", "StoreBase"]
 
@@ -39,7 +39,7 @@ _RELEASE = "draft_release:"
 RUN_INTERRUPTED = "interrupted: the scan ended before finishing (killed or crashed)"
 
 
-class Store(MailState):
+class Store(ReflectionState):
     """An open state database. Use ``Store.open(path)``; close it (or use ``with``)."""
 
     # -- drafts --------------------------------------------------------------

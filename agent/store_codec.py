@@ -17,6 +17,7 @@ from agent.records import (
     DraftRecord,
     ManualProcess,
     ProcessOverride,
+    Reflection,
     TrackedMessage,
 )
 
@@ -225,4 +226,22 @@ def offer_record(row: sqlite3.Row) -> CompetingOffer:
         deadline=deadline,
         process_id=row["process_id"],
         extra=dict(json.loads(row["extra_json"] or "{}")),
+    )
+
+
+def reflection_record(row: sqlite3.Row) -> Reflection:
+    created = parse_ts(row["created_at"])
+    updated = parse_ts(row["updated_at"])
+    assert created is not None and updated is not None
+    answers = json.loads(row["answers_json"] or "{}")
+    return Reflection(
+        process_id=row["process_id"],
+        round=row["round"],
+        created_at=created,
+        updated_at=updated,
+        language=row["language"] or "en",
+        interview_at=parse_ts(row["interview_at"]),
+        answers={str(k): str(v) for k, v in answers.items()} if isinstance(answers, dict) else {},
+        interest=row["interest"],
+        answer_by=parse_day(row["answer_by"]),
     )

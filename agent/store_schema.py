@@ -203,11 +203,30 @@ ALTER TABLE messages ADD COLUMN after_interview INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE messages ADD COLUMN contact_phone TEXT
 """
 
+# What the user noted after an interview (`followup reflect`): one row per process and
+# round, never sent anywhere.
+_REFLECTIONS = """
+CREATE TABLE reflections (
+    id           INTEGER PRIMARY KEY,
+    process_id   TEXT NOT NULL,
+    round        INTEGER NOT NULL DEFAULT 0,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL,
+    language     TEXT NOT NULL DEFAULT 'en',
+    interview_at TEXT,
+    answers_json TEXT NOT NULL DEFAULT '{}',
+    interest     INTEGER CHECK (interest IS NULL OR interest BETWEEN 1 AND 5),
+    answer_by    TEXT,
+    UNIQUE (process_id, round)
+)
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _script(_INITIAL)),
     Migration("0002_thin_not_job", _script(_THIN_NOT_JOB)),
     Migration("0003_folder_validity_and_run_owner", _script(_FOLDER_VALIDITY)),
     Migration("0004_after_interview_and_phone", _script(_AFTER_INTERVIEW)),
+    Migration("0005_interview_reflections", _script(_REFLECTIONS)),
 )
 
 MIGRATIONS_TABLE = """

@@ -79,6 +79,10 @@ DETAIL_KEYS = (
     "contact_note",  # str | null (e.g. why a contact was chosen or is missing)
     "events",  # [{"at", "kind", "summary", "sentence", "message_id", "from", "subject", "state_from", "state_to"}]
     "drafts",  # [draft objects, DRAFT_KEYS]
+    "checklist",  # {"language", "round", "title", "sections": [{"key", "title", "items"}]} | null
+    "reflections",  # [{"process", "round", "language", "interview_at", "created_at", "updated_at",
+    #                   "answers": [{"key", "question", "answer"}], "interest", "answer_by"}]
+    "reflect_suggested",  # bool: the interview has passed and you have not looked back on it
 )
 
 DRAFT_KEYS = (

@@ -120,7 +120,7 @@ def test_migrations_run_once_and_are_recorded(db_path: Path) -> None:
     conn = sqlite3.connect(db_path)
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"migrations", "folders", "messages", "drafts", "draft_log", "overrides", "manual_processes", "offers",
-            "runs", "meta", "process_snapshot"} <= tables  # fmt: skip
+            "runs", "meta", "process_snapshot", "reflections"} <= tables  # fmt: skip
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     conn.close()
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from agent import views
+from agent.commands.coach import coaching_detail, print_coaching
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 from agent.errors import UsageError
 from agent.records import DraftRecord
@@ -248,25 +249,28 @@ def processes_command(
     "--json",
     "as_json",
     is_flag=True,
-    help="Print one JSON object (process keys plus promise, events, drafts).",
+    help="Print one JSON object (process keys plus promise, events, drafts, checklist, reflections).",
 )
 def show_command(
     config_path: str | None, now_text: str | None, process_id: str, as_json: bool
 ) -> None:
     """Show one process (ID may be a unique prefix): the timeline with the sentence
-    behind each step, the promised date, the contact, the next follow-up and its drafts."""
+    behind each step, the promised date, the contact, the next follow-up and its drafts;
+    before an interview a preparation checklist, after it your notes (`followup reflect`)."""
     config = load(config_path)
     now = resolve_now(now_text, config.timezone)
     with open_store(config) as store:
         review = Review(config, store, now)
         view = review.find_view(process_id)
         pending = review.pending_cancels()
-    tz = review.tz
-    data = views.process_detail_json(view, tz, pending)
+        tz = review.tz
+        data = views.process_detail_json(view, tz, pending)
+        data.update(coaching_detail(config, store, view, now, tz))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))
         return
     _print_detail(view, data, tz, now)
+    print_coaching(config, data, view.process, tz, now)
 
 
 def _next_sentence(view: views.ProcessView, tz: ZoneInfo, now: datetime) -> str:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from agent import views
+from agent.commands.coach import print_reflect_suggestions, reflect_suggestions
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 from agent.commands.review import Review
 from agent.records import DRAFT_APPENDED, DRAFT_INTENT, DRAFT_USER_EDITED
@@ -138,6 +139,7 @@ def status_data(config: Any, store: Any, now: datetime) -> dict[str, Any]:
             "by_state": dict(sorted(draft_states.items())),
         },
         "skipped_messages": counts.get("skipped", 0),
+        "reflect": reflect_suggestions(review),
     }
 
 
@@ -243,6 +245,7 @@ def _print_status(data: dict[str, Any], now: datetime, tz: ZoneInfo) -> None:
         echo(
             f"Skipped messages (could not be read): {data['skipped_messages']} (see `followup doctor`)"
         )
+    print_reflect_suggestions(data.get("reflect") or [], tz, now)
 
 
 def _at(text: str | None, tz: ZoneInfo, now: datetime) -> str:
