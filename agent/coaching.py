@@ -92,7 +92,6 @@ class CoachingTexts:
 class CoachingSettings:
     suggest_reflect_within_days: int = 14
     quiet_before_tracking_days: int = 21
-    interview_minutes: int = 60
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], where: str = SETTINGS_FILE) -> CoachingSettings:

@@ -91,6 +91,7 @@ class Config:
     notify: bool = False
     log_level: str = "INFO"
     max_drafts_per_pass: int = 20
+    calendar_file: Path | None = None  # kept up to date after every pass
 
     @property
     def db_path(self) -> Path:
@@ -225,6 +226,9 @@ def config_from_dict(
         notify=values.get("notify", False),
         log_level=values.get("log_level", "INFO"),
         max_drafts_per_pass=values.get("max_drafts_per_pass", 20),
+        calendar_file=_resolve(values["calendar_file"], base)
+        if "calendar_file" in values
+        else None,
     )
 
 

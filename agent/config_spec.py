@@ -172,6 +172,7 @@ TOP_SPEC: dict[str, Checker] = {
     "notify": _boolean,
     "log_level": _log_level,
     "max_drafts_per_pass": _integer(1, 1000),
+    "calendar_file": _path,
 }
 
 

@@ -331,6 +331,10 @@ class Daemon:
                 break
             self._scan_account(h, self.clock.now())
         self.passes += 1
+        if not self._stop and getattr(self.config, "calendar_file", None) is not None:
+            from agent.calendar_sync import refresh_calendar_file
+
+            refresh_calendar_file(self.config, self.store, self.clock.now())
         self._publish(self.clock.now())
 
     def _scan_account(self, h: AccountHealth, now: datetime) -> None:

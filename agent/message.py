@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.header import decode_header, make_header
 from email.headerregistry import HeaderRegistry
 from email.message import Message as EmailMessage
+from typing import Any
 
 from agent.errors import BadInputError
 from agent.quoting import clean_body
@@ -70,6 +71,11 @@ class Message:
     date_missing: bool = False
     calendar_start: datetime | None = None
     calendar_method: str | None = None
+    # Where the attached invitation says the meeting is: LOCATION, the meeting link
+    # (URL, or the Teams and Google conference properties) and the start of DESCRIPTION.
+    calendar_location: str | None = None
+    calendar_url: str | None = None
+    calendar_description: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     defects: list[str] = field(default_factory=list)
 
@@ -317,7 +323,9 @@ def _is_utf8_with_non_ascii(payload: bytes) -> bool:
 
 # Codecs Python knows that no mailer uses for a body, some of them quadratic (punycode)
 # or not text at all; a part that names one is read as UTF-8 or Windows-1252 instead.
-_NOT_MAIL_CHARSETS = frozenset(("punycode", "idna", "unicode-escape", "raw-unicode-escape", "palmos"))
+_NOT_MAIL_CHARSETS = frozenset(
+    ("punycode", "idna", "unicode-escape", "raw-unicode-escape", "palmos")
+)
 
 
 def _is_mail_charset(name: str) -> bool:
@@ -420,7 +428,38 @@ def _body_parts(msg: EmailMessage, defects: list[str]) -> tuple[str, str, list[b
     return plain, html, calendars
 
 
-def _calendar_start(blobs: list[bytes], defects: list[str]) -> tuple[datetime | None, str | None]:
+MAX_CALENDAR_TEXT = 4_000
+_CALENDAR_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]+")
+_MEETING_URL_PROPERTIES = (
+    "URL",
+    "X-MICROSOFT-SKYPETEAMSMEETINGURL",
+    "X-GOOGLE-CONFERENCE",
+    "X-MICROSOFT-ONLINEMEETINGCONFLINK",
+)
+
+
+@dataclass(frozen=True)
+class _CalendarEvent:
+    start: datetime | None = None
+    method: str | None = None
+    location: str | None = None
+    url: str | None = None
+    description: str = ""
+
+
+def _calendar_text(event: Any, name: str) -> str:
+    try:
+        value = event.get(name)
+    except Exception:  # noqa: BLE001 - a broken property is no property
+        return ""
+    if value is None:
+        return ""
+    text = value.decode() if isinstance(value, bytes) else str(value)
+    return _CALENDAR_CONTROL.sub(" ", text[:MAX_CALENDAR_TEXT]).strip()
+
+
+def _calendar_event(blobs: list[bytes], defects: list[str]) -> _CalendarEvent:
+    """The first timed event of the attached invitations: start, method, place and link."""
     for blob in blobs:
         try:
             from icalendar import Calendar
@@ -435,11 +474,24 @@ def _calendar_start(blobs: list[bytes], defects: list[str]) -> tuple[datetime | 
                 value = event.decoded("DTSTART")
             except Exception:  # noqa: BLE001 - no start, or an empty or broken one
                 continue
-            if isinstance(value, datetime):
-                if value.tzinfo is None:
-                    value = value.replace(tzinfo=UTC)
-                return value, method
-    return None, None
+            if not isinstance(value, datetime):
+                continue
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=UTC)
+            location = _calendar_text(event, "LOCATION")[:MAX_HEADER_CHARS] or None
+            url = next(
+                (u for u in (_calendar_text(event, n) for n in _MEETING_URL_PROPERTIES) if u),
+                None,
+            )
+            return _CalendarEvent(
+                value, method, location, url, _calendar_text(event, "DESCRIPTION")
+            )
+    return _CalendarEvent()
+
+
+def _calendar_start(blobs: list[bytes], defects: list[str]) -> tuple[datetime | None, str | None]:
+    event = _calendar_event(blobs, defects)
+    return event.start, event.method
 
 
 def synthetic_message_id(raw: bytes) -> str:
@@ -569,14 +621,17 @@ def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Messa
     defects = [d.__class__.__name__ for d in getattr(msg, "defects", None) or []] + defects
     plain, html, calendars = _body_parts(msg, defects)
     text, quoted, signature = clean_body(plain, html)
-    cal_start, cal_method = _calendar_start(calendars, defects)
+    invite = _calendar_event(calendars, defects)
     return Message(
         **head,
         text=text,
         quoted=quoted,
         signature=signature,
-        calendar_start=cal_start,
-        calendar_method=cal_method,
+        calendar_start=invite.start,
+        calendar_method=invite.method,
+        calendar_location=invite.location,
+        calendar_url=invite.url,
+        calendar_description=invite.description,
         defects=defects,
     )
 

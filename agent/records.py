@@ -84,6 +84,8 @@ class TrackedMessage:
     followup_id: str | None = None  # set when this is one of our drafts (e.g. seen in Sent)
     after_interview: bool = False  # it thanks for or follows an interview already held
     contact_phone: str | None = None  # the phone number the sender signs with
+    interview_place: str | None = None  # where the interview is, as the invitation says
+    interview_link: str | None = None  # its video meeting link
 
     @property
     def thread_ids(self) -> tuple[str, ...]:

@@ -96,6 +96,8 @@ def message_row(
         "followup_id": msg.followup_id,
         "after_interview": int(msg.after_interview),
         "contact_phone": msg.contact_phone,
+        "interview_place": msg.interview_place,
+        "interview_link": msg.interview_link,
         "first_seen_at": ts(first_seen_at),
         "updated_at": ts(first_seen_at),
     }
@@ -140,6 +142,8 @@ def tracked_message(row: sqlite3.Row) -> TrackedMessage:
         followup_id=row["followup_id"],
         after_interview=bool(row["after_interview"]),
         contact_phone=row["contact_phone"],
+        interview_place=row["interview_place"],
+        interview_link=row["interview_link"],
     )
 
 

@@ -221,12 +221,20 @@ CREATE TABLE reflections (
 )
 """
 
+# Where an interview is (an address, or a video service) and its meeting link, as the
+# invitation says: for `followup show` and the calendar.
+_INTERVIEW_PLACE = """
+ALTER TABLE messages ADD COLUMN interview_place TEXT;
+ALTER TABLE messages ADD COLUMN interview_link TEXT
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _script(_INITIAL)),
     Migration("0002_thin_not_job", _script(_THIN_NOT_JOB)),
     Migration("0003_folder_validity_and_run_owner", _script(_FOLDER_VALIDITY)),
     Migration("0004_after_interview_and_phone", _script(_AFTER_INTERVIEW)),
     Migration("0005_interview_reflections", _script(_REFLECTIONS)),
+    Migration("0006_interview_place", _script(_INTERVIEW_PLACE)),
 )
 
 MIGRATIONS_TABLE = """

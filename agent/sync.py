@@ -147,6 +147,8 @@ def tracked_from(
         followup_id=msg.headers.get(MARKER_HEADER.lower()) or None,
         after_interview=bool(a.after_interview) if a else False,
         contact_phone=a.contact_phone if a else None,
+        interview_place=a.interview_place if a else None,
+        interview_link=a.interview_link if a else None,
     )
 
 

@@ -79,6 +79,8 @@ DETAIL_KEYS = (
     "contact_note",  # str | null (e.g. why a contact was chosen or is missing)
     "events",  # [{"at", "kind", "summary", "sentence", "message_id", "from", "subject", "state_from", "state_to"}]
     "drafts",  # [draft objects, DRAFT_KEYS]
+    "interview_place",  # str | null: where the interview is, as the invitation says
+    "interview_link",  # str | null: its video meeting link
     "checklist",  # {"language", "round", "title", "sections": [{"key", "title", "items"}]} | null
     "reflections",  # [{"process", "round", "language", "interview_at", "created_at", "updated_at",
     #                   "answers": [{"key", "question", "answer"}], "interest", "answer_by"}]

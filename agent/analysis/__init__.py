@@ -105,6 +105,7 @@ class Analyzer:
         self._conditions: dict[str, list[tuple[str, Any]]] = {}
         self._stage_cues: dict[str, Any] = {}
         self._calendars: dict[str | None, Any] = {}
+        self._places: Any = None
 
     def _phone(self, msg: Message) -> str | None:
         from agent.analysis.phone import phone_in
@@ -189,6 +190,13 @@ class Analyzer:
             finder = PromiseFinder(lang, self.lang_data[lang], DateGrammar(lang, self.rules), nlp)
             self._finders[lang] = finder
         return finder
+
+    def places(self) -> Any:
+        if self._places is None:
+            from agent.analysis.place import PlaceFinder
+
+            self._places = PlaceFinder.from_rules(self.rules, self.lang_data)
+        return self._places
 
     def calendar_for(self, lang: str) -> Any:
         from agent.analysis.calendar import BusinessCalendar, country_for_language
@@ -315,8 +323,10 @@ class Analyzer:
         if _is_auto_reply(msg):
             kind = "not_job"  # an out-of-office answer is no news from the employer
         interview_at = None
+        place = None
         if kind in ("interview_invitation", "assessment_request"):
             interview_at = msg.calendar_start if invite else promise.interview_at
+            place = self.places().find(msg, rules_lang)
         evidence = conditional
         if interview_at is not None:
             evidence = [
@@ -344,4 +354,6 @@ class Analyzer:
             ats=party.ats,
             contact_name=party.contact_name,
             agency=party.agency,
+            interview_place=place.place if place else None,
+            interview_link=place.link if place else None,
         )

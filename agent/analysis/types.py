@@ -57,6 +57,8 @@ class Analysis:
     promise_condition: str | None = None  # the condition of the promise behind promised_by
     after_interview: bool = False  # it thanks for or follows an interview already held
     contact_phone: str | None = None  # the phone number the sender signs with
+    interview_place: str | None = None  # where the interview is: an address, or "Microsoft Teams"
+    interview_link: str | None = None  # the video meeting link
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md contract, exactly these keys in this order."""

@@ -44,7 +44,12 @@ def coaching_detail(
         p, texts, offers=store.offers(), today=now.astimezone(tz).date()
     )
     mine = coaching.reflections_of(p, store.reflections())
+    from agent.ics import interviews_of
+
+    latest = next((i for i in reversed(interviews_of(p, now)) if i.start == p.interview_at), None)
     return {
+        "interview_place": latest.place if latest else None,
+        "interview_link": latest.link if latest else None,
         "checklist": checklist.to_json() if checklist else None,
         "reflections": [
             coaching.reflection_json(r, coaching.coaching_texts(rules, r.language), tz)

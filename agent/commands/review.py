@@ -315,6 +315,8 @@ def _print_detail(
     if p.interview_at:
         held = "held" if p.interview_held else "upcoming"
         echo(f"Interview: {views.when(p.interview_at, tz, now)} ({held})")
+        if data.get("interview_place") or data.get("interview_link"):
+            echo(f"  {' '.join(filter(None, (data['interview_place'], data['interview_link'])))}")
     promise = data["promise"]
     if promise:
         by = "you set it" if promise["source"] == "user" else "promised in their mail"

@@ -125,6 +125,10 @@ def scan_command(
             quiet=as_json,
             release_drafts=release_drafts,
         )
+        if not dry_run and config.calendar_file is not None:
+            from agent.calendar_sync import refresh_calendar_file
+
+            refresh_calendar_file(config, store, now)
     finally:
         store.close()
     data = report.to_json()
