@@ -313,10 +313,12 @@ def reflect_command(
         scripted = bool(pairs or answer_by_text or interest)
         try:
             given_interest = coaching.parse_interest(interest)
+        except ValueError as exc:
+            raise UsageError(f"--interest: {exc}") from None
+        try:
             given_day = read_day(answer_by_text)
         except ValueError as exc:
-            option = "--interest" if "number" in str(exc) else "--answer-by"
-            raise UsageError(f"{option}: {exc}") from None
+            raise UsageError(f"--answer-by: {exc}") from None
         answers = dict(previous.answers) if previous else {}
         answers.update(_parse_pairs(pairs, texts))
         level = given_interest or (previous.interest if previous else None)
