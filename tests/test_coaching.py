@@ -58,11 +58,13 @@ def process(messages: list[TrackedMessage], now: datetime) -> Process:
     return found
 
 
-def first_round(lang: str, now: datetime = at(11, 16)) -> Process:
+def first_round(lang: str, now: datetime | None = None) -> Process:
+    now = now or at(11, 16)
     return process([invitation("r1", at(11, 12), at(11, 19), lang)], now)
 
 
-def second_round(lang: str, now: datetime = at(11, 27)) -> Process:
+def second_round(lang: str, now: datetime | None = None) -> Process:
+    now = now or at(11, 27)
     thanks = TrackedMessage(
         message_id="<thanks@gmail.com>",
         account="main",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
+import history
 import pytest
+from history import EXPECTED, NOW, OSLO, PROMISES
 
 from agent.analysis.calendar import BusinessCalendar
 from agent.employers import EmployerDirectory
@@ -14,8 +15,6 @@ from agent.rules import shipped_rules
 from agent.stats import UserPromise, job_search_stats
 from agent.tracker import build_processes
 from agent.views import board
-import history
-from history import EXPECTED, NOW, OSLO, PROMISES
 
 
 def _views(overrides=None):  # type: ignore[no-untyped-def]
