@@ -21,7 +21,7 @@ from click.testing import CliRunner, Result
 from agent.cli import cli
 from agent.errors import UsageError
 from agent.store import Store
-from agent.views import PROCESS_KEYS
+from agent.views import DETAIL_KEYS, PROCESS_KEYS
 
 CORPUS = Path(__file__).parent / "corpus"
 MESSAGES = (
@@ -244,7 +244,7 @@ def test_show_by_prefix_explains_the_process(config: Path) -> None:
     detail = as_json(config, "show", bright["id"][:4], "--now", LATER)
     assert isinstance(detail, dict)
     assert detail["id"] == bright["id"]
-    assert set(PROCESS_KEYS) | {"promise", "contact_note", "events", "drafts"} == set(detail)
+    assert set(PROCESS_KEYS) | set(DETAIL_KEYS) == set(detail)
     assert detail["promise"]["date"] == "2026-12-08" and detail["promise"]["source"] == "mail"
     assert "two weeks" in detail["promise"]["sentence"]
     (event,) = detail["events"]
