@@ -7,6 +7,7 @@ kept up to date on the corpus mailbox of test_review_cli.
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -239,3 +240,46 @@ def test_a_calendar_file_that_cannot_be_written_does_not_fail_the_scan(tmp_path:
         encoding="utf-8",
     )  # fmt: skip
     ok(config, "scan", "--now", SCAN_AT, "--json")
+
+
+def test_the_daemon_keeps_the_calendar_file_up_to_date(tmp_path: Path) -> None:
+    from agent.config import load_config
+    from agent.daemon import Daemon, DaemonSettings, SimulatedClock
+    from agent.notify import ServiceNotifier
+    from agent.sources.maildir import MaildirSource
+    from agent.store import Store
+
+    corpus = Path(__file__).parent / "corpus"
+    maildir = tmp_path / "Maildir"
+    for folder in ("", ".Drafts", ".Sent"):
+        for sub in ("cur", "new", "tmp"):
+            (maildir / folder / sub).mkdir(parents=True, exist_ok=True)
+    target = tmp_path / "jobs.ics"
+    (tmp_path / "config.toml").write_text(
+        f'state_dir = "{tmp_path / "state"}"\ntimezone = "Europe/Oslo"\ncountry = "NO"\n'
+        f'calendar_file = "{target}"\n\n[[accounts]]\nname = "local"\nmaildir = "{maildir}"\n'
+        'address = "ingrid.lunde@hotmail.com"\n',
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "config.toml")
+    shutil.copy(corpus / "nb_invite_kalender.eml", maildir / "new" / "1763290000.M1P1.test")
+    clock = SimulatedClock(datetime(2026, 11, 17, 8, 0, tzinfo=OSLO))
+    with Store.open(config.db_path) as store:
+        daemon = Daemon(
+            config,
+            store,
+            settings=DaemonSettings(scan_interval=3600, tick=600),
+            clock=clock,
+            notifier=ServiceNotifier(send=lambda message: True, monotonic=clock.monotonic),
+            source_factory=lambda account: MaildirSource(account.maildir, name=account.name),
+        )
+        daemon.run(until=datetime(2026, 11, 17, 8, 30, tzinfo=OSLO))
+        (event,) = _parse(target.read_bytes()).walk("VEVENT")
+        assert str(event["SUMMARY"]).startswith("Interview: Bølgen Data AS")
+        assert str(event["LOCATION"]) == "Sandviksboder 1, Bergen"
+        assert event.decoded("DTSTART") == datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
+        # A second employer's invitation arrives; the next pass adds it to the file.
+        shutil.copy(corpus / "nb_invite_tid_i_tekst.eml", maildir / "new" / "1763290001.M2P1.test")
+        daemon.run(until=datetime(2026, 11, 17, 10, 0, tzinfo=OSLO))
+    summaries = sorted(str(e["SUMMARY"]) for e in _parse(target.read_bytes()).walk("VEVENT"))
+    assert len(summaries) == 2 and summaries[1].startswith("Interview: Nordfjord Sparebank")
