@@ -20,7 +20,7 @@ from typing import Any
 from agent.errors import RulesError
 from agent.records import CompetingOffer, Reflection
 from agent.rules import Rules
-from agent.tracker import FINAL_STATES, Process
+from agent.tracker import ACTIVE_STATES, Process
 
 FALLBACK_LANGUAGE = "en"
 SETTINGS_FILE = "coaching/settings.toml"
@@ -177,8 +177,11 @@ def texts_from_mapping(data: Mapping[str, Any], language: str, where: str) -> Co
 
 
 def coaching_texts(rules: Rules, language: str) -> CoachingTexts:
-    """The texts of ``language``, or English when the rules have none for it."""
-    for lang in (language, FALLBACK_LANGUAGE):
+    """The texts of ``language``; else those of the language it is read as (Nynorsk as
+    Bokmål, ``read_as`` in langid.toml); else English."""
+    profile = rules.toml("langid.toml", required=False).get(language)
+    read_as = profile.get("read_as") if isinstance(profile, dict) else None
+    for lang in dict.fromkeys((language, str(read_as or language), FALLBACK_LANGUAGE)):
         relative = f"coaching/{lang}.toml"
         if rules.path(relative) is not None:
             return texts_from_mapping(rules.toml(relative), lang, relative)
@@ -194,7 +197,7 @@ def coaching_settings(rules: Rules) -> CoachingSettings:
 
 def interview_ahead(process: Process) -> bool:
     """An invitation is recorded and the interview has not been held yet."""
-    return process.round >= 1 and not process.interview_held and process.state not in FINAL_STATES
+    return process.round >= 1 and not process.interview_held and process.state in ACTIVE_STATES
 
 
 def holds_other_offer(process: Process, offers: Iterable[CompetingOffer], today: date) -> bool:

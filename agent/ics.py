@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from agent.errors import RulesError
 from agent.records import INBOUND
 from agent.rules import Rules
-from agent.tracker import FINAL_STATES, Process
+from agent.tracker import ACTIVE_STATES, Process
 from agent.views import ProcessView, action_label, company_label
 
 PRODID = "-//followup//followup-agent//EN"
@@ -99,7 +99,7 @@ def interviews_of(process: Process, now: datetime) -> list[Interview]:
     if process.interview_at is not None and all(i.start != process.interview_at for i in found):
         found.append(Interview(process.id, process.interview_at, 0))
     found.sort(key=lambda i: i.start)
-    if process.state in FINAL_STATES:
+    if process.state not in ACTIVE_STATES:
         ended = process.events[-1].at if process.events else now
         found = [i for i in found if i.start <= ended]
     return [

@@ -110,6 +110,10 @@ def test_a_language_without_coaching_texts_falls_back_to_english() -> None:
     assert texts("de").language == "en"
 
 
+def test_nynorsk_is_coached_with_the_bokmaal_texts() -> None:
+    assert texts("nn").language == "nb"
+
+
 def test_a_users_coaching_file_replaces_the_shipped_one(tmp_path: Path) -> None:
     (tmp_path / "coaching").mkdir()
     shipped = (shipped_rules().path("coaching/en.toml")).read_text(encoding="utf-8")  # type: ignore[union-attr]

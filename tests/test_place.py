@@ -109,3 +109,44 @@ def test_long_hostile_text_is_read_in_linear_time() -> None:
     FINDER.written_place(text, "en")
     FINDER.meeting_link("https://" + "a" * 1_000_000)
     assert time.perf_counter() - started < 2.0
+
+
+def _realworld(ident: str) -> tuple[str, str]:
+    import json
+
+    lang = ident.split("-", 1)[0]
+    path = Path(__file__).parent / "realworld" / f"{lang}.jsonl"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row["id"] == ident:
+            return row["body"], lang
+    raise AssertionError(ident)
+
+
+@pytest.mark.parametrize(
+    ("ident", "place"),
+    [
+        ("en-rw-040", "Talent Core office, 7th floor, 12 Ton Duc Thang, District 1, Ho Chi Minh City"),
+        ("en-rw-086", "Floor 18, Block Iris 3, Ha Do Centrosa, 118 3/2 street, District 10, HCMC"),
+        ("nb-rw-029", "Industriveien 14, Sandnes"),
+        ("nb-rw-031", "Microsoft Teams"),
+        ("da-rw-008", "Vesterbrogade 149, 1620 København V"),
+        ("da-rw-086", "Microsoft Teams"),
+        ("sv-rw-012", "Kungsgatan 61, Uppsala"),
+        ("sv-rw-071", "Telefon"),
+    ],
+)  # fmt: skip
+def test_places_in_the_real_world_set(ident: str, place: str) -> None:
+    text, lang = _realworld(ident)
+    found = (
+        FINDER.written_place(text, lang)
+        or FINDER.meeting_link(text)[1]
+        or FINDER.named_service(text)
+        or FINDER.by_phone(text, lang)
+    )
+    assert found == place
+
+
+def test_teams_as_a_word_is_no_meeting() -> None:
+    assert FINDER.named_service("Our teams work across three offices.") is None
+    assert FINDER.named_service("Intervjuet holdes på Teams.") == "Microsoft Teams"

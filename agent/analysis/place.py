@@ -23,7 +23,7 @@ MAX_TEXT_CHARS = 200_000  # an invitation's place is near its start
 _URL = re.compile(r"https?://[^\s<>\"'()\[\]{}|\\^`]{3,500}", re.I)
 _SINGLE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
-_TRAILING = " ,;:-–—\t"
+_TRAILING = " ,;:.-–—\t"
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class InterviewPlace:
 class _Service:
     name: str
     hosts: tuple[str, ...]
+    mentions: tuple[re.Pattern[str], ...] = ()
 
     def owns(self, host: str) -> bool:
         return any(host == h or host.endswith("." + h) for h in self.hosts)
@@ -82,7 +83,9 @@ class PlaceFinder:
             name, hosts = raw.get("name"), raw.get("hosts")
             if not isinstance(name, str) or not isinstance(hosts, list) or not hosts:
                 raise RulesError(f"{where}: expected a name and a list of hosts")
-            services.append(_Service(name, tuple(str(h).lower().strip(".") for h in hosts)))
+            mentions = _compile(raw.get("mentions"), f"{where}.mentions", group=None)
+            hosts_ = tuple(str(h).lower().strip(".") for h in hosts)
+            services.append(_Service(name, hosts_, mentions))
         lines, phrases, phone = {}, {}, {}
         for lang in languages:
             data = rules.toml(f"places/{lang}.toml", required=False)
@@ -113,9 +116,12 @@ class PlaceFinder:
 
     def named_service(self, text: str) -> str | None:
         """A video service named in the text ("on Microsoft Teams")."""
-        lowered = text[:MAX_TEXT_CHARS].casefold()
+        head = text[:MAX_TEXT_CHARS]
+        lowered = head.casefold()
         for service in self.services:
             if re.search(rf"\b{re.escape(service.name.casefold())}\b", lowered):
+                return service.name
+            if any(m.search(head) for m in service.mentions):
                 return service.name
         return None
 
@@ -124,12 +130,12 @@ class PlaceFinder:
         for regex in self.line_patterns.get(lang, ()):
             match = regex.search(text)
             if match and (place := _tidy(match.group("place"))):
-                return place
+                return self.named_service(place) or place
         flat = _SINGLE_BREAK.sub(" ", text)
         for regex in self.phrase_patterns.get(lang, ()):
             match = regex.search(flat)
             if match and (place := _tidy(match.group("place"))):
-                return place
+                return self.named_service(place) or place
         return None
 
     # -- the whole -----------------------------------------------------------------------
