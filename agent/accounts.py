@@ -3,32 +3,50 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from agent.config import AccountConfig
 from agent.errors import FolderError
 from agent.sources.base import DRAFTS, Folder, Source
 
+if TYPE_CHECKING:
+    from agent.sources.imap import TokenSource
+
 
 def open_source(
-    account: AccountConfig, *, password_getter: Callable[[AccountConfig], str] | None = None
+    account: AccountConfig,
+    *,
+    password_getter: Callable[[AccountConfig], str] | None = None,
+    tokens: TokenSource | None = None,
 ) -> Source:
-    """A connected source for ``account``: its Maildir, or its IMAP server (password via keyring/command)."""
+    """A connected source for ``account``: its Maildir, or its IMAP server (password via
+    keyring/command, or for ``auth = "oauth2"`` access tokens from ``tokens``, by default
+    the process's :func:`agent.oauth.tokens.tokens_for`)."""
     if account.maildir:
         from agent.sources.maildir import MaildirSource
 
         return MaildirSource(account.maildir, name=account.name)
     from agent.logging_setup import register_secret
-    from agent.secrets import get_password
     from agent.sources.imap import ImapSource
 
-    password = (password_getter or get_password)(account)
-    register_secret(password)
+    password: str | None = None
+    if account.auth == "oauth2":
+        if tokens is None:
+            from agent.oauth.tokens import tokens_for
+
+            tokens = tokens_for(account)
+    else:
+        from agent.secrets import get_password
+
+        password = (password_getter or get_password)(account)
+        register_secret(password)
     assert account.host is not None
     return ImapSource(
         account.host,
         account.port,
         account.username,
         password,
+        tokens=tokens,
         security=account.security,
         ca_file=account.ca_file,
         timeout=account.timeout,

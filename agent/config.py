@@ -13,12 +13,13 @@ import re
 import tempfile
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from agent.config_spec import ACCOUNT_SPEC, LOG_LEVELS, TOP_SPEC, check_table, valid_zone
 from agent.errors import ConfigError
+from agent.oauth.providers import CUSTOM, DEVICE, KNOWN, LOOPBACK, Endpoints
 
 APP_NAME = "followup"
 CONFIG_ENV = "FOLLOWUP_CONFIG"
@@ -36,11 +37,36 @@ LANGUAGE_COUNTRIES = {
     "de": "DE",
     "nl": "NL",
 }
-_SECRET_KEYS = ("password", "pass", "secret", "token", "app_password")
+_SECRET_KEYS = (
+    "password",
+    "pass",
+    "secret",
+    "token",
+    "app_password",
+    "client_secret",
+    "oauth2_client_secret",
+    "access_token",
+    "refresh_token",
+    "oauth2_access_token",
+    "oauth2_refresh_token",
+    "oauth2_token",
+)
+# The keys of an OAuth2 sign-in through a provider (token_command stands apart).
+_OAUTH2_KEYS = (
+    "oauth2_provider",
+    "oauth2_client_id",
+    "oauth2_client_secret_command",
+    "oauth2_authorization_endpoint",
+    "oauth2_token_endpoint",
+    "oauth2_device_endpoint",
+    "oauth2_scope",
+)
+_ENDPOINT_KEYS = _OAUTH2_KEYS[3:6]
 
 __all__ = [
     "LOG_LEVELS",
     "AccountConfig",
+    "OAuth2Settings",
     "Config",
     "config_from_dict",
     "default_config_path",
@@ -48,6 +74,16 @@ __all__ = [
     "read_config_dict",
     "write_config",
 ]
+
+
+@dataclass(frozen=True)
+class OAuth2Settings:
+    """How an account signs in with OAuth2 through a provider (never a token itself)."""
+
+    provider: str  # google | microsoft | custom
+    client_id: str
+    endpoints: Endpoints
+    client_secret_command: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +103,9 @@ class AccountConfig:
     maildir: str | None = None  # a local Maildir account instead of IMAP (host is None)
     aliases: tuple[str, ...] = ()  # the user's other own addresses
     timeout: float = 30.0
+    auth: str = "password"  # password | oauth2
+    oauth2: OAuth2Settings | None = None  # auth = oauth2 through a provider
+    token_command: str | None = None  # auth = oauth2 with a command that prints the token
 
     @property
     def is_local(self) -> bool:
@@ -238,7 +277,8 @@ def _account(entry: Mapping[str, Any], index: int, label: str, base: Path) -> Ac
         if key.lower() in _SECRET_KEYS:
             raise ConfigError(
                 f"{label}: {where}.{key}: passwords are not kept in the config file",
-                hint="remove it; run `followup init` to store it in the keyring, or set password_command",
+                hint="remove it; run `followup init` to store it in the keyring, or set "
+                "password_command (token_command or oauth2_client_secret_command for OAuth2)",
             )
     values = check_table(entry, ACCOUNT_SPEC, label, prefix=where + ".")
     for key in ("name", "address"):
@@ -263,6 +303,7 @@ def _account(entry: Mapping[str, Any], index: int, label: str, base: Path) -> Ac
                 f"{label}: {where}.ca_file: expected an existing file, got '{ca_path}'"
             )
         ca_file = str(ca_path)
+    auth, oauth2 = _sign_in(values, label, where)
     return AccountConfig(
         name=values["name"],
         host=host,
@@ -279,7 +320,102 @@ def _account(entry: Mapping[str, Any], index: int, label: str, base: Path) -> Ac
         maildir=str(_resolve(maildir, base)) if maildir else None,
         aliases=values.get("aliases", ()),
         timeout=values.get("timeout", 30.0),
+        auth=auth,
+        oauth2=oauth2,
+        token_command=values.get("token_command"),
     )
+
+
+def _sign_in(
+    values: Mapping[str, Any], label: str, where: str
+) -> tuple[str, OAuth2Settings | None]:
+    """``auth`` and the OAuth2 settings, checked together (token_command implies oauth2)."""
+    oauth_keys = [key for key in _OAUTH2_KEYS if key in values]
+    token_command = values.get("token_command")
+    auth = values.get("auth") or ("oauth2" if token_command or oauth_keys else "password")
+    if auth == "password":
+        stray = [*oauth_keys, *(["token_command"] if token_command else [])]
+        if stray:
+            raise ConfigError(
+                f'{label}: {where}.{stray[0]}: only used with auth = "oauth2"',
+                hint='set auth = "oauth2", or remove the OAuth2 keys',
+            )
+        return auth, None
+    if values.get("maildir"):
+        raise ConfigError(f"{label}: {where}.auth: a Maildir account does not sign in")
+    if values.get("password_command"):
+        raise ConfigError(
+            f'{label}: {where}.password_command: not used with auth = "oauth2"',
+            hint="remove it (token_command is the OAuth2 counterpart)",
+        )
+    if token_command:
+        if oauth_keys:
+            raise ConfigError(
+                f"{label}: {where}.{oauth_keys[0]}: not used with token_command",
+                hint="token_command prints the access token; the oauth2_* keys are for "
+                "signing in through followup itself. Keep one of the two.",
+            )
+        return auth, None
+    provider = values.get("oauth2_provider")
+    if provider is None:
+        raise ConfigError(
+            f'{label}: {where}.oauth2_provider: required with auth = "oauth2" '
+            '("google", "microsoft" or "custom"), unless token_command is set'
+        )
+    if "oauth2_client_id" not in values:
+        raise ConfigError(
+            f'{label}: {where}.oauth2_client_id: required with auth = "oauth2"',
+            hint="register your own client id with the provider (README: Signing in with "
+            "OAuth2), or use token_command",
+        )
+    scope = values.get("oauth2_scope")
+    if provider != CUSTOM:
+        given = [key for key in _ENDPOINT_KEYS if key in values]
+        if given:
+            raise ConfigError(
+                f"{label}: {where}.{given[0]}: endpoints are set only with "
+                'oauth2_provider = "custom"'
+            )
+        endpoints = KNOWN[provider]
+        if scope:
+            endpoints = replace(endpoints, scope=scope)
+    else:
+        token = values.get("oauth2_token_endpoint")
+        authorization = values.get("oauth2_authorization_endpoint")
+        device = values.get("oauth2_device_endpoint")
+        if token is None:
+            raise ConfigError(
+                f'{label}: {where}.oauth2_token_endpoint: required with oauth2_provider = "custom"'
+            )
+        if authorization is None and device is None:
+            raise ConfigError(
+                f"{label}: {where}.oauth2_authorization_endpoint: required with "
+                'oauth2_provider = "custom" (or oauth2_device_endpoint for the device-code flow)'
+            )
+        if not scope:
+            raise ConfigError(
+                f'{label}: {where}.oauth2_scope: required with oauth2_provider = "custom"'
+            )
+        endpoints = Endpoints(
+            authorization=authorization,
+            token=token,
+            device=device,
+            scope=scope,
+            flow=LOOPBACK if authorization else DEVICE,
+            label=_host(token),
+        )
+    return auth, OAuth2Settings(
+        provider=provider,
+        client_id=values["oauth2_client_id"],
+        endpoints=endpoints,
+        client_secret_command=values.get("oauth2_client_secret_command"),
+    )
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).netloc or url
 
 
 def _resolve(value: str, base: Path) -> Path:

@@ -128,6 +128,14 @@ def _path(value: Any) -> str:
     return value.strip()
 
 
+def _https_url(value: Any) -> str:
+    if not isinstance(value, str) or not re.fullmatch(
+        r"https://[^\s/?#@]+(/[^\s#]*)?", value.strip()
+    ):
+        raise Invalid(f"expected an https:// address, got {_show(value)}")
+    return value.strip()
+
+
 def _log_level(value: Any) -> str:
     if not isinstance(value, str) or value.upper() not in LOG_LEVELS:
         raise Invalid(f"expected one of {', '.join(LOG_LEVELS)}, got {_show(value)}")
@@ -158,6 +166,15 @@ ACCOUNT_SPEC: dict[str, Checker] = {
     "maildir": _path,
     "aliases": _string_list(_address),
     "timeout": _number(1, 600),
+    "auth": _choice("password", "oauth2"),
+    "token_command": _string,
+    "oauth2_provider": _choice("google", "microsoft", "custom"),
+    "oauth2_client_id": _string,
+    "oauth2_client_secret_command": _string,
+    "oauth2_authorization_endpoint": _https_url,
+    "oauth2_token_endpoint": _https_url,
+    "oauth2_device_endpoint": _https_url,
+    "oauth2_scope": _string,
 }
 
 TOP_SPEC: dict[str, Checker] = {

@@ -68,6 +68,14 @@ class AuthError(MailboxError):
     """The server refused the credentials. Retrying quickly would risk a lockout."""
 
 
+class ReauthRequiredError(AuthError):
+    """The OAuth2 sign-in was revoked or has expired: only signing in again helps.
+
+    The message is one line that says how (``sign in again: followup init --name NAME
+    --reauth``); until the user does, no token request is made.
+    """
+
+
 class TLSError(MailboxError):
     """Certificate verification failed or STARTTLS is not offered."""
 

@@ -1,4 +1,9 @@
-"""Account passwords: from the account's ``password_command`` or the system keyring.
+"""Account passwords and OAuth2 secrets: from a command or the system keyring.
+
+A password comes from ``password_command`` or the keyring (service "followup"); an
+OAuth2 refresh token lives only in the keyring (service "followup-oauth2"); an access
+token may come from ``token_command`` and a client secret from
+``oauth2_client_secret_command``.
 
 Every path is bounded in time: the command runs with a timeout, and the keyring
 is asked from a worker thread so that a locked or hung Secret Service turns into
@@ -23,6 +28,7 @@ from agent.errors import SecretError
 from agent.logging_setup import register_secret
 
 KEYRING_SERVICE = "followup"
+OAUTH2_SERVICE = "followup-oauth2"  # the refresh token of an OAuth2 account
 _SHELL_SYNTAX = set("|&;<>()$`\\\"'*?[]{}~\n#=")
 
 T = TypeVar("T")
@@ -79,6 +85,73 @@ def delete_password(account_name: str, *, timeout: float = 10.0) -> None:
             pass
 
     _bounded(account_name, delete, timeout)
+
+
+def reauth_command(account_name: str) -> str:
+    return f"followup init --name {account_name} --reauth"
+
+
+def get_refresh_token(account_name: str, *, timeout: float = 10.0) -> str:
+    """The OAuth2 refresh token kept in the keyring; SecretError when there is none."""
+    import keyring
+
+    hint = f"sign in: {reauth_command(account_name)}"
+    token = _bounded(
+        account_name,
+        lambda: keyring.get_password(OAUTH2_SERVICE, account_name),
+        timeout,
+        hint=hint,
+    )
+    if not token:
+        raise _unavailable(account_name, "no OAuth2 sign-in stored in the keyring", hint)
+    register_secret(token)
+    return token
+
+
+def set_refresh_token(account_name: str, token: str, *, timeout: float = 10.0) -> None:
+    """Keep ``token`` in the keyring; the item is replaced in one call, never emptied first."""
+    if not token:
+        raise SecretError(f"refusing to store an empty sign-in for account {account_name}")
+    register_secret(token)
+    import keyring
+
+    _bounded(
+        account_name,
+        lambda: keyring.set_password(OAUTH2_SERVICE, account_name, token),
+        timeout,
+        hint="unlock the keyring; followup keeps the new sign-in in memory and saves it "
+        "at the next attempt",
+    )
+
+
+def get_token_from_command(account: AccountConfig, *, timeout: float = 10.0) -> str:
+    """The access token that the account's ``token_command`` prints."""
+    assert account.token_command is not None
+    token = _from_command(
+        account.name,
+        account.token_command,
+        timeout,
+        key="token_command",
+        hint="fix token_command (run it by hand: it must print an access token)",
+    ).strip()
+    register_secret(token)
+    return token
+
+
+def get_client_secret(account: AccountConfig, *, timeout: float = 10.0) -> str | None:
+    """The OAuth2 client secret from ``oauth2_client_secret_command``, if the account has one."""
+    command = account.oauth2.client_secret_command if account.oauth2 else None
+    if not command:
+        return None
+    secret = _from_command(
+        account.name,
+        command,
+        timeout,
+        key="oauth2_client_secret_command",
+        hint="fix oauth2_client_secret_command (run it by hand: it must print the secret)",
+    ).strip()
+    register_secret(secret)
+    return secret
 
 
 def _from_keyring(account_name: str, timeout: float) -> str:
@@ -187,39 +260,38 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
     process.wait()
 
 
-def _from_command(account_name: str, command: str, timeout: float) -> str:
-    """First line of the command's stdout. Errors never quote its output."""
+def _from_command(
+    account_name: str,
+    command: str,
+    timeout: float,
+    *,
+    key: str = "password_command",
+    hint: str = _READ_HINT,
+) -> str:
+    """First line of the command's stdout. Errors (naming ``key``) never quote its output."""
+
+    def failed(reason: str) -> SecretError:
+        return _unavailable(account_name, f"{key}{reason}", hint)
+
     argv = _command_argv(command)
     program = os.path.basename(argv[0]) if argv[0] != "/bin/sh" else "the shell"
     try:
         result = _run_in_own_group(argv, timeout)
     except FileNotFoundError:
-        raise _unavailable(
-            account_name, f"password_command: program {program!r} not found"
-        ) from None
+        raise failed(f": program {program!r} not found") from None
     except PermissionError:
-        raise _unavailable(
-            account_name, f"password_command: program {program!r} is not executable"
-        ) from None
+        raise failed(f": program {program!r} is not executable") from None
     except subprocess.TimeoutExpired:
-        raise _unavailable(
-            account_name, f"password_command did not finish within {timeout:g} s"
-        ) from None
+        raise failed(f" did not finish within {timeout:g} s") from None
     except OSError as exc:
-        raise _unavailable(
-            account_name, f"password_command could not run ({exc.strerror})"
-        ) from None
+        raise failed(f" could not run ({exc.strerror})") from None
     if result.returncode != 0:
-        raise _unavailable(
-            account_name, f"password_command failed with exit code {result.returncode}"
-        )
+        raise failed(f" failed with exit code {result.returncode}")
     try:
         text = result.stdout.decode("utf-8")
     except UnicodeDecodeError:
-        raise _unavailable(
-            account_name, "password_command printed something that is not UTF-8"
-        ) from None
-    password = text.splitlines()[0] if text else ""
-    if not password:
-        raise _unavailable(account_name, "password_command printed nothing")
-    return password
+        raise failed(" printed something that is not UTF-8") from None
+    value = text.splitlines()[0] if text else ""
+    if not value:
+        raise failed(" printed nothing")
+    return value

@@ -14,6 +14,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from dovecot import HOST, Dovecot, MailUser, dovecot_available  # noqa: E402
+from oauth_provider import OAuthProvider  # noqa: E402
 
 from agent.sources.imap import ImapSource  # noqa: E402
 
@@ -23,14 +24,30 @@ def dovecot() -> Iterator[Dovecot]:
     """A private Dovecot 2.3 on 127.0.0.1 (see tests/dovecot.py for its addresses)."""
     if not dovecot_available():
         pytest.skip("dovecot is not installed (apt-get install dovecot-imapd)")
-    server = Dovecot().start()
+    server = Dovecot()
+    # The OAuth2 provider answers Dovecot's token introspection and signs in over HTTPS
+    # with a certificate from the same CA as the IMAP server's.
+    provider = OAuthProvider(ca=server.ca).start()
+    server.oauth2_introspection_url = provider.introspection_url
+    server.oauth = provider  # type: ignore[attr-defined]
+    server.start()
     try:
         yield server
     finally:
         server.stop()
+        provider.stop()
         problems = server.log_problems()
         server.remove()
     assert not problems, "dovecot logged errors:\n" + "\n".join(problems)
+
+
+@pytest.fixture
+def oauth_provider(dovecot: Dovecot) -> Iterator[OAuthProvider]:
+    """The session's OAuth2 provider, reset to plain settings for each test."""
+    provider: OAuthProvider = dovecot.oauth  # type: ignore[attr-defined]
+    provider.access_lifetime, provider.rotate, provider.strict_rotation = 3600.0, False, False
+    yield provider
+    provider.access_lifetime, provider.rotate, provider.strict_rotation = 3600.0, False, False
 
 
 @pytest.fixture

@@ -12,6 +12,10 @@ Addresses (one instance, one port pair, several loopback IPs):
   (hostname mismatch).
 * ``127.0.0.4`` - IMAPS with an expired certificate from the same CA.
 
+With ``oauth2_introspection_url`` set before ``start()``, an ``oauth2`` passdb
+also accepts SASL XOAUTH2 and OAUTHBEARER, asking that URL (RFC 7662) about
+every access token (``tests/oauth_provider.py`` answers it).
+
 Users live in one passwd-file each (``users.d/<name>``), so every test can add
 its own user (:meth:`Dovecot.add_user`) with one of the folder
 :data:`LAYOUTS`. When run as root, mail belongs to ``nobody`` and the instance
@@ -125,8 +129,12 @@ def _conf_quote(text: str) -> str:
 class Dovecot:
     """One private instance. ``start()``/``stop()``; helpers act as the server admin."""
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(
+        self, root: Path | None = None, *, oauth2_introspection_url: str | None = None
+    ) -> None:
         self.root = root or Path(tempfile.mkdtemp(prefix="followup-dovecot-", dir="/tmp"))
+        self.ca = trustme.CA(organization_name="followup test CA")
+        self.oauth2_introspection_url = oauth2_introspection_url
         self.conf = self.root / "dovecot.conf"
         self.users_dir = self.root / "users.d"
         self.log_file = self.root / "log" / "dovecot.log"
@@ -240,7 +248,7 @@ class Dovecot:
 
     def _make_certs(self) -> None:
         ssl_dir = self.root / "ssl"
-        ca = trustme.CA(organization_name="followup test CA")
+        ca = self.ca
         ca.cert_pem.write_to_path(str(ssl_dir / "ca.pem"))
         good = ca.issue_cert("localhost", HOST)
         expired = ca.issue_cert(
@@ -268,6 +276,21 @@ class Dovecot:
                 f"default_internal_group = {group}"
             )
             ids = ""
+        mechanisms, oauth2_passdb = "plain login", ""
+        if self.oauth2_introspection_url:
+            (r / "oauth2.conf.ext").write_text(
+                "introspection_mode = post\n"
+                f"introspection_url = {self.oauth2_introspection_url}\n"
+                "username_attribute = username\n"
+                "active_attribute = active\n"
+                "active_value = true\n"
+                "force_introspection = yes\n"
+            )
+            mechanisms += " xoauth2 oauthbearer"
+            oauth2_passdb = (
+                "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+                f"  args = {r}/oauth2.conf.ext\n}}"
+            )
         names = sorted({name for layout in LAYOUTS.values() for name in layout.mailboxes})
         mailboxes = "\n".join(f"  mailbox {_conf_quote(name)} {{\n  }}" for name in names)
         return f"""\
@@ -283,8 +306,9 @@ ssl = yes
 ssl_cert = <{r}/ssl/server.pem
 ssl_key = <{r}/ssl/server.key
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
+{oauth2_passdb}
 passdb {{
   driver = passwd-file
   args = scheme=PLAIN username_format=%u {r}/users.d/%u

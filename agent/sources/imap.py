@@ -11,6 +11,11 @@
   next call reconnects.
 * The password is held in a wrapper that never prints, and no exception text
   or log line built here contains it.
+* An OAuth2 account logs in with SASL OAUTHBEARER where the server offers it,
+  else XOAUTH2, with an access token asked for before every connection (so a
+  reconnect after a suspend refreshes first). A server's error challenge is
+  answered without the token; a refused token that came from memory is replaced
+  by a fresh one once.
 
 Not thread-safe: one instance per thread.
 """
@@ -25,9 +30,10 @@ import ssl
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Protocol
 
 from imapclient import IMAPClient, SocketTimeout
-from imapclient.exceptions import LoginError, ProtocolError
+from imapclient.exceptions import IMAPClientError, LoginError, ProtocolError
 from imapclient.imapclient import join_message_ids
 from imapclient.response_parser import parse_fetch_response
 
@@ -35,6 +41,7 @@ from agent.errors import (
     AuthError,
     ConfigError,
     FolderError,
+    FollowupError,
     MailboxError,
     TLSError,
     TransientMailboxError,
@@ -62,6 +69,20 @@ HEADER_SECTION = f"BODY.PEEK[HEADER.FIELDS ({' '.join(HEADER_FIELDS).upper()})]"
 _APPENDUID = re.compile(rb"\[APPENDUID (\d+) (\d+)\]", re.IGNORECASE)
 _SAFE_SEARCH = re.compile(r"[A-Za-z0-9._@<>+=/$!#&'^`|~?:-]+")
 _TRANSIENT_LOGIN = ("socket error", "[UNAVAILABLE]", "[INUSE]", "[LIMIT]")
+OAUTHBEARER = "OAUTHBEARER"
+XOAUTH2 = "XOAUTH2"
+# What to send after the server's error challenge instead of the token again:
+# RFC 7628 §3.2.3 (a single %x01) and Google's XOAUTH2 protocol (an empty response).
+_AFTER_ERROR_CHALLENGE = {OAUTHBEARER: "\x01", XOAUTH2: ""}
+
+
+class TokenSource(Protocol):
+    """Where an OAuth2 account's access tokens come from (``agent.oauth.tokens``)."""
+
+    def token(self, *, fresh: bool = False) -> str: ...
+
+    @property
+    def info(self) -> object: ...
 
 
 class _Secret:
@@ -91,6 +112,31 @@ def make_ssl_context(ca_file: str | None = None) -> ssl.SSLContext:
     context.check_hostname = True
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     return context
+
+
+def sasl_response(mechanism: str, username: str, token: str) -> str:
+    """The client's first SASL response for an OAuth2 login."""
+    if mechanism == OAUTHBEARER:
+        identity = username.replace("=", "=3D").replace(",", "=2C")
+        return f"n,a={identity},\x01auth=Bearer {token}\x01\x01"
+    return f"user={username}\x01auth=Bearer {token}\x01\x01"
+
+
+def _sasl_login(client: IMAPClient, mechanism: str, username: str, token: str) -> None:
+    """AUTHENTICATE with the token sent once: an error challenge gets the empty answer."""
+    first = sasl_response(mechanism, username, token)
+    sent: list[bool] = []
+
+    def respond(challenge: bytes) -> str:
+        if sent:
+            return _AFTER_ERROR_CHALLENGE[mechanism]
+        sent.append(True)
+        return first
+
+    try:
+        client._command_and_check("authenticate", mechanism, respond)
+    except IMAPClientError as exc:
+        raise LoginError(str(exc)) from None
 
 
 def _enable_keepalive(sock: socket.socket) -> None:
@@ -181,8 +227,10 @@ class ImapSource(Source):
         host: str,
         port: int,
         username: str,
-        password: str,
+        password: str | None,
         *,
+        tokens: TokenSource | None = None,
+        sasl_mechanism: str | None = None,
         security: str = "tls",
         ca_file: str | None = None,
         timeout: float = 30.0,
@@ -197,7 +245,12 @@ class ImapSource(Source):
         self.username = username
         self.security = security
         self.name = name
-        self._password = _Secret(password)
+        if (password is None) == (tokens is None):
+            raise ConfigError("an IMAP login needs a password or an OAuth2 token source")
+        self._password = _Secret(password or "")
+        self._tokens = tokens
+        self._sasl_mechanism = sasl_mechanism
+        self._token: _Secret | None = None
         self._ca_file = ca_file
         self._timeout = timeout
         self.configured_drafts = drafts_folder
@@ -221,6 +274,9 @@ class ImapSource(Source):
 
     def _open(self) -> IMAPClient:
         context = make_ssl_context(self._ca_file)
+        if self._tokens is not None:
+            # Before connecting: without a token there is nothing to say to the server.
+            self._token = _Secret(self._tokens.token())
         timeout = SocketTimeout(connect=self._timeout, read=self._timeout)
         client: IMAPClient | None = None
         failure: MailboxError | None = None
@@ -282,6 +338,8 @@ class ImapSource(Source):
         return None
 
     def _login(self, client: IMAPClient) -> MailboxError | None:
+        if self._tokens is not None:
+            return self._oauth_login(client)
         failure: MailboxError | None = None
         try:
             if self._password.reveal().isascii():
@@ -296,18 +354,57 @@ class ImapSource(Source):
             failure = self._login_failure(_server_text(exc))
         return failure
 
+    def _oauth_login(self, client: IMAPClient) -> MailboxError | None:
+        assert self._tokens is not None and self._token is not None
+        mechanism = self._sasl_mechanism or next(
+            (m for m in (OAUTHBEARER, XOAUTH2) if client.has_capability(f"AUTH={m}")), None
+        )
+        if mechanism is None:
+            return AuthError(
+                f"{self._where} offers no OAuth2 login (AUTH=OAUTHBEARER or AUTH=XOAUTH2)",
+                hint='check host and port, or sign in with auth = "password"',
+            )
+        from_memory = getattr(self._tokens.info, "source", None) == "memory"
+        try:
+            _sasl_login(client, mechanism, self.username, self._token.reveal())
+            return None
+        except LoginError as exc:
+            failure = self._login_failure(_server_text(exc))
+        if isinstance(failure, AuthError) and from_memory:
+            # The token in memory may have been revoked early: one fresh one, once.
+            log.info("%s refused the access token in memory; asking for a new one", self._where)
+            try:
+                self._token = _Secret(self._tokens.token(fresh=True))
+                _sasl_login(client, mechanism, self.username, self._token.reveal())
+                return None
+            except LoginError as exc:
+                failure = self._login_failure(_server_text(exc))
+            except FollowupError as exc:
+                return (
+                    exc if isinstance(exc, MailboxError) else MailboxError(str(exc), hint=exc.hint)
+                )
+        return failure
+
     def _login_failure(self, text: str) -> MailboxError:
         text = self._scrub(text)
         if any(marker.lower() in text.lower() for marker in _TRANSIENT_LOGIN):
             return TransientMailboxError(f"{self._where} could not log in just now: {text}")
+        if self._tokens is not None:
+            return AuthError(
+                f"{self._where} refused the OAuth2 login for {self.username}: {text}",
+                hint="check the user name, and that the sign-in grants mail access "
+                "(`followup doctor` shows its scopes)",
+            )
         return AuthError(
             f"{self._where} refused the login for {self.username}: {text}",
             hint="check the user name and password (many providers need an app password)",
         )
 
     def _scrub(self, text: str) -> str:
-        secret = self._password.reveal()
-        return text.replace(secret, "***") if secret else text
+        for secret in (self._password.reveal(), self._token.reveal() if self._token else ""):
+            if secret:
+                text = text.replace(secret, "***")
+        return text
 
     def _discard(self) -> None:
         client, self._client, self._selected = self._client, None, None
