@@ -197,8 +197,10 @@ def test_init_refuses_to_replace_an_account_without_force(home: Path) -> None:
 def test_guided_init_with_a_preset_stores_the_password_in_the_keyring(
     home: Path, memory_keyring: MemoryKeyring, preset: str, host: str, note: str
 ) -> None:
-    # provider, address, account name (default), username (default), password
-    answers = f"{preset}\n{ADDRESS}\n\n\nS3cr3t-canary-pw\n"
+    # provider, (password or OAuth2 for Gmail and Outlook), address, account name
+    # (default), username (default), password
+    how = "password\n" if preset in ("gmail", "outlook") else ""
+    answers = f"{preset}\n{how}{ADDRESS}\n\n\nS3cr3t-canary-pw\n"
     result = CliRunner().invoke(
         init_command, ["--no-test", "--state-dir", str(home / "state")], input=answers
     )

@@ -17,6 +17,14 @@ from typing import Any, TypeVar
 
 import click
 
+from agent.commands.setup_oauth import (
+    choose_auth,
+    oauth2_entry,
+    oauth2_options,
+    reauth,
+    sign_in,
+    store_sign_in,
+)
 from agent.config import (
     CONFIG_ENV,
     DEFAULT_PORTS,
@@ -58,7 +66,8 @@ PRESETS: dict[str, Preset] = {
         "imap.gmail.com",
         993,
         "tls",
-        "Gmail refuses your normal password over IMAP: create an app password "
+        "Gmail refuses your normal password over IMAP: sign in with OAuth2 and a client id "
+        "of your own (README: Signing in with OAuth2), or create an app password "
         "(Google Account > Security > 2-Step Verification > App passwords) and use that.",
     ),
     "outlook": Preset(
@@ -66,9 +75,9 @@ PRESETS: dict[str, Preset] = {
         "outlook.office365.com",
         993,
         "tls",
-        "Microsoft requires OAuth2 for IMAP on Outlook.com and most Microsoft 365 tenants, and "
-        "followup logs in with a password. Login works only where your organisation still allows "
-        "app passwords; otherwise forward or sync the mail to a Maildir and use --maildir.",
+        "Microsoft requires OAuth2 for IMAP on Outlook.com and most Microsoft 365 tenants: "
+        "sign in with OAuth2 and a client id of your own (README: Signing in with OAuth2). "
+        "A password works only where your organisation still allows app passwords.",
     ),
     "fastmail": Preset(
         "Fastmail",
@@ -157,6 +166,7 @@ def _read_password(password_stdin: bool) -> str:
 )
 @click.option("--no-test", is_flag=True, help="Do not test the login before saving.")
 @click.option("--force", is_flag=True, help="Replace an existing account of the same name.")
+@oauth2_options
 def init_command(
     config_path: Path | None,
     preset: str | None,
@@ -175,18 +185,24 @@ def init_command(
     state_dir: Path | None,
     no_test: bool,
     force: bool,
+    **oauth: Any,
 ) -> None:
     """Add a mail account to the config (guided, or entirely from options).
 
     The login is tested before anything is saved. The password goes to the
     system keyring (or use --password-command); the config file never holds it.
+    With OAuth2 (--auth oauth2; Gmail and Outlook) you sign in at the provider
+    with a client id of your own, and the refresh token goes to the keyring.
+    `followup init --name NAME --reauth` signs an OAuth2 account in again.
     """
     from agent.config import config_from_dict
-    from agent.secrets import get_password, set_password
 
     # Standard input carries the password: nothing else may be read from it.
     _ask = _asker(interactive=not password_stdin)
     path = Path(config_path).expanduser() if config_path else default_config_path()
+    if oauth.get("reauth"):
+        reauth(path, name, oauth, test_login=_test_login, no_test=no_test)
+        return
     document = read_config_dict(path)
     accounts: list[dict[str, Any]] = list(document.get("accounts", []))
 
@@ -204,6 +220,12 @@ def init_command(
         host = _ask(host or settings.host, "IMAP server", "--host")
         port = port or (settings.port if settings.host else DEFAULT_PORTS[security])
         default_name = chosen if chosen != "custom" else "mail"
+        auth = choose_auth(
+            chosen,
+            oauth,
+            password_given=bool(password_command or password_stdin),
+            interactive=not password_stdin,
+        )
     else:
         maildir = maildir.expanduser().resolve()
         if not maildir.is_dir():
@@ -231,7 +253,9 @@ def init_command(
         entry["username"] = _ask(username, "Username", "--username", default=address)
         if ca_file:
             entry["ca_file"] = str(Path(ca_file).resolve())
-        if password_command:
+        if auth == "oauth2":
+            entry.update(oauth2_entry(chosen, oauth, _ask))
+        elif password_command:
             entry["password_command"] = password_command
     if drafts_folder:
         entry["drafts_folder"] = drafts_folder
@@ -242,6 +266,37 @@ def init_command(
     document["accounts"] = [*accounts, entry]
     config = config_from_dict(document, path=path)
     account: AccountConfig = config.account(name)
+
+    if account.auth == "oauth2":
+        _init_oauth2(account, oauth, no_test=no_test)
+    else:
+        _init_password(account, password_command, password_stdin, no_test=no_test)
+
+    write_config(document, path)
+    config = load_config(path)
+    _create_state(config.db_path)
+    click.echo(f"Config written to {path} (readable only by you; no password in it).")
+    click.echo("Next: `followup doctor` to check everything, then `followup scan --dry-run`.")
+
+
+def _init_oauth2(account: AccountConfig, options: dict[str, Any], *, no_test: bool) -> None:
+    """Sign in (or take token_command's token), test the login, keep the refresh token."""
+    from agent.oauth.tokens import AccessTokens, GrantTokens
+
+    if account.oauth2 is None:  # token_command
+        if not no_test:
+            _test_login(account, None, tokens=AccessTokens(account))
+        return
+    grant = sign_in(account, options)
+    if not no_test:
+        _test_login(account, None, tokens=GrantTokens(grant))
+    store_sign_in(account, grant)
+
+
+def _init_password(
+    account: AccountConfig, password_command: str | None, password_stdin: bool, *, no_test: bool
+) -> None:
+    from agent.secrets import get_password, set_password
 
     password: str | None = None
     if account.host is not None:
@@ -258,20 +313,14 @@ def init_command(
             f"Password stored in the system keyring (service 'followup', user {account.name!r})."
         )
 
-    write_config(document, path)
-    config = load_config(path)
-    _create_state(config.db_path)
-    click.echo(f"Config written to {path} (readable only by you; no password in it).")
-    click.echo("Next: `followup doctor` to check everything, then `followup scan --dry-run`.")
 
-
-def _test_login(account: AccountConfig, password: str | None) -> None:
+def _test_login(account: AccountConfig, password: str | None, *, tokens: Any = None) -> None:
     from agent.commands.setup_checks import folders_check, probe_mailbox
 
     where = account.maildir or f"{account.host}:{account.port}"
     click.echo(f"Checking {where} ...")
     try:
-        probe = probe_mailbox(account, password)
+        probe = probe_mailbox(account, password, tokens=tokens)
     except FollowupError as exc:
         # A server may quote the credentials back in its refusal; never pass that on.
         raise type(exc)(redact(str(exc)), hint=redact(exc.hint) if exc.hint else None) from None

@@ -63,7 +63,9 @@ class MailboxProbe:
     missing: tuple[str, ...]  # configured folders the server does not have
 
 
-def probe_mailbox(account: AccountConfig, password: str | None) -> MailboxProbe:
+def probe_mailbox(
+    account: AccountConfig, password: str | None, *, tokens: Any = None
+) -> MailboxProbe:
     """Log in (or open the Maildir) and identify INBOX, Sent and Drafts.
 
     Raises MailboxError (or a subclass) when the mailbox cannot be reached;
@@ -72,7 +74,9 @@ def probe_mailbox(account: AccountConfig, password: str | None) -> MailboxProbe:
     from agent.accounts import open_source
 
     try:
-        with open_source(account, password_getter=lambda _account: password or "") as source:
+        with open_source(
+            account, password_getter=lambda _account: password or "", tokens=tokens
+        ) as source:
             folders = tuple(source.folders())
             by_name = {f.name: f for f in folders}
             inbox = next(

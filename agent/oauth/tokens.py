@@ -26,10 +26,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from agent.config import AccountConfig
 from agent.errors import ReauthRequiredError, SecretError
 from agent.logging_setup import register_secret
+
+if TYPE_CHECKING:
+    from agent.oauth.client import Grant
 
 log = logging.getLogger(__name__)
 
@@ -193,3 +197,18 @@ def tokens_for(account: AccountConfig) -> AccessTokens:
         tokens = AccessTokens(account)
         _registry[account.name] = (account, tokens)
         return tokens
+
+
+class GrantTokens:
+    """The access token of a sign-in just made, for ``followup init`` to test the login."""
+
+    def __init__(self, grant: Grant) -> None:
+        self._grant = grant
+        lifetime = grant.expires_in or DEFAULT_LIFETIME
+        self.info = TokenInfo("refresh", time.time() + lifetime, grant.scope)
+
+    def __repr__(self) -> str:
+        return "GrantTokens()"
+
+    def token(self, *, fresh: bool = False) -> str:
+        return self._grant.access_token
