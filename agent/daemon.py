@@ -43,7 +43,15 @@ from typing import Any
 from agent.accounts import open_source
 from agent.config import AccountConfig, Config, load_config
 from agent.daemon_clock import Clock, RealClock, SimulatedClock
-from agent.daemon_faults import AUTH, BUG, CONFIG, AccountHealth, RetryPolicy, classify
+from agent.daemon_faults import (
+    AUTH,
+    BUG,
+    CONFIG,
+    REAUTH,
+    AccountHealth,
+    RetryPolicy,
+    classify,
+)
 from agent.daemon_source import PassErrorsOnce, StopRequested, WatchedSource
 from agent.daemon_status import (
     RUNNING,
@@ -448,6 +456,12 @@ class Daemon:
                 exc_info=(type(exc), exc, exc.__traceback__),
             )
             return
+        if kind == REAUTH:
+            # One line that says what to do; no retry is made until the user does it.
+            log.error("%s", fault.message)
+            if self.config.notify:
+                desktop_notify("followup", fault.message)
+            return
         level = (
             logging.ERROR
             if kind == AUTH
@@ -527,7 +541,7 @@ class Daemon:
         health = {}
         for account in config.accounts:
             h = self.health.get(account.name) or AccountHealth(account.name)
-            if h.fault is None or h.fault.kind == CONFIG:
+            if h.fault is None or h.fault.kind in (CONFIG, REAUTH):
                 h.next_attempt = None  # scan at once with the new settings
             h.outlook_at = None
             health[account.name] = h

@@ -11,6 +11,8 @@ server     NO/BAD replies, throttling (OVERQUOTA, LIMIT) back-off from ``base`` 
 tls        certificate rejected, no STARTTLS             back-off from ``base`` up to ``cap``
 credentials keyring locked, password_command failed     back-off from ``base`` up to ``cap``
 auth       the server refused the password               no sooner than ``auth_retry`` (hourly)
+reauth     the OAuth2 sign-in was revoked or expired     the scan interval, asking only the keyring
+           (re-consent required)                         whether the user signed in again
 config     Drafts folder not identified                  the normal scan interval
 state      the state database is locked or unwritable    back-off from ``base`` up to ``cap``
 bug        any other exception                           back-off from ``base`` up to ``cap``
@@ -35,6 +37,7 @@ from agent.errors import (
     ConfigError,
     FolderError,
     MailboxError,
+    ReauthRequiredError,
     SecretError,
     StateError,
     TLSError,
@@ -47,6 +50,7 @@ SERVER = "server"
 TLS = "tls"
 CREDENTIALS = "credentials"
 AUTH = "auth"
+REAUTH = "reauth"
 CONFIG = "config"
 STATE = "state"
 BUG = "bug"
@@ -58,6 +62,8 @@ HINTS = {
     CREDENTIALS: "unlock the keyring, or fix password_command; followup retries by itself",
     AUTH: "check the user name and password (many providers need an app password), then run "
     "`followup doctor`; followup retries at most hourly so the account is not locked",
+    REAUTH: "run the command above; until then followup asks the sign-in service nothing and "
+    "picks up the new sign-in by itself",
     CONFIG: "fix the config (`followup doctor` names the problem); scanning goes on meanwhile",
     STATE: "check the disk and the state directory; followup retries by itself",
     BUG: "this is a bug in followup: please report it with the traceback; retrying with back-off",
@@ -70,6 +76,8 @@ ENV_AUTH = "FOLLOWUP_AUTH_RETRY"
 
 def classify(exc: BaseException | None) -> str:
     """The kind of a failure (see the module docs)."""
+    if isinstance(exc, ReauthRequiredError):
+        return REAUTH
     if isinstance(exc, AuthError):
         return AUTH
     if isinstance(exc, TLSError):
@@ -126,7 +134,7 @@ class RetryPolicy:
     def delay(self, kind: str, failures: int, rng: random.Random, interval: float) -> float:
         if kind == AUTH:
             return max(self.auth_retry, self.backoff(failures, rng)) * rng.uniform(1.0, 1.1)
-        if kind == CONFIG:
+        if kind in (CONFIG, REAUTH):
             return interval
         return self.backoff(failures, rng)
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from agent.daemon_faults import AUTH, CONFIG, CREDENTIALS, SERVER, AccountHealth
+from agent.daemon_faults import AUTH, CONFIG, CREDENTIALS, REAUTH, SERVER, AccountHealth
 
 STATUS_KEY = "daemon"
 
@@ -130,6 +130,10 @@ def account_line(health: AccountHealth, now: datetime, tz: ZoneInfo) -> str | No
     reason = fault.message if len(fault.message) <= 90 else fault.message[:87] + "..."
     if fault.kind == AUTH:
         return f"login refused: {reason}; next try in {wait}"
+    if fault.kind == REAUTH:
+        from agent.secrets import reauth_command
+
+        return f"degraded: re-consent required; sign in again: {reauth_command(health.name)}"
     if fault.kind == CREDENTIALS:
         return f"degraded: {reason}; retrying in {wait}"
     if fault.kind == SERVER:
@@ -217,6 +221,9 @@ def overall_state(healths: list[AccountHealth]) -> str:
     failing = [h for h in healths if h.fault is not None]
     if not failing:
         return RUNNING
-    if len(failing) == len(healths) and all(h.fault and h.fault.kind != CONFIG for h in failing):
+    # Waiting for the user (a config to fix, a sign-in to renew) is not being offline.
+    if len(failing) == len(healths) and all(
+        h.fault and h.fault.kind not in (CONFIG, REAUTH) for h in failing
+    ):
         return OFFLINE
     return DEGRADED

@@ -143,9 +143,58 @@ def folders_check(account: AccountConfig, probe: MailboxProbe) -> Check:
     )
 
 
+# Scopes a provider may leave out of its answer without lacking mail access.
+_IDENTITY_SCOPES = {"offline_access", "openid", "profile", "email"}
+
+
+def sign_in_check(account: AccountConfig, tokens: Any, now: float) -> Check:
+    """The OAuth2 token: where it came from, how long it lasts, what it may do. Never the token."""
+    name = f"{account.name}: sign-in"
+    try:
+        tokens.token()
+    except FollowupError as exc:
+        return _check(name, FAIL, str(exc), exc.hint)
+    info = tokens.info
+    if account.oauth2 is None:
+        return _check(name, OK, "access token from token_command (its expiry is the tool's)")
+    label = account.oauth2.endpoints.label
+    parts = [f"access token from {label}"]
+    if info is not None and info.expires_at is not None:
+        left = max(0.0, info.expires_at - now)
+        parts.append(f"valid for {left / 60:.0f} min")
+    if info is not None and info.rotated:
+        parts.append("renewed sign-in saved in the keyring")
+    wanted = set(account.oauth2.endpoints.scope.split()) - _IDENTITY_SCOPES
+    if info is None or info.scope is None:
+        parts.append("scopes not reported")
+        return _check(name, OK, "; ".join(parts))
+    granted = set(info.scope.split())
+    parts.append(f"scopes {', '.join(sorted(granted)) or 'none'}")
+    missing = sorted(wanted - granted)
+    if missing:
+        return _check(
+            name,
+            WARN,
+            "; ".join(parts) + f"; not granted: {', '.join(missing)}",
+            f"sign in again and allow mail access: followup init --name {account.name} --reauth",
+        )
+    return _check(name, OK, "; ".join(parts))
+
+
 def account_checks(account: AccountConfig) -> Iterator[Check]:
     password: str | None = None
-    if account.maildir is None:
+    tokens: Any = None
+    if account.auth == "oauth2":
+        import time
+
+        from agent.oauth.tokens import AccessTokens
+
+        tokens = AccessTokens(account)
+        check = sign_in_check(account, tokens, time.time())
+        yield check
+        if check.failed:
+            return
+    elif account.maildir is None:
         from agent.secrets import get_password
 
         source_of = "password_command" if account.password_command else "keyring"
@@ -164,7 +213,7 @@ def account_checks(account: AccountConfig) -> Iterator[Check]:
         )
         return
     try:
-        probe = probe_mailbox(account, password)
+        probe = probe_mailbox(account, password, tokens=tokens)
     except FolderError as exc:  # logged in, but a configured folder is missing
         if not account.maildir:
             yield _check(

@@ -96,7 +96,9 @@ class TokenClient:
         self._secret = client_secret
         self._timeout = timeout
         # A private CA is trusted for a custom provider only: Google's and Microsoft's
-        # endpoints are checked against the system's CAs, whatever ca_file says.
+        # endpoints are checked against the system's CAs, whatever ca_file says. It is
+        # passed with every request: requests lets $REQUESTS_CA_BUNDLE override a
+        # session's own setting.
         self._verify: str | bool = (
             account.ca_file if account.ca_file and self.settings.provider == "custom" else True
         )
@@ -115,7 +117,6 @@ class TokenClient:
             default_timeout=self._timeout,
             **kwargs,
         )
-        session.verify = self._verify
         session.headers["User-Agent"] = "followup"
         return session
 
@@ -125,7 +126,9 @@ class TokenClient:
         with self.session() as session:
             return self._grant(
                 "refresh",
-                lambda: session.refresh_token(self.endpoints.token, refresh_token=refresh_token),
+                lambda: session.refresh_token(
+                    self.endpoints.token, refresh_token=refresh_token, verify=self._verify
+                ),
             )
 
     def exchange_code(self, code: str, *, code_verifier: str, redirect_uri: str) -> Grant:
@@ -137,6 +140,7 @@ class TokenClient:
                     grant_type="authorization_code",
                     code=code,
                     code_verifier=code_verifier,
+                    verify=self._verify,
                 ),
             )
 
@@ -154,6 +158,7 @@ class TokenClient:
                     data=body,
                     withhold_token=True,
                     headers={"Accept": "application/json"},
+                    verify=self._verify,
                 ),
             )
         try:
@@ -192,6 +197,7 @@ class TokenClient:
                         self.endpoints.token,
                         grant_type=DEVICE_GRANT,
                         device_code=device.device_code,
+                        verify=self._verify,
                     ),
                     passthrough=(OAuthError,),
                 )

@@ -159,8 +159,7 @@ def sign_in_device(
     """The device authorization grant: show the code, poll until the user is done."""
     if not client.endpoints.device:
         raise UsageError(
-            f"{client.endpoints.label} has no device-code endpoint configured; "
-            "use --flow loopback"
+            f"{client.endpoints.label} has no device-code endpoint configured; use --flow loopback"
         )
     device: DeviceCode = client.start_device()
     say(
