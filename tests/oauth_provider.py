@@ -42,6 +42,28 @@ CANARY = "S3cr3t-canary"
 DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 
 
+def leak_forms(token: str, username: str) -> list[bytes]:
+    """How a token would show if it leaked: raw, escaped, base64 alone and inside any longer
+    blob, and as the whole base64 XOAUTH2 and OAUTHBEARER strings of ``username``."""
+    raw = token.encode()
+    forms = [raw, json.dumps(token)[1:-1].encode(), base64.b64encode(raw).rstrip(b"=")]
+    for offset in range(3):
+        encoded = base64.b64encode(b"\0" * offset + raw)
+        forms.append(encoded[4 if offset else 0 : 24])
+    forms.append(base64.b64encode(f"user={username}\x01auth=Bearer {token}\x01\x01".encode()))
+    forms.append(base64.b64encode(f"n,a={username},\x01auth=Bearer {token}\x01\x01".encode()))
+    return forms
+
+
+def leaked(tokens: list[str], username: str, data: bytes | str) -> list[str]:
+    """The tokens found in ``data`` in any of their :func:`leak_forms` (and any canary)."""
+    blob = data.encode("utf-8", "replace") if isinstance(data, str) else data
+    found = [t for t in tokens if any(form in blob for form in leak_forms(t, username))]
+    if CANARY.encode() in blob:
+        found.append(CANARY)
+    return found
+
+
 def _token(kind: str) -> str:
     return f"{CANARY}-{kind}-{secrets.token_urlsafe(24)}"
 
@@ -106,6 +128,7 @@ class OAuthProvider:
         self._codes: dict[str, tuple[Code, str]] = {}  # code -> (code, user)
         self._devices: dict[str, Device] = {}
         self._servers: list[ThreadingHTTPServer] = []
+        self.issued: list[str] = []  # every token handed out, for the leak searches
         self.port = 0
         self.introspection_port = 0
 
@@ -207,10 +230,12 @@ class OAuthProvider:
 
     def _mint(self, grant: Grant, *, refresh: bool) -> tuple[str, str | None]:
         access = _token("at")
+        self.issued.append(access)
         self._access[access] = (grant.grant_id, self.clock() + self.access_lifetime)  # type: ignore[operator]
         refresh_token = None
         if refresh:
             refresh_token = _token("rt")
+            self.issued.append(refresh_token)
             self._refresh[refresh_token] = grant.grant_id
         return access, refresh_token
 
