@@ -458,9 +458,9 @@ class Daemon:
             return
         if kind == REAUTH:
             # One line that says what to do; no retry is made until the user does it.
-            log.error("%s", fault.message)
+            log.error("account %s: %s", h.name, fault.message)
             if self.config.notify:
-                desktop_notify("followup", fault.message)
+                desktop_notify("followup", f"{h.name}: {fault.message}")
             return
         level = (
             logging.ERROR

@@ -32,7 +32,7 @@ from agent.oauth.tokens import AccessTokens, refresh_margin
 from agent.secrets import OAUTH2_SERVICE
 
 REAUTH_LINE = (
-    "account work: {label} no longer accepts the sign-in (revoked or expired); "
+    "{label} no longer accepts the sign-in (revoked or expired); "
     "sign in again: followup init --name work --reauth"
 )
 

@@ -275,9 +275,7 @@ class Analyzer:
             return True
         if bulk:  # newsletters: only a subject that speaks of the user's own application
             return bulk_cues.found(head.subject)
-        return subject_cues.found(head.subject) or sender_cues.found(
-            f"{sender.name} {sender.addr}"
-        )
+        return subject_cues.found(head.subject) or sender_cues.found(f"{sender.name} {sender.addr}")
 
     # -- the analysis -------------------------------------------------------------------
     def analyze(self, msg: Message) -> Analysis:

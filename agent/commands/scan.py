@@ -56,7 +56,7 @@ def print_report(report: dict, *, console=None) -> None:  # type: ignore[no-unty
                 "reached[/]; write them with `followup scan --release-drafts`"
             )
         if acc["error"]:
-            console.print(f"  [red]error:[/] {acc['error']}")
+            console.print(f"  [red]error:[/] {acc['error']}", soft_wrap=True)
 
 
 @click.command("scan")

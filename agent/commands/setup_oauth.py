@@ -162,13 +162,16 @@ def sign_in(account: AccountConfig, options: dict[str, Any]) -> Any:
     if flow == "device":
         grant = sign_in_device(client, say=click.echo)
     else:
-        stdin = click.get_text_stream("stdin")
+        try:
+            paste_fd: int | None = click.get_text_stream("stdin").fileno()
+        except (OSError, ValueError):  # no real standard input (a test runner's)
+            paste_fd = None
         grant = sign_in_loopback(
             client,
             say=click.echo,
             open_browser=not options.get("no_browser") and can_open_browser(),
             login_hint=account.address,
-            pasted=stdin.readline,
+            paste_fd=paste_fd,
         )
     if not grant.refresh_token:
         hint = (

@@ -73,7 +73,7 @@ def reauth_line(account_name: str, label: str) -> str:
     from agent.secrets import reauth_command
 
     return (
-        f"account {account_name}: {label} no longer accepts the sign-in (revoked or expired); "
+        f"{label} no longer accepts the sign-in (revoked or expired); "
         f"sign in again: {reauth_command(account_name)}"
     )
 
@@ -178,9 +178,7 @@ class TokenClient:
                 message=data.get("message") if isinstance(data.get("message"), str) else None,
             )
         except (KeyError, TypeError, ValueError):
-            raise MailboxError(
-                f"account {self.account_name}: {self.endpoints.label} gave an unusable device code"
-            ) from None
+            raise MailboxError(f"{self.endpoints.label} gave an unusable device code") from None
         register_secret(code.device_code)
         return code
 
@@ -207,15 +205,11 @@ class TokenClient:
                     return error
                 if error == "expired_token":
                     raise AuthError(
-                        f"account {self.account_name}: the code {device.user_code} expired "
-                        "before the sign-in was finished",
+                        f"the code {device.user_code} expired before the sign-in was finished",
                         hint="run the same `followup init` again and enter the new code in time",
                     ) from None
                 if error == "access_denied":
-                    raise AuthError(
-                        f"account {self.account_name}: the sign-in was declined at "
-                        f"{self.endpoints.label}"
-                    ) from None
+                    raise AuthError(f"the sign-in was declined at {self.endpoints.label}") from None
                 raise self._refusal("device sign-in", error) from None
 
     # -- plumbing -------------------------------------------------------------------------
@@ -232,8 +226,7 @@ class TokenClient:
         access = token.get("access_token")
         if not isinstance(access, str) or not access:
             raise MailboxError(
-                f"account {self.account_name}: {self.endpoints.label} answered the {what} "
-                "without an access token"
+                f"{self.endpoints.label} answered the {what} without an access token"
             )
         register_secret(access)
         refresh = token.get("refresh_token")
@@ -262,25 +255,22 @@ class TokenClient:
             raise
         except requests.exceptions.SSLError:
             raise TLSError(
-                f"account {self.account_name}: the TLS certificate of the sign-in service "
-                f"{host} was rejected",
+                f"the TLS certificate of the sign-in service {host} was rejected",
                 hint="for a provider on a private CA, set ca_file for this account",
             ) from None
         except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
             reason = "timed out" if isinstance(exc, requests.exceptions.Timeout) else "no answer"
             raise TransientMailboxError(
-                f"account {self.account_name}: cannot reach the sign-in service {host} "
-                f"for the {what} ({reason})"
+                f"cannot reach the sign-in service {host} for the {what} ({reason})"
             ) from None
         except requests.exceptions.HTTPError as exc:
             status = exc.response.status_code if exc.response is not None else "?"
             raise TransientMailboxError(
-                f"account {self.account_name}: the sign-in service {host} failed the {what} "
-                f"(HTTP {status})"
+                f"the sign-in service {host} failed the {what} (HTTP {status})"
             ) from None
         except (requests.exceptions.RequestException, ValueError) as exc:
             raise TransientMailboxError(
-                f"account {self.account_name}: the sign-in service {host} gave no usable "
+                f"the sign-in service {host} gave no usable "
                 f"answer to the {what} ({type(exc).__name__})"
             ) from None
 
@@ -290,23 +280,20 @@ class TokenClient:
             return ReauthRequiredError(reauth_line(self.account_name, label))
         if error in _TRANSIENT:
             return TransientMailboxError(
-                f"account {self.account_name}: the sign-in service {label} is not available "
-                f"just now ({error})"
+                f"the sign-in service {label} is not available just now ({error})"
             )
         if error in _CLIENT:
             return AuthError(
-                f"account {self.account_name}: {label} refused the client id for the {what} "
-                f"({error})",
+                f"{label} refused the client id for the {what} ({error})",
                 hint="check oauth2_client_id and oauth2_client_secret_command (README: "
                 "Signing in with OAuth2)",
             )
         if error == "invalid_scope":
             return AuthError(
-                f"account {self.account_name}: {label} refused the scope "
-                f"{self.endpoints.scope!r} ({error})",
+                f"{label} refused the scope {self.endpoints.scope!r} ({error})",
                 hint="check oauth2_scope, and that the client id may ask for mail access",
             )
-        return AuthError(f"account {self.account_name}: {label} refused the {what} ({error})")
+        return AuthError(f"{label} refused the {what} ({error})")
 
 
 def _code(exc: Any) -> str:

@@ -71,10 +71,11 @@ def sign_in_loopback(
     say: Callable[[str], None],
     open_browser: bool,
     login_hint: str | None = None,
-    pasted: Callable[[], str | None] | None = None,
+    paste_fd: int | None = None,
     wait: float = SIGN_IN_WAIT,
 ) -> Grant:
-    """Authorization code with PKCE, received on a loopback redirect (or pasted)."""
+    """Authorization code with PKCE, received on a loopback redirect, or pasted as a line
+    on ``paste_fd`` (standard input)."""
     endpoints = client.endpoints
     if not endpoints.authorization:
         raise UsageError(
@@ -103,14 +104,10 @@ def sign_in_loopback(
     listener = threading.Thread(target=serve, name="followup-sign-in", daemon=True)
     listener.start()
     answers: queue.Queue[str] = server.answers  # type: ignore[attr-defined]
-    if pasted is not None:
-
-        def read_pasted() -> None:
-            line = pasted()
-            if line and line.strip():
-                answers.put(line.strip())
-
-        threading.Thread(target=read_pasted, name="followup-paste", daemon=True).start()
+    if paste_fd is not None:
+        threading.Thread(
+            target=_read_pasted, args=(paste_fd, answers, stop), name="followup-paste", daemon=True
+        ).start()
     try:
         say(f"Sign in to {endpoints.label} in a browser at this address:\n\n  {url}\n")
         if open_browser:
@@ -118,7 +115,7 @@ def sign_in_loopback(
 
             if not webbrowser.open(url):
                 say("(No browser could be opened here: open the address above yourself.)")
-        if pasted is not None:
+        if paste_fd is not None:
             say(
                 "Waiting for the sign-in. If the browser runs on another machine, paste "
                 "here the address it ends up on (it starts with http://127.0.0.1):"
@@ -147,6 +144,30 @@ def sign_in_loopback(
         raise AuthError("the sign-in answer carries no authorization code")
     register_secret(code)
     return client.exchange_code(code, code_verifier=verifier, redirect_uri=redirect_uri)
+
+
+def _read_pasted(fd: int, answers: queue.Queue[str], stop: threading.Event) -> None:
+    """Lines from ``fd`` until ``stop``: polled, never a blocking read, so that no thread
+    holds standard input when the process ends."""
+    import select
+
+    pending = b""
+    while not stop.is_set():
+        try:
+            ready, _, _ = select.select([fd], [], [], 0.2)
+            if not ready:
+                continue
+            chunk = os.read(fd, 4096)
+        except (OSError, ValueError):
+            return
+        if not chunk:
+            return
+        pending += chunk
+        while b"\n" in pending:
+            line, _, pending = pending.partition(b"\n")
+            text = line.decode("utf-8", "replace").strip()
+            if text:
+                answers.put(text)
 
 
 def sign_in_device(
