@@ -255,6 +255,8 @@ def test_a_revoked_sign_in_is_one_line_with_the_refused_login_exit_code_until_re
     assert scan.stdout.count(line) == 1, scan.stdout
     assert scan.stderr.count(line) <= 1 and "Traceback" not in scan.stderr
     assert "Hint" not in scan.stdout + scan.stderr  # the line itself says what to do
+    doctor = home.run("doctor", "--config", str(home.config))
+    assert doctor.returncode == 1 and f"✗ work: sign-in: {line}" in doctor.stdout
 
     # The exit code of a scan whose login the server refused.
     other = tmp_path / "password.toml"

@@ -194,13 +194,15 @@ def test_the_error_challenge_is_answered_without_sending_the_token_again(
             source.folders()
     finally:
         server.close()
-    auth = next(i for i, line in enumerate(server.received) if b"AUTHENTICATE" in line)
-    assert server.received[auth].split()[-1] == mechanism.encode()
-    first, after_challenge = server.received[auth + 1], server.received[auth + 2]
-    assert token in base64.b64decode(first.strip()).decode()
-    assert after_challenge.strip() == answer  # RFC 7628 / XOAUTH2: not the token again
-    assert sum(token.encode() in base64.b64decode(line.strip() or b"") for line in
-               server.received if re.fullmatch(rb"[A-Za-z0-9+/=]+\r\n", line)) == 1  # fmt: skip
+    commands = [i for i, line in enumerate(server.received) if b"AUTHENTICATE" in line]
+    assert len(commands) == 2  # refused: one more try with a fresh token, no more
+    for at in commands:
+        assert server.received[at].split()[-1] == mechanism.encode()
+        first, after_challenge = server.received[at + 1], server.received[at + 2]
+        assert token in base64.b64decode(first.strip()).decode()
+        assert after_challenge.strip() == answer  # RFC 7628 / XOAUTH2: not the token again
+    sent = [line for line in server.received if re.fullmatch(rb"[A-Za-z0-9+/=]+\r\n", line)]
+    assert sum(token.encode() in base64.b64decode(line.strip()) for line in sent) == 2
     message = str(caught.value)
     assert "refused the OAuth2 login for kari" in message
     assert "bad token" in debug_log.text  # the echo was logged, with the token redacted

@@ -14,8 +14,7 @@
 * An OAuth2 account logs in with SASL OAUTHBEARER where the server offers it,
   else XOAUTH2, with an access token asked for before every connection (so a
   reconnect after a suspend refreshes first). A server's error challenge is
-  answered without the token; a refused token that came from memory is replaced
-  by a fresh one once.
+  answered without the token; a refused token is replaced by a fresh one, once.
 
 Not thread-safe: one instance per thread.
 """
@@ -80,9 +79,6 @@ class TokenSource(Protocol):
     """Where an OAuth2 account's access tokens come from (``agent.oauth.tokens``)."""
 
     def token(self, *, fresh: bool = False) -> str: ...
-
-    @property
-    def info(self) -> object: ...
 
 
 class _Secret:
@@ -364,15 +360,15 @@ class ImapSource(Source):
                 f"{self._where} offers no OAuth2 login (AUTH=OAUTHBEARER or AUTH=XOAUTH2)",
                 hint='check host and port, or sign in with auth = "password"',
             )
-        from_memory = getattr(self._tokens.info, "source", None) == "memory"
         try:
             _sasl_login(client, mechanism, self.username, self._token.reveal())
             return None
         except LoginError as exc:
             failure = self._login_failure(_server_text(exc))
-        if isinstance(failure, AuthError) and from_memory:
-            # The token in memory may have been revoked early: one fresh one, once.
-            log.info("%s refused the access token in memory; asking for a new one", self._where)
+        if isinstance(failure, AuthError):
+            # The token may have been revoked before its time (or the whole grant, which
+            # the refresh then says): one fresh token, once.
+            log.info("%s refused the access token; asking for a new one", self._where)
             try:
                 self._token = _Secret(self._tokens.token(fresh=True))
                 _sasl_login(client, mechanism, self.username, self._token.reveal())
