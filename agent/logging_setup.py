@@ -23,7 +23,9 @@ REDACTED = "**REDACTED**"
 _MIN_SECRET_LENGTH = 3
 
 _lock = threading.Lock()
-_secrets: set[str] = set()
+_secrets: set[str] = set()  # every form of every registered secret
+_fixed: set[str] = set()  # secrets registered for the life of the process
+_slots: dict[str, list[str]] = {}  # slot -> its last few values
 _pattern: re.Pattern[str] | None = None
 
 # "A001 LOGIN user pass", "A001 AUTHENTICATE PLAIN <base64>" and a bare SASL
@@ -61,15 +63,36 @@ def _variants(secret: str) -> set[str]:
     return forms
 
 
-def register_secret(value: str | None) -> None:
-    """Redact ``value`` (and its encodings) from all log output from now on."""
+SLOT_MEMORY = 3  # values kept per slot: the current one and a few before it
+
+
+def register_secret(value: str | None, *, slot: str | None = None) -> None:
+    """Redact ``value`` (and its encodings) from all log output from now on.
+
+    A value that is replaced over time (an access token renewed every hour) is
+    registered under a ``slot``: only the last few values of a slot stay registered,
+    so a long-running daemon neither grows the list nor slows every log line down.
+    """
     global _pattern
     if not value or len(value) < _MIN_SECRET_LENGTH:
         return
     with _lock:
-        before = len(_secrets)
-        _secrets.update(_variants(value))
-        if len(_secrets) != before:
+        if slot is not None:
+            recent = _slots.setdefault(slot, [])
+            if value in recent:
+                return
+            recent.append(value)
+            del recent[:-SLOT_MEMORY]
+        elif value in _fixed:
+            return
+        else:
+            _fixed.add(value)
+        forms: set[str] = set()
+        for secret in _fixed.union(*_slots.values()):
+            forms |= _variants(secret)
+        if forms != _secrets:
+            _secrets.clear()
+            _secrets.update(forms)
             ordered = sorted(_secrets, key=len, reverse=True)
             _pattern = re.compile("|".join(_tolerant(s) for s in ordered))
 

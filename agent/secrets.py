@@ -104,7 +104,7 @@ def get_refresh_token(account_name: str, *, timeout: float = 10.0) -> str:
     )
     if not token:
         raise _unavailable(account_name, "no OAuth2 sign-in stored in the keyring", hint)
-    register_secret(token)
+    register_secret(token, slot=f"{account_name}:refresh")
     return token
 
 
@@ -112,7 +112,7 @@ def set_refresh_token(account_name: str, token: str, *, timeout: float = 10.0) -
     """Keep ``token`` in the keyring; the item is replaced in one call, never emptied first."""
     if not token:
         raise SecretError(f"refusing to store an empty sign-in for account {account_name}")
-    register_secret(token)
+    register_secret(token, slot=f"{account_name}:refresh")
     import keyring
 
     _bounded(
@@ -134,7 +134,7 @@ def get_token_from_command(account: AccountConfig, *, timeout: float = 10.0) -> 
         key="token_command",
         hint="fix token_command (run it by hand: it must print an access token)",
     ).strip()
-    register_secret(token)
+    register_secret(token, slot=f"{account.name}:token_command")
     return token
 
 

@@ -16,6 +16,17 @@ made twice:
   reset, hard crashes right after a draft's APPEND (before it is recorded),
   and graceful restarts, all from a seeded random plan; the last day is calm.
 
+A third run, **oauth**, is a week of the clean run's mail with every pass
+signing in with OAuth2 first, as the IMAP source does: the real
+``AccessTokens`` against the test suite's local provider (HTTPS, tokens that
+live an hour, a new refresh token at every refresh that retires the old one),
+both on the simulated clock. Every token is checked by introspection as Dovecot
+would; on day 5 the grant is revoked at 10:00 and the user signs in again at
+14:00. It passes when no pass outside that window lacked a valid token, about one
+refresh per simulated hour happened, the revoked grant cost one token request and
+one announcement, the keyring ends up holding the live refresh token, and the
+drafts equal a token-free run of the same week.
+
 It passes when the chaos run's Drafts folder holds exactly the drafts of the
 clean run (the set of ``X-Followup-Id`` values, no duplicates), the database
 passes ``integrity_check``, the watchdog was pinged at least every
@@ -47,6 +58,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(1, str(ROOT / "tests"))  # the local OAuth2 provider
 
 from agent.config import config_from_dict  # noqa: E402
 from agent.daemon import Daemon, DaemonSettings, SimulatedClock  # noqa: E402
@@ -442,6 +454,137 @@ class SoakRun:
         }
 
 
+# -- a week of OAuth2 sign-ins ------------------------------------------------------------
+
+
+class MemoryKeyring:
+    """Stands for the system keyring (``keyring.set_keyring``)."""
+
+    def __new__(cls):  # type: ignore[no-untyped-def]
+        from keyring.backend import KeyringBackend
+
+        class Backend(KeyringBackend):
+            priority = 1  # type: ignore[assignment]
+            items: dict[tuple[str, str], str] = {}
+
+            def get_password(self, service: str, username: str) -> str | None:
+                return self.items.get((service, username))
+
+            def set_password(self, service: str, username: str, password: str) -> None:
+                self.items[(service, username)] = password
+
+            def delete_password(self, service: str, username: str) -> None:
+                self.items.pop((service, username), None)
+
+        return Backend()
+
+
+class OAuthRun(SoakRun):
+    """The clean run's mail; every pass first asks :class:`AccessTokens` for a token."""
+
+    REVOKE_AT = START + timedelta(days=4, hours=4)  # day 5, 10:00
+    SIGN_IN_AT = START + timedelta(days=4, hours=8)  # day 5, 14:00
+
+    def __init__(self, name: str, root: Path, days: int, seed: int, *, interval: float) -> None:
+        import keyring
+        import trustme
+        from oauth_provider import OAuthProvider
+
+        from agent.oauth.tokens import AccessTokens
+        from agent.secrets import OAUTH2_SERVICE
+
+        super().__init__(name, root, days, seed, chaos=False, interval=interval)
+        epoch = lambda: self.clock.now().timestamp()  # noqa: E731
+        ca = trustme.CA()
+        ca_file = root / "ca.pem"
+        ca.cert_pem.write_to_path(str(ca_file))
+        self.provider = OAuthProvider(
+            ca=ca, access_lifetime=3600.0, rotate=True, strict_rotation=True, clock=epoch
+        ).start()
+        self.client = self.provider.add_client("kari")
+        self.keyring = MemoryKeyring()
+        keyring.set_keyring(self.keyring)
+        self.key = (OAUTH2_SERVICE, "soak")
+        self.keyring.items[self.key] = self.provider.issue(self.client)[1]
+        account = config_from_dict(
+            {
+                "accounts": [
+                    {
+                        "name": "soak", "host": "127.0.0.1", "username": "kari",
+                        "address": "kari@example.org", "ca_file": str(ca_file),
+                        "oauth2_provider": "custom", "oauth2_client_id": self.client.client_id,
+                        "oauth2_scope": "mail", **self.provider.endpoints(),
+                    }
+                ]
+            }
+        ).accounts[0]  # fmt: skip
+        self.tokens = AccessTokens(account, clock=epoch)
+        self.invalid = 0  # passes outside the revoked window without a valid token
+        self.refused = 0  # passes refused while revoked
+        self.requests_when_revoked: int | None = None
+        self.requests_while_revoked = 0
+        self._revoked = self._signed_in_again = False
+
+    def open_source(self, account):  # type: ignore[no-untyped-def]
+        now = self.clock.now()
+        if not self._revoked and now >= self.REVOKE_AT:
+            self._revoked = True
+            self.provider.revoke("kari")
+            self.requests_when_revoked = self.provider.token_requests(self.client.client_id)
+        if not self._signed_in_again and now >= self.SIGN_IN_AT:
+            self._signed_in_again = True  # followup init --reauth, from another process
+            assert self.requests_when_revoked is not None
+            self.requests_while_revoked = (
+                self.provider.token_requests(self.client.client_id) - self.requests_when_revoked
+            )
+            self.keyring.items[self.key] = self.provider.issue(self.client)[1]
+        revoked = self.REVOKE_AT <= now < self.SIGN_IN_AT
+        try:
+            token = self.tokens.token()
+        except MailboxError:
+            if revoked:
+                self.refused += 1
+            else:
+                self.invalid += 1
+            raise
+        if not self.provider.introspect({"token": token}).get("active"):
+            self.invalid += 1
+        return super().open_source(account)
+
+    def report(self, reference: dict) -> list[str]:
+        out = self.check()
+        refreshes = self.provider.token_requests(self.client.client_id, "refresh_token")
+        hours = self.days * 24 - (self.SIGN_IN_AT - self.REVOKE_AT).total_seconds() / 3600
+        live = self.provider.live_refresh_tokens("kari")
+        failures = []
+        print(
+            f"== oauth: {self.days} simulated days, {self.passes} passes, {refreshes} token "
+            f"refreshes (one per {hours * 60 / max(refreshes, 1):.0f} simulated min), each "
+            f"rotating the refresh token; passes without a valid token outside the revoked window {self.invalid}; "
+            f"while revoked: {self.refused} passes refused, {self.requests_while_revoked} token "
+            f"request(s), sign-in-again announced {self.announced}"
+        )
+        if self.invalid:
+            failures.append(f"oauth: {self.invalid} passes without a valid token")
+        if not 0.9 * hours <= refreshes <= 1.2 * hours:
+            failures.append(f"oauth: {refreshes} refreshes in {hours:.0f} hours")
+        if self.requests_while_revoked > 1 or self.announced != 1:
+            failures.append(
+                f"oauth: {self.requests_while_revoked} token requests and {self.announced} "
+                "announcements while revoked"
+            )
+        if live != [self.keyring.items[self.key]]:
+            failures.append("oauth: the keyring does not hold the live refresh token")
+        if set(out["drafts"]) != set(reference["drafts"]) or any(
+            n > 1 for n in out["drafts"].values()
+        ):
+            failures.append("oauth: drafts differ from the same week without tokens")
+        print(f"   drafts {len(out['drafts'])}, identical to the same week without tokens: "
+              f"{set(out['drafts']) == set(reference['drafts'])}")  # fmt: skip
+        self.provider.stop()
+        return failures
+
+
 def current_rss() -> int:
     try:
         with open("/proc/self/statm") as handle:
@@ -454,6 +597,30 @@ def mb(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
 
 
+def oauth_week(root: Path, args: argparse.Namespace, clean: tuple) -> list[str]:
+    reference = clean[1]
+    if args.oauth_days != args.days:  # the same week without tokens, to compare drafts with
+        plain = SoakRun("clean-oauth-days", root / "plain", args.oauth_days, args.seed,
+                        chaos=False, interval=args.interval)  # fmt: skip
+        plain.run()
+        reference = plain.check()
+    announced = Counting("sign in again: followup init --name soak --reauth")
+    daemon_log = logging.getLogger("agent.daemon")
+    daemon_log.addHandler(announced)
+    level, propagate = daemon_log.level, daemon_log.propagate
+    daemon_log.setLevel(logging.ERROR)
+    daemon_log.propagate = False
+    run = OAuthRun("oauth", root / "oauth", args.oauth_days, args.seed, interval=args.interval)
+    t0 = time.monotonic()
+    run.run()
+    daemon_log.removeHandler(announced)
+    daemon_log.setLevel(level)
+    daemon_log.propagate = propagate
+    run.announced = announced.count  # type: ignore[attr-defined]
+    print(f"   ({time.monotonic() - t0:.1f} s wall)")
+    return run.report(reference)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -462,6 +629,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument(
         "--interval", type=float, default=300.0, help="scan interval, simulated seconds"
+    )
+    parser.add_argument(
+        "--oauth-days", type=int, default=7, help="days of the OAuth2 run (0: skip it)"
     )
     parser.add_argument("--keep", type=Path, help="work in this directory and keep it")
     parser.add_argument("--log", default="CRITICAL", help="log level of the daemons (e.g. WARNING)")
@@ -544,6 +714,8 @@ def main() -> int:
         f"== drafts: clean {len(clean_out['drafts'])}, chaos {len(chaos_out['drafts'])}, "
         f"identical: {not missing and not extra}, duplicates: {len(duplicates)}"
     )
+    if args.oauth_days:
+        failures += oauth_week(root, args, results["clean"])
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
     if failures:

@@ -270,3 +270,21 @@ def test_token_command_runs_for_every_login(tmp_path: Path) -> None:
     assert str(caught.value) == (
         "credentials unavailable for account work: token_command failed with exit code 3"
     )
+
+
+def test_renewed_tokens_do_not_pile_up_in_the_redactor() -> None:
+    """A month of hourly tokens would otherwise make every log line slower and memory grow."""
+    from agent import logging_setup
+    from agent.logging_setup import REDACTED, redact, register_secret
+
+    register_secret("S3cr3t-canary-slot-0", slot="work:access")
+    before = len(logging_setup._secrets)
+    for hour in range(1, 720):
+        register_secret(f"S3cr3t-canary-slot-{hour}", slot="work:access")
+    assert len(logging_setup._secrets) <= before + 16
+    assert redact("token S3cr3t-canary-slot-719") == f"token {REDACTED}"
+    assert redact("token S3cr3t-canary-slot-717") == f"token {REDACTED}"  # the last few stay
+    register_secret("S3cr3t-canary-fixed-password")  # a password stays for good
+    for hour in range(720, 730):
+        register_secret(f"S3cr3t-canary-slot-{hour}", slot="work:access")
+    assert redact("S3cr3t-canary-fixed-password") == REDACTED

@@ -228,10 +228,10 @@ class TokenClient:
             raise MailboxError(
                 f"{self.endpoints.label} answered the {what} without an access token"
             )
-        register_secret(access)
+        register_secret(access, slot=f"{self.account_name}:access")
         refresh = token.get("refresh_token")
         refresh = refresh if isinstance(refresh, str) and refresh else None
-        register_secret(refresh)
+        register_secret(refresh, slot=f"{self.account_name}:refresh")
         expires_in = token.get("expires_in")
         try:
             lifetime = float(expires_in) if expires_in is not None else None

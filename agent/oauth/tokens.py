@@ -175,7 +175,7 @@ class AccessTokens:
         lifetime = (
             grant.expires_in if grant.expires_in and grant.expires_in > 0 else DEFAULT_LIFETIME
         )
-        register_secret(grant.access_token)
+        register_secret(grant.access_token, slot=f"{name}:access")
         self._access = grant.access_token
         self._expires_at = now + lifetime
         self._refresh_at = self._expires_at - refresh_margin(lifetime)
