@@ -31,15 +31,24 @@ def _repeat(unit: bytes, size: int) -> bytes:
 
 
 def html_open_divs(size: int) -> bytes:
-    return _mail(b"text/html; charset=utf-8", b"<p>Vi gir deg svar innen fredag.</p>" + _repeat(b"<div ", size))
+    return _mail(
+        b"text/html; charset=utf-8",
+        b"<p>Vi gir deg svar innen fredag.</p>" + _repeat(b"<div ", size),
+    )
 
 
 def html_scripts(size: int) -> bytes:
-    return _mail(b"text/html; charset=utf-8", b"<p>Vi gir deg svar innen fredag.</p>" + _repeat(b"<script>", size))
+    return _mail(
+        b"text/html; charset=utf-8",
+        b"<p>Vi gir deg svar innen fredag.</p>" + _repeat(b"<script>", size),
+    )
 
 
 def html_nested_blockquotes(size: int) -> bytes:
-    return _mail(b"text/html; charset=utf-8", b"<p>Vi gir deg svar innen fredag.</p>" + _repeat(b"<blockquote><div class=x>", size))
+    return _mail(
+        b"text/html; charset=utf-8",
+        b"<p>Vi gir deg svar innen fredag.</p>" + _repeat(b"<blockquote><div class=x>", size),
+    )
 
 
 def markup_as_plain_text(size: int) -> bytes:
@@ -68,7 +77,10 @@ def unfinished_reply_headers(size: int) -> bytes:
 
 
 def quoted_lines(size: int) -> bytes:
-    return _mail(b"text/plain; charset=utf-8", OPENING + _repeat(b"> > vi gir deg svar innen to uker\r\n", size))
+    return _mail(
+        b"text/plain; charset=utf-8",
+        OPENING + _repeat(b"> > vi gir deg svar innen to uker\r\n", size),
+    )
 
 
 def realistic_html(size: int) -> bytes:
@@ -81,14 +93,17 @@ def realistic_html(size: int) -> bytes:
 
 
 def many_parts(size: int) -> bytes:
-    part = b"--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVi gir deg svar innen fredag.\r\n"
+    part = (
+        b"--B\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nVi gir deg svar innen fredag.\r\n"
+    )
     return _mail(b"multipart/mixed; boundary=B", _repeat(part, size) + b"--B--\r\n")
 
 
 def nested_multipart(size: int) -> bytes:
     depth = max(1, size // 60)
     body = b"".join(
-        b"--B%d\r\nContent-Type: multipart/mixed; boundary=B%d\r\n\r\n" % (i, i + 1) for i in range(depth)
+        b"--B%d\r\nContent-Type: multipart/mixed; boundary=B%d\r\n\r\n" % (i, i + 1)
+        for i in range(depth)
     )
     body += b"--B%d\r\nContent-Type: text/plain\r\n\r\nVi gir deg svar innen fredag.\r\n" % depth
     return _mail(b"multipart/mixed; boundary=B0", body)

@@ -97,7 +97,9 @@ KNOWN_MISSES = _known_misses()
 
 def _case(eml: Path) -> Any:
     if eml.stem in KNOWN_MISSES:
-        return pytest.param(eml, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[eml.stem]))
+        return pytest.param(
+            eml, marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISSES[eml.stem])
+        )
     return eml
 
 
@@ -190,5 +192,9 @@ def test_demo_mailbox_is_a_well_formed_maildir_with_closed_threads() -> None:
 
 def test_known_misses_name_real_cases() -> None:
     names = {p.stem for p in MESSAGES}
-    assert set(KNOWN_MISSES) <= names, f"unknown cases in known_misses.toml: {set(KNOWN_MISSES) - names}"
-    assert len(KNOWN_MISSES) <= len(MESSAGES) // 20, "more than 5% of the corpus is marked as a known miss"
+    assert set(KNOWN_MISSES) <= names, (
+        f"unknown cases in known_misses.toml: {set(KNOWN_MISSES) - names}"
+    )
+    assert len(KNOWN_MISSES) <= len(MESSAGES) // 20, (
+        "more than 5% of the corpus is marked as a known miss"
+    )

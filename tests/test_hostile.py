@@ -85,7 +85,10 @@ CRASHERS = {
 
 @pytest.mark.parametrize("case", sorted(CRASHERS))
 def test_mail_that_once_crashed_is_read(case: str, analyzer) -> None:  # type: ignore[no-untyped-def]
-    raw = b"From: Kari <kari@acme.no>\r\nMessage-ID: <c@acme.no>\r\nSubject: Intervju\r\n" + CRASHERS[case]
+    raw = (
+        b"From: Kari <kari@acme.no>\r\nMessage-ID: <c@acme.no>\r\nSubject: Intervju\r\n"
+        + CRASHERS[case]
+    )
     msg = parse_message(raw)
     analyzer.analyze(msg)
     assert parse_header(raw).message_id == msg.message_id == "<c@acme.no>"
@@ -103,7 +106,10 @@ def test_an_impossible_zone_leaves_the_date_to_the_arrival_time() -> None:
 @pytest.mark.parametrize(
     "from_value, address",
     [
-        ("=?utf-8?q?Kari_Lund:evil@attacker.example;?= <kari.lund@acme1-robotics.no>", "kari.lund@acme1-robotics.no"),
+        (
+            "=?utf-8?q?Kari_Lund:evil@attacker.example;?= <kari.lund@acme1-robotics.no>",
+            "kari.lund@acme1-robotics.no",
+        ),
         ("=?utf-8?b?S2FyaSA8ZXZpbEBhdHRhY2tlci5leGFtcGxlPg==?= <kari@acme.no>", "kari@acme.no"),
         ('"Kari, evil@attacker.example" <kari@acme.no>', "kari@acme.no"),
         ("Kari (evil@attacker.example) <kari@acme.no>", "kari@acme.no"),
@@ -118,7 +124,9 @@ def test_a_display_name_never_supplies_the_address(from_value: str, address: str
             assert msg.from_ is not None and msg.from_.addr == address
 
 
-def test_analyze_goes_on_after_a_file_it_cannot_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_analyze_goes_on_after_a_file_it_cannot_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from agent.analysis import Analyzer
 
     good = b"From: Kari <kari@acme.no>\r\nSubject: Intervju\r\nDate: Tue, 24 Nov 2026 10:00:00 +0100\r\n\r\nVi gir deg svar innen fredag.\r\n"
@@ -181,7 +189,10 @@ _bodies = st.one_of(
     crlf=st.booleans(),
 )
 def test_generated_mail_gives_a_message_or_bad_input_error(
-    fields: list[tuple[str, bytes]], body: bytes, crlf: bool, analyzer  # type: ignore[no-untyped-def]
+    fields: list[tuple[str, bytes]],
+    body: bytes,
+    crlf: bool,
+    analyzer,  # type: ignore[no-untyped-def]
 ) -> None:
     eol = b"\r\n" if crlf else b"\n"
     raw = b"".join(name.encode() + b": " + value + eol for name, value in fields) + eol + body
@@ -197,7 +208,10 @@ def test_generated_mail_gives_a_message_or_bad_input_error(
 
 
 _parts = st.recursive(
-    st.tuples(st.sampled_from([b"text/plain", b"text/html", b"text/calendar", b"application/pdf"]), _bodies),
+    st.tuples(
+        st.sampled_from([b"text/plain", b"text/html", b"text/calendar", b"application/pdf"]),
+        _bodies,
+    ),
     lambda children: st.lists(children, min_size=1, max_size=4),
     max_leaves=8,
 )
@@ -217,5 +231,7 @@ def _mime(node: object, depth: int = 0) -> bytes:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tree=_parts)
 def test_generated_mime_trees_are_read(tree: object, analyzer) -> None:  # type: ignore[no-untyped-def]
-    raw = b"From: a@b.no\r\nSubject: s\r\nMessage-ID: <t@b.no>\r\nMIME-Version: 1.0\r\n" + _mime(tree)
+    raw = b"From: a@b.no\r\nSubject: s\r\nMessage-ID: <t@b.no>\r\nMIME-Version: 1.0\r\n" + _mime(
+        tree
+    )
     analyzer.analyze(parse_message(raw))

@@ -158,7 +158,11 @@ def test_init_signs_in_in_a_browser_then_scan_and_doctor_use_the_token(home: Hom
     assert init.returncode == 0, init.stdout + init.stderr
     label = f"127.0.0.1:{home.provider.port}"
     assert f"Sign in to {label} in a browser at this address:" in init.stdout
-    assert f"https://127.0.0.1:{home.provider.port}/authorize?" in init.stdout
+    url = next(line.strip() for line in init.stdout.splitlines() if "/authorize?" in line)
+    assert url.startswith(f"https://127.0.0.1:{home.provider.port}/authorize?")
+    for part in ("code_challenge_method=S256", "code_challenge=", "state=", "login_hint=kari",
+                 "redirect_uri=http%3A%2F%2F127.0.0.1%3A"):  # fmt: skip
+        assert part in url
     assert f"✓ signed in at {label}" in init.stdout
     assert f"✓ logged in as {user.name}" in init.stdout
     assert (

@@ -99,7 +99,13 @@ def test_a_maildir_account_does_not_sign_in(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "key",
-    ["refresh_token", "access_token", "client_secret", "oauth2_client_secret", "oauth2_refresh_token"],
+    [
+        "refresh_token",
+        "access_token",
+        "client_secret",
+        "oauth2_client_secret",
+        "oauth2_refresh_token",
+    ],
 )
 def test_tokens_and_client_secrets_are_refused_in_the_config(tmp_path: Path, key: str) -> None:
     with pytest.raises(ConfigError) as info:
@@ -121,6 +127,44 @@ def test_an_oauth2_account_round_trips_through_write_config(tmp_path: Path) -> N
 
     document = tomllib.loads(path.read_text())
     write_config(document, tmp_path / "again.toml")
-    assert load_config(tmp_path / "again.toml", env={}).accounts == load_config(
-        path, env={}
-    ).accounts
+    assert (
+        load_config(tmp_path / "again.toml", env={}).accounts == load_config(path, env={}).accounts
+    )
+
+
+def test_init_chooses_oauth2_for_the_gmail_and_outlook_presets_and_fills_in_the_provider() -> None:
+    from agent.commands.setup_oauth import choose_auth, oauth2_entry
+
+    def ask(value, text, option, **kwargs):  # type: ignore[no-untyped-def]
+        if value not in (None, ""):
+            return value
+        if kwargs.get("default") is not None:
+            return kwargs["default"]
+        raise AssertionError(f"asked for {option}")
+
+    assert (
+        choose_auth("gmail", {"oauth2_client_id": "x"}, password_given=False, interactive=False)
+        == "oauth2"
+    )
+    assert choose_auth("gmail", {}, password_given=True, interactive=True) == "password"
+    assert choose_auth("fastmail", {}, password_given=False, interactive=False) == "password"
+    assert (
+        choose_auth("outlook", {"token_command": "t"}, password_given=False, interactive=False)
+        == "oauth2"
+    )
+    assert oauth2_entry("outlook", {"oauth2_client_id": "abc"}, ask) == {
+        "auth": "oauth2",
+        "oauth2_provider": "microsoft",
+        "oauth2_client_id": "abc",
+    }
+    assert oauth2_entry(
+        "gmail", {"oauth2_client_id": "abc", "oauth2_client_secret_command": "pass g"}, ask
+    ) == {
+        "auth": "oauth2",
+        "oauth2_provider": "google",
+        "oauth2_client_id": "abc",
+        "oauth2_client_secret_command": "pass g",
+    }
+    assert oauth2_entry("gmail", {"token_command": "oama access k"}, ask) == {
+        "auth": "oauth2", "token_command": "oama access k",
+    }  # fmt: skip

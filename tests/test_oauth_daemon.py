@@ -96,8 +96,9 @@ def test_the_service_rides_token_expiry_and_rotation_and_stops_asking_after_revo
         status = status_of(tmp_path)
         assert status["state"] == "degraded"
         assert status["accounts"]["work"]["kind"] == "reauth"
-        assert "re-consent required; sign in again: followup init --name work --reauth" in (
-            status["status"]
+        assert (
+            "re-consent required; sign in again: followup init --name work --reauth"
+            in (status["status"])
         )
         assert announced(daemon.text(), "sign in again: followup init --name work --reauth") == 1
 

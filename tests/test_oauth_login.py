@@ -223,3 +223,25 @@ def test_a_server_without_oauth2_is_refused_before_any_token_is_sent(tmp_path: P
     finally:
         server.close()
     assert not any(b"AUTHENTICATE" in line for line in server.received)
+
+
+def test_doctor_names_a_scope_the_sign_in_lacks_and_never_the_token(
+    dovecot: Dovecot, oauth_provider: OAuthProvider, memory_keyring: Keyring
+) -> None:
+    from agent.commands.setup_checks import account_checks
+
+    user = dovecot.add_user()
+    client = oauth_provider.add_client(user.name)
+    _, memory_keyring.items[(OAUTH2_SERVICE, "work")] = oauth_provider.issue(client)
+    account = account_for(
+        oauth_provider, client.client_id, dovecot.ca_file,
+        oauth2_scope="mail offline_access calendar", port=dovecot.imaps_port, username=user.name,
+    )  # fmt: skip
+    checks = {check.name: check for check in account_checks(account)}
+    sign_in = checks["work: sign-in"]
+    assert sign_in.status == "warn" and sign_in.detail.endswith("not granted: calendar")
+    assert "offline_access" not in sign_in.detail.split("not granted")[1]
+    assert "followup init --name work --reauth" in (sign_in.hint or "")
+    assert checks["work: login"].status == "ok"
+    text = " ".join(f"{c.detail} {c.hint}" for c in checks.values())
+    assert leaked(oauth_provider.issued, user.name, text) == []

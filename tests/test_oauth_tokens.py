@@ -95,7 +95,7 @@ def memory_keyring() -> Iterator[Keyring]:
 
 
 def account_for(
-    provider: OAuthProvider, client_id: str, ca_file: str, **extra: str
+    provider: OAuthProvider, client_id: str, ca_file: str, **extra: object
 ) -> AccountConfig:
     entry = {
         "name": "work", "host": "127.0.0.1", "username": "kari", "address": "kari@example.org",
