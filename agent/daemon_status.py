@@ -131,9 +131,9 @@ def account_line(health: AccountHealth, now: datetime, tz: ZoneInfo) -> str | No
     if fault.kind == AUTH:
         return f"login refused: {reason}; next try in {wait}"
     if fault.kind == REAUTH:
-        from agent.secrets import reauth_command
+        from agent.secrets import reauth_advice
 
-        return f"degraded: re-consent required; sign in again: {reauth_command(health.name)}"
+        return f"degraded: re-consent required; {reauth_advice(health.name)}"
     if fault.kind == CREDENTIALS:
         return f"degraded: {reason}; retrying in {wait}"
     if fault.kind == SERVER:

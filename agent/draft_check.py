@@ -68,7 +68,9 @@ class DraftCheck:
             return f"role of {len(words)} words reads like a sentence"
         if set(words) & self.not_role_words:
             return f"role {role!r} is a subject line or a step, not a role"
-        if company and (_compact(role) == _compact(company) or (len(words) > 1 and _same(role, company))):
+        if company and (
+            _compact(role) == _compact(company) or (len(words) > 1 and _same(role, company))
+        ):
             return f"role {role!r} is the employer's name"
         return None
 

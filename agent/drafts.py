@@ -138,7 +138,9 @@ class TemplateSet:
     def from_rules(cls, rules: Rules, languages: tuple[str, ...] = ()) -> TemplateSet:
         # Every language with templates: a thread is answered in its language whether or
         # not the analysis has a cue file for it.
-        shipped = {p.parent.name for base in rules.dirs for p in base.glob("templates/*/locale.toml")}
+        shipped = {
+            p.parent.name for base in rules.dirs for p in base.glob("templates/*/locale.toml")
+        }
         langs = set(languages or rules.languages()) | shipped | {FALLBACK_LANGUAGE}
         templates: dict[tuple[str, str], str] = {}
         locales: dict[str, Mapping[str, Any]] = {}

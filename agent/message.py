@@ -634,4 +634,3 @@ def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Messa
         calendar_description=invite.description,
         defects=defects,
     )
-

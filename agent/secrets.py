@@ -91,6 +91,11 @@ def reauth_command(account_name: str) -> str:
     return f"followup init --name {account_name} --reauth"
 
 
+def reauth_advice(account_name: str) -> str:
+    """What every output says when an OAuth2 sign-in has to be renewed."""
+    return f"sign in again: {reauth_command(account_name)}"
+
+
 def get_refresh_token(account_name: str, *, timeout: float = 10.0) -> str:
     """The OAuth2 refresh token kept in the keyring; SecretError when there is none."""
     import keyring

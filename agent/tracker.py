@@ -41,7 +41,13 @@ CLOSED = "closed"
 GHOSTED = "ghosted"
 ACTIVE_STATES = (APPLIED, INTERVIEWING, AWAITING_DECISION)
 SILENCE_MEANS_NO = "silence_means_no"
-AFTER_INTERVIEW_KINDS = ("status_update", "rejection", "offer", "reference_request", "assessment_request")
+AFTER_INTERVIEW_KINDS = (
+    "status_update",
+    "rejection",
+    "offer",
+    "reference_request",
+    "assessment_request",
+)
 REJECTED_BY_SILENCE = "rejected_by_silence"  # the event that closes such a window
 # ProcessOverride.closed_reason -> state
 CLOSE_REASONS = {"withdrawn": WITHDRAWN, "hired": HIRED, "other": CLOSED}

@@ -288,3 +288,41 @@ def test_renewed_tokens_do_not_pile_up_in_the_redactor() -> None:
     for hour in range(720, 730):
         register_secret(f"S3cr3t-canary-slot-{hour}", slot="work:access")
     assert redact("S3cr3t-canary-fixed-password") == REDACTED
+
+
+class Killed(BaseException):
+    """The process dies (SIGKILL, power loss) at this point."""
+
+
+@pytest.mark.parametrize("strict", [False, True], ids=["old-token-kept", "old-token-retired"])
+def test_a_process_killed_between_the_refresh_and_the_save(
+    provider: OAuthProvider,
+    signed_in: tuple[AccountConfig, str],
+    memory_keyring: Keyring,
+    monkeypatch: pytest.MonkeyPatch,
+    strict: bool,
+) -> None:
+    """T21 (c): the provider rotated the token, the process died before the keyring took
+    the new one. Where the old token stays valid (Microsoft's policy) the next start goes
+    on; where the provider retired it, the next start degrades to the sign-in-again line."""
+    account, client_id = signed_in
+    provider.rotate, provider.strict_rotation = True, strict
+    old = memory_keyring.refresh_token
+
+    def die(*args: object, **kwargs: object) -> None:
+        raise Killed()
+
+    import agent.secrets
+
+    monkeypatch.setattr(agent.secrets, "set_refresh_token", die)
+    with pytest.raises(Killed):
+        AccessTokens(account).token()
+    monkeypatch.undo()
+    assert memory_keyring.refresh_token == old  # the keyring item was never emptied
+    restarted = AccessTokens(account)
+    if strict:
+        with pytest.raises(ReauthRequiredError, match="sign in again: followup init"):
+            restarted.token()
+    else:
+        restarted.token()
+        assert memory_keyring.refresh_token in provider.live_refresh_tokens("kari")

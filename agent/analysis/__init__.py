@@ -48,7 +48,13 @@ class _NoPromise:
 
 _NO_PROMISE = _NoPromise()
 # Kinds whose message may speak of an interview already held.
-_AFTER_INTERVIEW_KINDS = ("status_update", "rejection", "offer", "reference_request", "assessment_request")
+_AFTER_INTERVIEW_KINDS = (
+    "status_update",
+    "rejection",
+    "offer",
+    "reference_request",
+    "assessment_request",
+)
 
 
 class _NoDates:

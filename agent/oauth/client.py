@@ -70,11 +70,10 @@ class DeviceCode:
 
 def reauth_line(account_name: str, label: str) -> str:
     """The one line a revoked or expired sign-in gives, everywhere it shows."""
-    from agent.secrets import reauth_command
+    from agent.secrets import reauth_advice
 
     return (
-        f"{label} no longer accepts the sign-in (revoked or expired); "
-        f"sign in again: {reauth_command(account_name)}"
+        f"{label} no longer accepts the sign-in (revoked or expired); {reauth_advice(account_name)}"
     )
 
 
