@@ -35,6 +35,9 @@ def open_source(
             from agent.oauth.tokens import tokens_for
 
             tokens = tokens_for(account)
+        # Here, like a password: a locked keyring or a revoked sign-in fails the pass
+        # before any connection (the source asks again, from memory, when it connects).
+        tokens.token()
     else:
         from agent.secrets import get_password
 
