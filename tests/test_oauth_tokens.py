@@ -273,19 +273,19 @@ def test_token_command_runs_for_every_login(tmp_path: Path) -> None:
 
 
 def test_renewed_tokens_do_not_pile_up_in_the_redactor() -> None:
-    """A month of hourly tokens would otherwise make every log line slower and memory grow."""
+    """Hourly tokens for weeks would otherwise make every log line slower and memory grow."""
     from agent import logging_setup
     from agent.logging_setup import REDACTED, redact, register_secret
 
     register_secret("S3cr3t-canary-slot-0", slot="work:access")
     before = len(logging_setup._secrets)
-    for hour in range(1, 720):
+    for hour in range(1, 200):
         register_secret(f"S3cr3t-canary-slot-{hour}", slot="work:access")
     assert len(logging_setup._secrets) <= before + 16
-    assert redact("token S3cr3t-canary-slot-719") == f"token {REDACTED}"
-    assert redact("token S3cr3t-canary-slot-717") == f"token {REDACTED}"  # the last few stay
+    assert redact("token S3cr3t-canary-slot-199") == f"token {REDACTED}"
+    assert redact("token S3cr3t-canary-slot-197") == f"token {REDACTED}"  # the last few stay
     register_secret("S3cr3t-canary-fixed-password")  # a password stays for good
-    for hour in range(720, 730):
+    for hour in range(200, 210):
         register_secret(f"S3cr3t-canary-slot-{hour}", slot="work:access")
     assert redact("S3cr3t-canary-fixed-password") == REDACTED
 
@@ -326,3 +326,83 @@ def test_a_process_killed_between_the_refresh_and_the_save(
     else:
         restarted.token()
         assert memory_keyring.refresh_token in provider.live_refresh_tokens("kari")
+
+
+def test_the_browser_sign_in_takes_a_pasted_redirect_and_refuses_a_foreign_one(
+    provider: OAuthProvider, memory_keyring: Keyring, ca_file: tuple[trustme.CA, str]
+) -> None:
+    import os
+    import ssl
+    import threading
+    import urllib.error
+    import urllib.request
+
+    from agent.errors import AuthError
+    from agent.oauth.client import TokenClient
+    from agent.oauth.flows import sign_in_loopback
+
+    client = provider.add_client("kari")
+    account = account_for(provider, client.client_id, ca_file[1])
+    context = ssl.create_default_context(cafile=ca_file[1])
+
+    class Stay(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context), Stay())
+
+    def sign_in(tamper: Callable[[str], str]) -> object:
+        read_end, write_end = os.pipe()
+        said: list[str] = []
+
+        def say(text: str) -> None:
+            said.append(text)
+            if "/authorize?" in text:  # the user, on another machine, pastes the redirect
+                url = next(w for w in text.split() if "/authorize?" in w)
+                try:
+                    opener.open(url, timeout=10)
+                except urllib.error.HTTPError as redirect:
+                    pasted = tamper(redirect.headers["Location"])
+                    threading.Timer(0.2, os.write, (write_end, pasted.encode() + b"\n")).start()
+
+        try:
+            return sign_in_loopback(TokenClient(account), say=say, open_browser=False,
+                                    paste_fd=read_end, wait=20)  # fmt: skip
+        finally:
+            os.close(write_end)
+            os.close(read_end)
+
+    grant = sign_in(lambda location: location)
+    assert grant.refresh_token in provider.live_refresh_tokens("kari")  # type: ignore[attr-defined]
+    with pytest.raises(AuthError, match="does not belong to this sign-in"):
+        sign_in(lambda location: location.replace("state=", "state=x"))
+
+
+def test_the_device_sign_in_slows_down_when_asked_and_gives_up_when_the_code_expires(
+    provider: OAuthProvider, memory_keyring: Keyring, ca_file: tuple[trustme.CA, str]
+) -> None:
+    from agent.errors import AuthError
+    from agent.oauth.client import Grant, TokenClient
+    from agent.oauth.flows import sign_in_device
+
+    client = provider.add_client("kari")
+    account = account_for(provider, client.client_id, ca_file[1])
+    said: list[str] = []
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:  # the first polls come at once: too soon
+        waits.append(seconds)
+        if len(waits) == 3:
+            code = said[0].split("enter the code ")[1].split()[0]
+            provider.approve_device(code)
+            time.sleep(0.25)  # then at the provider's pace
+
+    import time
+
+    grant = sign_in_device(TokenClient(account), say=said.append, sleep=sleep)
+    assert isinstance(grant, Grant) and grant.refresh_token
+    assert waits[0] == pytest.approx(0.2) and waits[-1] > 5  # slow_down added five seconds
+    clock = iter([0.0, 10_000.0])
+    with pytest.raises(AuthError, match="expired before the sign-in was finished"):
+        sign_in_device(TokenClient(account), say=said.append, sleep=lambda s: None,
+                       monotonic=lambda: next(clock))  # fmt: skip
