@@ -126,7 +126,8 @@ class Config:
     languages: tuple[str, ...] = ()  # empty: every language the rules have a cue file for
     rules_dir: Path | None = None
     scan_interval: int = 300
-    idle: bool = False
+    idle: bool = True  # keep a connection in IMAP IDLE and scan on new mail
+    idle_refresh: float = 1500.0  # re-issue IDLE at least this often (seconds)
     notify: bool = False
     log_level: str = "INFO"
     max_drafts_per_pass: int = 20
@@ -261,7 +262,8 @@ def config_from_dict(
         languages=languages,
         rules_dir=rules_dir,
         scan_interval=values.get("scan_interval", 300),
-        idle=values.get("idle", False),
+        idle=values.get("idle", True),
+        idle_refresh=float(values.get("idle_refresh", 1500.0)),
         notify=values.get("notify", False),
         log_level=values.get("log_level", "INFO"),
         max_drafts_per_pass=values.get("max_drafts_per_pass", 20),

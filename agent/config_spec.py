@@ -186,6 +186,7 @@ TOP_SPEC: dict[str, Checker] = {
     "rules_dir": _path,
     "scan_interval": _integer(30, 86_400),
     "idle": _boolean,
+    "idle_refresh": _number(1, 1740),  # RFC 2177: a client re-issues IDLE within 29 minutes
     "notify": _boolean,
     "log_level": _log_level,
     "max_drafts_per_pass": _integer(1, 1000),

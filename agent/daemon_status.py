@@ -42,7 +42,9 @@ def daemon_status(store: Any) -> dict[str, Any]:
     Keys: running, pid, state, status (the STATUS line), started_at, updated_at,
     last_scan_at, next_scan_at, next_due_at, last_error (None or
     {account, kind, error, hint, since, failures, retry_at}), accounts
-    ({name: {state, last_ok, processes, next_due_at, error...}}). Times are ISO 8601
+    ({name: {state, last_ok, processes, next_due_at, error..., push}}), where push
+    says how new mail is noticed: {mode (idle, reconnecting, polling), reason, since,
+    retry_at, refresh_at, failures, sessions, poll_every}. Times are ISO 8601
     strings. A daemon that never ran gives ``{"running": False, "state": "not running"}``.
     """
     raw = store.get_meta(STATUS_KEY)
@@ -187,6 +189,7 @@ def record(
     healths: list[AccountHealth],
     last_error: dict[str, Any] | None,
     passes: int,
+    push: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     accounts = {}
     for h in healths:
@@ -201,6 +204,8 @@ def record(
             entry["notice"] = h.notice
         if h.fault is not None:
             entry.update(h.fault.to_json())
+        if push and h.name in push:
+            entry["push"] = push[h.name]
         accounts[h.name] = entry
     return {
         "pid": pid,

@@ -76,6 +76,10 @@ class ReauthRequiredError(AuthError):
     """
 
 
+class NoPushError(MailboxError):
+    """The server cannot announce new mail (no IDLE capability): the account is polled."""
+
+
 class TLSError(MailboxError):
     """Certificate verification failed or STARTTLS is not offered."""
 

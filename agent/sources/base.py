@@ -56,6 +56,43 @@ class Fetched:
     truncated: bool = False
 
 
+class PushSession(ABC):
+    """A connection that waits for the server to announce new mail in one folder
+    (IMAP IDLE). The daemon waits on :meth:`fileno` with ``select`` and calls
+    :meth:`read` when it is readable; nothing here blocks longer than the
+    account's read timeout. Failures raise :class:`~agent.errors.MailboxError`s
+    (:class:`~agent.errors.NoPushError` when the server cannot push at all)."""
+
+    folder: str = "INBOX"
+
+    @abstractmethod
+    def connect(self) -> None:
+        """Open and authenticate the connection; NoPushError without IDLE."""
+
+    @abstractmethod
+    def begin(self) -> None:
+        """Open the folder read-only and start waiting (IDLE)."""
+
+    @abstractmethod
+    def fileno(self) -> int: ...
+
+    @abstractmethod
+    def read(self) -> bool:
+        """Take in what the server said; True when it announced new mail."""
+
+    @abstractmethod
+    def refresh(self) -> bool:
+        """End and re-issue the wait (also a liveness probe); True when new mail was announced."""
+
+    @abstractmethod
+    def close(self, timeout: float = 2.0) -> None:
+        """End politely within about ``timeout`` seconds, else drop the connection."""
+
+    @abstractmethod
+    def abandon(self) -> None:
+        """Drop the connection at once (after a failure or an interrupted call)."""
+
+
 class Source(ABC):
     """One mailbox account. Use as a context manager; ``close`` is idempotent."""
 
@@ -144,6 +181,11 @@ class Source(ABC):
         server without UIDPLUS: a plain EXPUNGE would also remove other messages
         the user flagged).
         """
+
+    def push_session(self, folder: str) -> PushSession | None:
+        """A new connection that announces new mail in ``folder``, or None when this
+        kind of mailbox cannot push (it is then read every scan)."""
+        return None
 
     def noop(self) -> None:  # noqa: B027 - optional for sources without a connection
         """Keep a connection alive / let the server report changes."""

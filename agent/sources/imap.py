@@ -9,6 +9,7 @@
 * Every socket operation has a timeout and TCP keepalive is on. A transport
   failure raises :class:`TransientMailboxError` and drops the connection; the
   next call reconnects.
+* IDLE runs on a second session of its own (``agent.sources.imap_idle``).
 * The password is held in a wrapper that never prints, and no exception text
   or log line built here contains it.
 * An OAuth2 account logs in with SASL OAUTHBEARER where the server offers it,
@@ -53,6 +54,7 @@ from agent.sources.base import (
     Fetched,
     Folder,
     FolderState,
+    PushSession,
     Source,
 )
 from agent.sources.roles import assign_roles
@@ -414,6 +416,12 @@ class ImapSource(Source):
             client.logout()
         except Exception:  # noqa: BLE001 - the connection may already be gone
             _shutdown(client)
+
+    def push_session(self, folder: str) -> PushSession:
+        """A second session on the same account that waits in IDLE on ``folder``."""
+        from agent.sources.imap_idle import ImapIdle
+
+        return ImapIdle(self, folder)
 
     def has_capability(self, capability: str) -> bool:
         with self._session("CAPABILITY") as client:
