@@ -35,6 +35,7 @@ import ssl
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -164,6 +165,31 @@ class Dovecot:
         if self._as_root:
             os.chmod(self.root, 0o755)
             shutil.chown(self.root / "mail", "nobody", "nogroup")
+        self._launch()
+        self.start_seconds = time.monotonic() - t0
+        return self
+
+    def restart(self, while_down: Callable[[], object] | None = None) -> None:
+        """Stop and start again on the same ports, with the same certificates and users;
+        ``while_down`` runs in between (e.g. to drop mail into a Maildir)."""
+        self.stop()
+        if while_down is not None:
+            while_down()
+        self._launch()
+
+    def drop_into_maildir(self, user: MailUser, raw: bytes, folder: str = "") -> Path:
+        """Write ``raw`` straight into the user's Maildir (``new/``), as a local delivery
+        agent would while the server is down; Dovecot finds it at its next sync."""
+        target = self.maildir(user) / folder / "new"
+        target.mkdir(parents=True, exist_ok=True)
+        name = f"{int(time.time())}.M{next(self._counter)}P{os.getpid()}.followup-test"
+        path = target / name
+        path.write_bytes(raw.replace(b"\r\n", b"\n"))
+        if self._as_root:
+            shutil.chown(path, "nobody", "nogroup")
+        return path
+
+    def _launch(self) -> None:
         with open(self.root / "log" / "startup.err", "ab") as err:
             # Dovecot daemonizes; its children inherit stdio, so never hand it a pipe.
             subprocess.run(
@@ -191,8 +217,6 @@ class Dovecot:
             raise
         # A SIGTERM within the first milliseconds makes the master linger ~6 s.
         time.sleep(0.1)
-        self.start_seconds = time.monotonic() - t0
-        return self
 
     def _wait_for_file(self, path: Path, timeout: float = 3.0) -> Path:
         deadline = time.monotonic() + timeout

@@ -4,6 +4,11 @@ STATUS) answer carries a UIDVALIDITY never given before, as a server that does n
 keep UIDs (UIDNOTSTICKY, a broken bridge) would. In ``steady`` mode it forwards the
 server's own answers untouched.
 
+Two more faults for IDLE: ``strip_idle`` removes IDLE from every capability list
+the server sends (a server without IDLE), and ``drop_on_idle`` closes the
+connection as soon as the client sends IDLE (a server or middlebox that kills
+IDLE sessions). :attr:`ImapProxy.commands` lists the command names clients sent.
+
 The client side speaks implicit TLS with a certificate from the proxy's own CA
 (:attr:`ImapProxy.ca_file`); upstream it talks plain IMAP to Dovecot on loopback.
 
@@ -25,13 +30,26 @@ from pathlib import Path
 
 import trustme
 
+_COMMAND = re.compile(rb"^[A-Za-z0-9.]+ (?:UID )?([A-Za-z]+)")
+_IDLE_CAPABILITY = re.compile(rb" IDLE(?=[ \]\r\n])")
 _VALIDITY = re.compile(rb"^(\* OK \[UIDVALIDITY )(\d+)(\])|^(\* STATUS .*UIDVALIDITY )(\d+)", re.I)
 
 
 class ImapProxy:
-    def __init__(self, upstream: tuple[str, int], workdir: Path, *, mode: str = "steady") -> None:
+    def __init__(
+        self,
+        upstream: tuple[str, int],
+        workdir: Path,
+        *,
+        mode: str = "steady",
+        strip_idle: bool = False,
+        drop_on_idle: bool = False,
+    ) -> None:
         self.upstream = upstream
         self.mode = mode
+        self.strip_idle = strip_idle
+        self.drop_on_idle = drop_on_idle
+        self.commands: list[str] = []
         self.validities_sent: list[int] = []
         self._fresh = itertools.count(900_001)
         ca = trustme.CA(organization_name="followup proxy CA")
@@ -96,10 +114,18 @@ class ImapProxy:
                 pass
 
     def _to_server(self, client: socket.socket, upstream: socket.socket) -> None:
+        """Line by line (literals pass through as lines too), noting each command's name."""
+        reader = client.makefile("rb")
         try:
-            while data := client.recv(65536):
-                upstream.sendall(data)
-        except OSError:
+            for line in reader:
+                found = _COMMAND.match(line)
+                if found:
+                    name = found.group(1).decode().upper()
+                    self.commands.append(name)
+                    if name == "IDLE" and self.drop_on_idle:
+                        break
+                upstream.sendall(line)
+        except (OSError, ValueError):
             pass
         self._close(client, upstream)
 
@@ -110,6 +136,8 @@ class ImapProxy:
             for line in reader:
                 if self.mode == "flapping":
                     line = _VALIDITY.sub(self._rewrite, line)
+                if self.strip_idle and b"CAPABILITY" in line.upper():
+                    line = _IDLE_CAPABILITY.sub(b"", line)
                 client.sendall(line)
         except (OSError, ValueError):
             pass

@@ -101,6 +101,8 @@ def write_config(
     port: int | None = None,
     password_command: str | None = None,
     timeout: float = 5,
+    settings: str = "",
+    ca_file: str | None = None,
 ) -> Path:
     command = password_command or f"printf %s {user.password}"
     config = directory / "config.toml"
@@ -109,12 +111,13 @@ def write_config(
         'timezone = "Europe/Oslo"\n'
         'languages = ["en"]\n'
         'log_level = "DEBUG"\n'
+        f"{settings}"
         "\n[[accounts]]\n"
         'name = "work"\n'
         f'host = "{HOST}"\n'
         f"port = {port or dovecot.imaps_port}\n"
         'security = "tls"\n'
-        f'ca_file = "{dovecot.ca_file}"\n'
+        f'ca_file = "{ca_file or dovecot.ca_file}"\n'
         f'username = "{user.name}"\n'
         'address = "kari@example.org"\n'
         'display_name = "Kari Nordmann"\n'
@@ -142,7 +145,12 @@ class DaemonProcess:
     """``python -m agent.cli run`` with its stderr in a file."""
 
     def __init__(
-        self, config: Path, log: Path, *, once_per: float = 1.0, env: dict[str, str] | None = None
+        self,
+        config: Path,
+        log: Path,
+        *,
+        once_per: float | None = 1.0,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.config = config
         self.log = log
@@ -164,8 +172,7 @@ class DaemonProcess:
                 "run",
                 "--config",
                 str(config),
-                "--once-per",
-                str(once_per),
+                *(["--once-per", str(once_per)] if once_per is not None else []),
             ],
             cwd=ROOT,
             env=base,

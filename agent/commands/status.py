@@ -1,6 +1,7 @@
-"""``followup status``: accounts and their last scan, the background service, processes,
-the next follow-up due and the drafts waiting; and what holds drafting back (a folder
-whose UIDVALIDITY keeps changing, the draft-storm breaker) or a scan that died.
+"""``followup status``: accounts and their last scan, how the background service learns
+of new mail in each (IMAP IDLE or a scan every interval, and why), processes, the next
+follow-up due and the drafts waiting; and what holds drafting back (a folder whose
+UIDVALIDITY keeps changing, the draft-storm breaker) or a scan that died.
 
 Reads the state database only (no mailbox, no analysis), so it starts fast.
 """
@@ -39,7 +40,9 @@ def daemon_state(store: Any) -> dict[str, Any]:
     return dict(daemon_status(store))
 
 
-def _account_status(config: Any, store: Any, review: Review) -> list[dict[str, Any]]:
+def _account_status(
+    config: Any, store: Any, review: Review, daemon: dict[str, Any]
+) -> list[dict[str, Any]]:
     runs = store.last_runs(limit=max(50, 10 * len(config.accounts)))
     checkpoints = store.folder_checkpoints()
     tz = review.tz
@@ -72,6 +75,10 @@ def _account_status(config: Any, store: Any, review: Review) -> list[dict[str, A
                 "address": account.address,
                 "source": source,
                 "last_scan": last_scan,
+                # How the running daemon learns of new mail here (None: it is not running).
+                "push": (daemon.get("accounts", {}).get(account.name) or {}).get("push")
+                if daemon.get("running")
+                else None,
                 "held_folders": [
                     {
                         "folder": folder,
@@ -120,11 +127,12 @@ def status_data(config: Any, store: Any, now: datetime) -> dict[str, Any]:
     for d in review.drafts:
         draft_states[d.state] = draft_states.get(d.state, 0) + 1
     counts = store.message_counts()
+    daemon = daemon_state(store)
     return {
         "now": views.iso(now, tz),
         "timezone": config.timezone,
-        "accounts": _account_status(config, store, review),
-        "daemon": daemon_state(store),
+        "accounts": _account_status(config, store, review, daemon),
+        "daemon": daemon,
         "processes": {
             "total": len(all_views),
             "active": sum(1 for v in all_views if v.active),
@@ -166,6 +174,8 @@ def _print_status(data: dict[str, Any], now: datetime, tz: ZoneInfo) -> None:
         else:
             state = f"last scan {_ago(scan['finished_at'], now)} ({scan['messages_seen'] or 0} messages seen)"
         echo(f"Account {acc['name']} <{acc['address']}>: {state}")
+        if acc.get("push"):
+            echo(_push_line(acc["push"], tz, now))
         for held in acc["held_folders"]:
             echo(
                 click.style(
@@ -246,6 +256,26 @@ def _print_status(data: dict[str, Any], now: datetime, tz: ZoneInfo) -> None:
             f"Skipped messages (could not be read): {data['skipped_messages']} (see `followup doctor`)"
         )
     print_reflect_suggestions(data.get("reflect") or [], tz, now)
+
+
+def _push_line(push: dict[str, Any], tz: ZoneInfo, now: datetime) -> str:
+    """How the background service learns of new mail in one account, and why."""
+    every = push.get("poll_every") or 0
+    interval = f"{every:g} s" if every < 120 else f"{every / 60:.0f} min"
+    if push["mode"] == "idle":
+        return (
+            f"  new mail: announced by the server (IMAP IDLE) since {_at(push['since'], tz, now)}; "
+            f"Sent and Drafts are read every {interval}"
+        )
+    retry = push.get("retry_at")
+    if push["mode"] == "reconnecting":
+        again = f"; reconnecting {_at(retry, tz, now)}" if retry else "; reconnecting"
+        return click.style(
+            f"  new mail: read every {interval} until IDLE is back: {push['reason']}{again}",
+            fg="yellow",
+        )
+    again = f"; trying IDLE again {_at(retry, tz, now)}" if retry else ""
+    return f"  new mail: read every {interval} (polling): {push['reason']}{again}"
 
 
 def _at(text: str | None, tz: ZoneInfo, now: datetime) -> str:
