@@ -678,6 +678,7 @@ class Daemon:
         log.debug("account %s: IDLE re-issued", name)
         if news:
             self._mail_arrived(name, now, why="new mail announced")
+        self._publish(now)  # the next re-issue time, and a failure streak that ended
 
     def _on_readable(self, ready: set[int]) -> bool:
         """Read what the servers announced; True when the loop has something to do."""
