@@ -59,6 +59,12 @@ def _idling(workdir: Path, sessions: int = 1) -> bool:  # noqa: F811
     return push.get("mode") == IDLE and push.get("sessions", 0) >= sessions
 
 
+def _sessions_of(dovecot, user) -> list[str]:  # type: ignore[no-untyped-def]
+    """The user's IMAP connections to Dovecot now (``doveadm who -1``: one a line)."""
+    lines = dovecot.doveadm("who", "-1", user.name).splitlines()[1:]
+    return [line for line in lines if line.strip()]
+
+
 def _cli_status(config: Path, *extra: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "agent.cli", "status", "--config", str(config), *extra],
@@ -199,6 +205,7 @@ def test_idle_turned_off_by_a_reload_closes_the_session(dovecot, workdir):  # no
         assert _push(workdir)["reason"] == "idle = false in the config"
         time.sleep(1.0)
         assert "waiting for new mail" not in daemon.text().split("configuration reloaded")[1]
+        wait_for(lambda: not _sessions_of(dovecot, user), 10, "the IDLE session logged out")
         daemon.stop()
     finally:
         daemon.kill()
