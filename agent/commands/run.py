@@ -78,9 +78,10 @@ def _lock_holder(lock_path: Any) -> str:
 )
 @click.pass_context
 def run_command(ctx: click.Context, config_path: str | None, once_per: float | None) -> None:
-    """Run in the foreground as a background service: scan on a schedule, write
-    each follow-up draft when it falls due, and keep going through network
-    trouble (retrying with back-off). Usually started by `followup service
+    """Run in the foreground as a background service: read new mail as soon as
+    the server announces it (IMAP IDLE, unless the config says idle = false),
+    scan on a schedule, write each follow-up draft when it falls due, and keep
+    going through network trouble (retrying with back-off). Usually started by `followup service
     install` (systemd or launchd) rather than by hand.
 
     Stops cleanly on SIGTERM or Ctrl-C; SIGHUP reloads the config. Only one
