@@ -26,10 +26,11 @@ a simulated month in minutes.
 Push (``idle = true``, the default): each IMAP account also keeps a session
 in IDLE on its inbox (``agent.sources.imap_idle``); the loop's sleep is a
 ``select`` on those sessions, so an announcement of new mail starts a pass for
-that account at once, and the periodic pass still reads Sent and Drafts. When
-to open, re-issue and give up on a session is decided by ``daemon_push``
-(pure); a session is opened only after a good pass, and every new session is
-followed by a pass that catches up on mail that arrived while none watched.
+that account at once, and the periodic pass still reads Sent and Drafts. The
+sessions are run by ``daemon_idle``; when to open, re-issue and give up on one
+is decided by ``daemon_push`` (pure). A session is opened only after a good
+pass, and every new session is followed by a pass that catches up on mail that
+arrived while none watched.
 """
 
 from __future__ import annotations
@@ -57,13 +58,8 @@ from agent.daemon_faults import (
     RetryPolicy,
     classify,
 )
-from agent.daemon_push import (
-    REASON_DISABLED,
-    REASON_LOCAL,
-    PushPolicy,
-    PushState,
-    push_folder,
-)
+from agent.daemon_idle import IdleSessions
+from agent.daemon_push import PushPolicy
 from agent.daemon_source import PassErrorsOnce, StopRequested, WatchedSource
 from agent.daemon_status import (
     RUNNING,
@@ -74,18 +70,10 @@ from agent.daemon_status import (
     status_line,
     write_status,
 )
-from agent.errors import (
-    ConfigError,
-    FolderError,
-    FollowupError,
-    MailboxError,
-    NoPushError,
-    SecretError,
-)
-from agent.logging_setup import redact
+from agent.errors import ConfigError, FolderError, FollowupError, MailboxError, SecretError
 from agent.notify import ServiceNotifier, desktop_notify
 from agent.scan import AccountReport, Engine, run_pass
-from agent.sources.base import PushSession, Source
+from agent.sources.base import Source
 
 log = logging.getLogger(__name__)
 
@@ -165,8 +153,15 @@ class Daemon:
         self._load = load or (lambda: load_config(self.config.path))
         self._on_reload = on_reload
         self.health = {a.name: AccountHealth(a.name) for a in config.accounts}
-        self.push = {a.name: self._push_state(a) for a in config.accounts}
-        self._sessions: dict[str, PushSession] = {}
+        self.idle = IdleSessions(
+            clock=self.clock,
+            rng=self.rng,
+            open_source=lambda account: self._open_source(account),
+            talking=self._talking,
+            on_mail=self._mail_arrived,
+            on_change=lambda: self._publish(self.clock.now()),
+        )
+        self.idle.configure(config.accounts, self.settings, self.engine.tz)
         self.started_at = self.clock.now()
         self.last_scan: datetime | None = None
         self.last_error: dict[str, Any] | None = None
@@ -304,17 +299,15 @@ class Daemon:
         if due:
             self._scan(due)
         if not self._stop:
-            self._tend_push(self.clock.now())
+            self.idle.tend(self.config.accounts, self._healthy)
+            if self.idle.sessions and not self._warmed:
+                self._warm_up()
         if not self._stop and self.clock.now() >= self._next_housekeeping:
             self._housekeeping(self.clock.now())
 
     def _next_wake(self, until: datetime | None) -> datetime:
         times = [h.next_attempt for h in self.health.values() if h.next_attempt is not None]
-        for name, state in self.push.items():
-            health = self.health.get(name)
-            moment = state.next_event(account_ok=health is not None and health.fault is None)
-            if moment is not None:
-                times.append(moment)
+        times.extend(self.idle.next_events(self._healthy))
         times.append(self._next_housekeeping)
         if until is not None:
             times.append(until)
@@ -330,11 +323,7 @@ class Daemon:
             ping_in = self.notifier.next_ping_in()
             if ping_in is not None:
                 step = min(step, max(ping_in, 0.001))
-            if not self._sessions:
-                self.clock.sleep(step)
-                continue
-            ready = self.clock.wait([s.fileno() for s in self._sessions.values()], step)
-            if ready and self._on_readable(set(ready)):
+            if self.idle.wait(step):  # a server announced mail, or a session ended
                 return
 
     def _fix_clock_jumps(self, now: datetime) -> None:
@@ -353,7 +342,7 @@ class Daemon:
     def _finish(self) -> None:
         now = self.clock.now()
         self.notifier.stopping()
-        self._close_sessions()
+        self.idle.close()
         try:
             self._publish(now, state=STOPPED)
         except Exception as exc:  # noqa: BLE001 - the store may be what failed
@@ -436,9 +425,7 @@ class Daemon:
     ) -> None:
         ended = h.succeeded(end)
         if ended is not None:
-            state = self.push.get(h.name)
-            if state is not None:
-                state.account_recovered()
+            self.idle.recovered(h.name)
             log.info(
                 "account %s: working again after %d failed attempt(s) since %s",
                 h.name,
@@ -572,15 +559,7 @@ class Daemon:
             self._warn_once("outlook", "cannot compute the next due time: %s", exc)
             return None, None
 
-    # -- push (IMAP IDLE) -----------------------------------------------------------------
-
-    def _push_state(self, account: AccountConfig) -> PushState:
-        state = PushState(account.name, since=self.clock.now())
-        if not self.settings.idle:
-            state.disabled(self.clock.now(), REASON_DISABLED)
-        elif account.is_local:
-            state.disabled(self.clock.now(), REASON_LOCAL)
-        return state
+    # -- push (IMAP IDLE, see daemon_idle) -----------------------------------------------
 
     @contextmanager
     def _talking(self) -> Iterator[None]:
@@ -592,89 +571,25 @@ class Daemon:
         finally:
             self._in_pass = False
 
-    def _tend_push(self, now: datetime) -> None:
-        """Re-issue IDLE where due; open the sessions that are wanted and allowed."""
-        for account in self.config.accounts:
-            if self._stop:
-                return
-            state = self.push.get(account.name)
-            health = self.health.get(account.name)
-            if state is None or health is None:
-                continue
-            session = self._sessions.get(account.name)
-            if session is not None:
-                if state.refresh_due(now):
-                    self._refresh_session(account.name, session)
-                continue
-            if state.wants_session(now, account_ok=health.fault is None):
-                self._start_session(account)
+    def _healthy(self, name: str) -> bool:
+        health = self.health.get(name)
+        return health is not None and health.fault is None
 
-    def _start_session(self, account: AccountConfig) -> None:
-        state = self.push[account.name]
-        folder = push_folder(account.folders)
-        policy = self.settings.push
-        session: PushSession | None = None
-        try:
-            with self._talking():
-                session = self._open_source(account).push_session(folder)
-                if session is None:
-                    state.disabled(self.clock.now(), REASON_LOCAL)
-                    return
-                session.connect()
-        except NoPushError as exc:
-            state.unsupported(self.clock.now(), str(exc), policy)
-            log.info(
-                "account %s: %s; new mail is found by the scan every %s",
-                account.name,
-                exc,
-                _seconds(self.settings.scan_interval),
-            )
-            self._publish(self.clock.now())
-            return
-        except Exception as exc:
-            kind = classify(exc)
-            failures = state.connect_failures + 1
-            wait = self.settings.retry.delay(kind, failures, self.rng, self.settings.scan_interval)
-            state.connect_failed(self.clock.now(), redact(str(exc) or type(exc).__name__), wait)
-            # The pass reports the same trouble (network, login, TLS) once per streak.
-            log.log(
-                logging.ERROR if kind == BUG else logging.DEBUG,
-                "account %s: cannot open the IDLE connection (%s); next try in %s",
-                account.name,
-                exc,
-                _seconds(wait),
-                exc_info=exc if kind == BUG else None,
-            )
-            return
-        try:
-            with self._talking():
-                session.begin()
-        except StopRequested:
-            session.abandon()
-            raise
-        except Exception as exc:
-            session.abandon()
-            state.started(self.clock.now(), policy)
-            self._ended(account.name, exc)
-            return
+    def _mail_arrived(self, name: str, why: str) -> bool:
+        """Scan the account at once, unless it is backing off after a failure."""
+        health = self.health.get(name)
+        if health is None or health.fault is not None:
+            return False
         now = self.clock.now()
-        state.started(now, policy)
-        self._sessions[account.name] = session
-        log.info(
-            "account %s: waiting for new mail in %s (IMAP IDLE, re-issued every %s)",
-            account.name,
-            folder,
-            _seconds(policy.refresh),
-        )
-        self._mail_arrived(account.name, now, why="catching up after opening the IDLE session")
-        self._publish(now)
-        self._warm_up()
+        if health.next_attempt is None or health.next_attempt <= now:
+            return True
+        log.info("account %s: %s; scanning now", name, why)
+        health.schedule(now, 0.0)
+        return True
 
     def _warm_up(self) -> None:
         """Load the analysis rules and model now, so that the first new mail does not wait
         for them (about 1.5 s here)."""
-        if self._warmed:
-            return
         self._warmed = True
         try:
             from agent.message import parse_message
@@ -684,92 +599,6 @@ class Daemon:
                 self.engine.analyzer.analyze(parse_message(WARM_UP_MESSAGE))
         except Exception as exc:  # noqa: BLE001 - only an optimisation
             log.debug("warming up the analysis failed: %s", exc)
-
-    def _refresh_session(self, name: str, session: PushSession) -> None:
-        try:
-            with self._talking():
-                news = session.refresh()
-        except StopRequested:
-            self._sessions.pop(name, None)
-            session.abandon()
-            self.push[name].stopped()
-            raise
-        except Exception as exc:
-            self._lost(name, exc)
-            return
-        now = self.clock.now()
-        self.push[name].refreshed(now, self.settings.push)
-        log.debug("account %s: IDLE re-issued", name)
-        if news:
-            self._mail_arrived(name, now, why="new mail announced")
-        self._publish(now)  # the next re-issue time, and a failure streak that ended
-
-    def _on_readable(self, ready: set[int]) -> bool:
-        """Read what the servers announced; True when the loop has something to do."""
-        woke = False
-        for name, session in list(self._sessions.items()):
-            if session.fileno() not in ready:
-                continue
-            try:
-                news = session.read()
-            except Exception as exc:
-                self._lost(name, exc)
-                woke = True
-                continue
-            if news:
-                woke = self._mail_arrived(name, self.clock.now(), why="new mail announced") or woke
-        return woke
-
-    def _lost(self, name: str, exc: BaseException) -> None:
-        session = self._sessions.pop(name, None)
-        if session is not None:
-            session.abandon()
-        self._ended(name, exc)
-
-    def _ended(self, name: str, exc: BaseException) -> None:
-        """A session failed: reconnect (at once if it had proved itself) or fall back to polling."""
-        state = self.push[name]
-        now = self.clock.now()
-        message = redact(str(exc) or type(exc).__name__)
-        fell_back = state.session_ended(
-            now,
-            message,
-            self.settings.push,
-            lambda failures: self.settings.retry.backoff(failures, self.rng),
-        )
-        if classify(exc) == BUG:
-            log.error("account %s: the IDLE session failed", name, exc_info=exc)
-        if fell_back:
-            assert state.retry_at is not None
-            log.warning(
-                "account %s: %s; scanning every %s, trying IDLE again at %s",
-                name,
-                state.reason,
-                _seconds(self.settings.scan_interval),
-                state.retry_at.astimezone(self.engine.tz).strftime("%H:%M"),
-            )
-        else:
-            log.info("account %s: %s; reconnecting", name, state.reason)
-        self._publish(now)
-
-    def _mail_arrived(self, name: str, now: datetime, *, why: str) -> bool:
-        """Scan the account at once, unless it is backing off after a failure."""
-        health = self.health.get(name)
-        if health is None or health.fault is not None:
-            return False
-        if health.next_attempt is None or health.next_attempt <= now:
-            return True
-        log.info("account %s: %s; scanning now", name, why)
-        health.schedule(now, 0.0)
-        return True
-
-    def _close_sessions(self) -> None:
-        sessions, self._sessions = self._sessions, {}
-        for name, session in sessions.items():
-            session.close(timeout=self.settings.push_close)
-            state = self.push.get(name)
-            if state is not None:
-                state.stopped()
 
     # -- reload, housekeeping, status -----------------------------------------------------
 
@@ -789,13 +618,12 @@ class Daemon:
             )
         self.config, self.engine = config, engine
         self._warmed = False
-        self._close_sessions()  # reopened with the new settings (and a catch-up pass)
         self.settings = replace(
             self.settings, idle=config.idle, push=PushPolicy(refresh=config.idle_refresh)
         )
         if not self.settings.interval_override:
             self.settings = replace(self.settings, scan_interval=float(config.scan_interval))
-        self.push = {a.name: self._push_state(a) for a in config.accounts}
+        self.idle.configure(config.accounts, self.settings, engine.tz)  # reopened when due
         health = {}
         for account in config.accounts:
             h = self.health.get(account.name) or AccountHealth(account.name)
@@ -841,10 +669,7 @@ class Daemon:
             healths=healths,
             last_error=self.last_error,
             passes=self.passes,
-            push={
-                name: state.to_json(poll_every=self.settings.scan_interval)
-                for name, state in self.push.items()
-            },
+            push=self.idle.to_json(),
         )
         try:
             write_status(self.store, data)
@@ -859,12 +684,6 @@ class Daemon:
             return
         self._warned.add(key)
         log.warning(message, *args)
-
-
-def _seconds(value: float) -> str:
-    if value < 120:
-        return f"{value:g} s"
-    return f"{value / 60:.0f} min"
 
 
 def held_back(acc: AccountReport) -> str | None:

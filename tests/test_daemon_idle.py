@@ -590,7 +590,7 @@ def test_a_local_maildir_account_is_read_every_scan(workdir):  # noqa: F811
     config = load_config(maildir_config(workdir))
     with Store.open(config.db_path) as store:
         daemon = Daemon(config, store)
-        state = daemon.push["local"]
+        state = daemon.idle.states["local"]
     assert state.mode == POLLING and state.reason == REASON_LOCAL and not state.enabled
 
 
