@@ -81,8 +81,16 @@ def _cli_status(config: Path, *extra: str) -> str:
 def _settle(workdir: Path, sessions: int = 1) -> None:  # noqa: F811
     """Wait until the daemon idles and its catch-up pass after opening the session is done."""
     wait_for(lambda: _idling(workdir, sessions), 30, f"IDLE session {sessions}")
-    passes = status_of(workdir)["passes"]
-    wait_for(lambda: status_of(workdir)["passes"] >= passes, 10, "the catch-up pass")
+
+    def caught_up() -> bool:
+        status = status_of(workdir)
+        push = status["accounts"].get("work", {}).get("push") or {}
+        scanned, since = status.get("last_scan_at"), push.get("since")
+        return bool(scanned and since) and datetime.fromisoformat(
+            scanned
+        ) >= datetime.fromisoformat(since)
+
+    wait_for(caught_up, 15, "the catch-up pass")
     time.sleep(0.3)
 
 
