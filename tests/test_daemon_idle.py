@@ -324,6 +324,7 @@ def test_dropped_and_stalled_idle_connections_are_noticed_and_replaced(dovecot, 
             daemon.kill()
     log = daemon.text()
     assert log.count("the IDLE connection ended") >= 4
+    assert "closed the connection; reconnecting" in log  # the FIN and the RST
     assert "IDLE refresh: the connection to" in log and "timed out" in log
     assert "IDLE failed" not in log
     assert "Traceback" not in log

@@ -269,7 +269,7 @@ def _push_line(push: dict[str, Any], tz: ZoneInfo, now: datetime) -> str:
         )
     retry = push.get("retry_at")
     if push["mode"] == "reconnecting":
-        again = f"; reconnecting {_at(retry, tz, now)}" if retry else "; reconnecting"
+        again = f"; reconnecting, next try {_at(retry, tz, now)}" if retry else "; reconnecting"
         return click.style(
             f"  new mail: read every {interval} until IDLE is back: {push['reason']}{again}",
             fg="yellow",

@@ -103,12 +103,15 @@ class ImapIdle(PushSession):
         return self._client.socket().fileno()
 
     def read(self) -> bool:
+        closed = False
         with self._guard("IDLE") as client:
             responses = client.idle_check(timeout=0)
             if not responses and _readable(client.socket()):
                 responses = client.idle_check(timeout=0)
-                if not responses:
-                    raise EOFError("the server closed the connection")
+                closed = not responses
+        if closed:
+            self.abandon()
+            raise TransientMailboxError(f"IDLE: {self._where} closed the connection")
         return self._news(responses)
 
     def refresh(self) -> bool:
@@ -174,7 +177,7 @@ class ImapIdle(PushSession):
         failure: MailboxError | None = None
         try:
             yield client
-        except (imaplib.IMAP4.abort, OSError, ProtocolError, EOFError) as exc:
+        except (imaplib.IMAP4.abort, OSError, ProtocolError) as exc:
             failure = TransientMailboxError(
                 f"{what}: the connection to {self._where} failed: {_describe(exc)}"
             )
