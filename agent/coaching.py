@@ -15,12 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.errors import RulesError
-from agent.records import CompetingOffer, Reflection
+from agent.records import ACTIVE_STATES, CompetingOffer, Reflection
 from agent.rules import Rules
-from agent.tracker import ACTIVE_STATES, Process
+
+if TYPE_CHECKING:  # `followup status` asks for coaching without deriving processes
+    from agent.tracker import Process
 
 FALLBACK_LANGUAGE = "en"
 SETTINGS_FILE = "coaching/settings.toml"

@@ -524,37 +524,12 @@ class Daemon:
 
     def _next_due(self, account_name: str, now: datetime) -> tuple[datetime | None, str | None]:
         """When the policy next wants something for this account (drafts, nudges, ghosting)."""
-        from agent.policy import outlook
+        from agent.kept import refresh
 
         try:
             account = self.config.account(account_name)
-            processes = self.engine.processes(self.store, account, now)
-            drafts = self.store.drafts(account_name)
-            owner: dict[str, str] = {}
-            for p in processes:
-                for alias in p.aliases:
-                    owner.setdefault(alias, p.id)
-                owner[p.id] = p.id
-            mine: dict[str, list[Any]] = {}
-            for d in drafts:
-                mine.setdefault(owner.get(d.process_id, d.process_id), []).append(d)
-            best: tuple[datetime | None, str | None] = (None, None)
-            for p in processes:
-                view = outlook(
-                    p,
-                    mine.get(p.id, []),
-                    now=now,
-                    policy=self.engine.policy,
-                    calendar=self.engine.calendar,
-                    tz=self.engine.tz,
-                )
-                if (
-                    view.due_at is not None
-                    and view.due_at > now
-                    and (best[0] is None or view.due_at < best[0])
-                ):
-                    best = (view.due_at, view.action)
-            return best
+            board = refresh(self.store, self.engine.deriver, account, now, save=False)
+            return board.next_wake()
         except Exception as exc:  # the wake-up time is an optimisation; scanning goes on
             self._warn_once("outlook", "cannot compute the next due time: %s", exc)
             return None, None

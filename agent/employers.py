@@ -41,6 +41,13 @@ class EmployerDirectory:
     noreply_patterns: tuple[re.Pattern[str], ...] = ()
     non_person_words: frozenset[str] = frozenset()
     via_separators: tuple[str, ...] = (" via ",)
+    # Answers already worked out (the directory is immutable): domain -> ATS, address -> no-reply.
+    _ats_seen: dict[str, str | None] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
+    _noreply_seen: dict[str, bool] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
     @classmethod
     def from_data(cls, ats: Mapping[str, Any], employers: Mapping[str, Any]) -> EmployerDirectory:
@@ -135,11 +142,16 @@ class EmployerDirectory:
         return ".".join(labels[-2:])
 
     def ats_for(self, domain: str) -> str | None:
-        domain = domain.lower()
+        if domain in self._ats_seen:
+            return self._ats_seen[domain]
+        lowered = domain.lower()
+        found = None
         for suffix, product in self.ats_domains.items():
-            if domain == suffix or domain.endswith("." + suffix):
-                return product
-        return None
+            if lowered == suffix or lowered.endswith("." + suffix):
+                found = product
+                break
+        self._ats_seen[domain] = found
+        return found
 
     def agency_for_domain(self, domain: str) -> str | None:
         label = self.registrable_domain(domain).split(".")[0]
@@ -162,7 +174,9 @@ class EmployerDirectory:
 
     def is_noreply(self, address: str) -> bool:
         local = address.rpartition("@")[0].lower()
-        return any(p.fullmatch(local) for p in self.noreply_patterns)
+        if local not in self._noreply_seen:
+            self._noreply_seen[local] = any(p.fullmatch(local) for p in self.noreply_patterns)
+        return self._noreply_seen[local]
 
     def is_human_address(self, address: str) -> bool:
         """An address a person reads: not a no-reply pattern, not an ATS system domain."""

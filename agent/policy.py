@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -348,7 +348,10 @@ def outlook(
 ) -> Outlook:
     """The next thing that will happen to ``process`` (drafts: this process's drafts)."""
     clock = _Clock(policy, calendar, tz)
-    due = _decide(process, drafts, clock)
+    return _outlook(process, _decide(process, drafts, clock), now, clock)
+
+
+def _outlook(process: Process, due: _Due, now: datetime, clock: _Clock) -> Outlook:
     if _snoozed(process, clock.day(now)) and process.snoozed_until is not None:
         reason = f"snoozed until {process.snoozed_until.isoformat()}"
         return Outlook(process.id, process.state, due.action, due.due_at, due.nudge, reason)
@@ -361,6 +364,191 @@ def outlook(
     return Outlook(process.id, process.state, due.action, due.due_at, due.nudge, due.reason)
 
 
+@dataclass(frozen=True)
+class ProcessPlan:
+    """What one pass would do for one process, and until when that holds.
+
+    :func:`plan` is :func:`combine` over the plans of every process: one process's
+    plan reads only that process, its drafts, the ids of every draft (a follow-up is
+    never created twice) and the competing offers."""
+
+    process_id: str
+    outlook: Outlook
+    cancels: tuple[CancelDraft, ...] = ()
+    flags: tuple[FlagDraft, ...] = ()
+    ghost: MarkGhosted | None = None
+    create: CreateDraft | None = None
+    offer_cancels: tuple[CancelDraft, ...] = ()  # open drafts a competing-offer note replaces
+    offer_rank: int = 0  # which offer (in offer order) the note is about
+    # The first moment after ``now`` at which time alone may change this plan or the
+    # outlook (a due time, a snooze ending, an offer's deadline); None: never.
+    changes_at: datetime | None = None
+
+
+_INSTANT = timedelta(microseconds=1)
+
+
+def plan_process(
+    p: Process,
+    mine: Sequence[DraftRecord],
+    *,
+    known_ids: set[str] | frozenset[str],
+    now: datetime,
+    policy: Policy,
+    calendar: BusinessCalendar,
+    tz: ZoneInfo,
+    offers: Sequence[CompetingOffer] = (),
+) -> ProcessPlan:
+    """The plan for ``p`` (``mine``: its drafts; ``known_ids``: every draft's id)."""
+    clock = _Clock(policy, calendar, tz)
+    today = clock.day(now)
+    offers = sorted(offers, key=lambda o: (o.created_at, o.deadline))
+    cancels: list[CancelDraft] = []
+    flags: list[FlagDraft] = []
+    open_ids: set[str] = set()
+    for d in mine:
+        created = d.created_at or d.due_at
+        newer = [m for m in p.inbound if m.date > created]
+        if d.state in OPEN_DRAFT_STATES:
+            if newer:
+                who = newer[-1].from_name or newer[-1].from_addr
+                cancels.append(
+                    CancelDraft(d.followup_id, p.id, f"{who} wrote on {clock.day(newer[-1].date)}")
+                )
+            elif p.state in (WITHDRAWN, HIRED, CLOSED):
+                cancels.append(CancelDraft(d.followup_id, p.id, f"process closed ({p.state})"))
+            else:
+                open_ids.add(d.followup_id)
+        elif d.state == DRAFT_USER_EDITED and newer:
+            reason = f"a newer message arrived on {clock.day(newer[-1].date)}: check before sending"
+            if d.note != reason:
+                flags.append(FlagDraft(d.followup_id, p.id, reason))
+    due = _decide(p, mine, clock)
+    look = _outlook(p, due, now, clock)
+    moments: list[datetime] = []
+    if due.due_at is not None:  # it falls due; it is overdue beyond following up
+        overdue = due.due_at + timedelta(days=policy.max_overdue_days) + _INSTANT
+        moments += [due.due_at, overdue]
+    if p.snoozed_until is not None:
+        moments.append(_start_of(p.snoozed_until, tz))
+    plan = ProcessPlan(p.id, look, tuple(cancels), tuple(flags))
+    ghost, create = _due_action(p, due, open_ids, known_ids, now, today, clock)
+    if p.state in ACTIVE_STATES:
+        for offer in offers:
+            moments += [offer.created_at, _start_of(offer.deadline + timedelta(days=1), tz)]
+    offer_cancels: tuple[CancelDraft, ...] = ()
+    rank = 0
+    if create is None:
+        note = _offer_note(p, mine, offers, {c.followup_id for c in cancels}, known_ids, now, clock)
+        if note is not None:
+            rank, create, offer_cancels = note
+    return replace(
+        plan,
+        ghost=ghost,
+        create=create,
+        offer_cancels=offer_cancels,
+        offer_rank=rank,
+        changes_at=min((m for m in moments if m > now), default=None),
+    )
+
+
+def _start_of(day: date, tz: ZoneInfo) -> datetime:
+    """The first moment of ``day`` in ``tz``."""
+    return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def _due_action(
+    p: Process,
+    due: _Due,
+    open_ids: set[str],
+    known_ids: set[str] | frozenset[str],
+    now: datetime,
+    today: date,
+    clock: _Clock,
+) -> tuple[MarkGhosted | None, CreateDraft | None]:
+    """The process's own follow-up or ghosting, if one is due now."""
+    policy = clock.policy
+    if _snoozed(p, today) or p.state not in (*ACTIVE_STATES, REJECTED):
+        return None, None
+    since = _silence_start(p)
+    if due.ghost_since is not None:
+        if due.due_at is not None and now >= due.due_at and p.state in ACTIVE_STATES:
+            return MarkGhosted(p.id, due.reason, due.ghost_since), None
+        return None, None
+    if due.action is None or due.due_at is None or now < due.due_at:
+        return None, None
+    if since is not None and due.due_at < since:
+        return None, None
+    if now - due.due_at > timedelta(days=policy.max_overdue_days):
+        if p.state in ACTIVE_STATES:
+            reason = f"{due.reason}; too late to follow up"
+            return MarkGhosted(p.id, reason, due.due_at), None
+        return None, None
+    fid = followup_id(p.account, due.action, _anchor_key(p), due.nudge)
+    if fid in known_ids or open_ids:
+        return None, None
+    create = CreateDraft(
+        p.id,
+        p.account,
+        due.action,
+        fid,
+        due.due_at,
+        p.language,
+        due.reason,
+        _anchor_message_id(p),
+        due.nudge,
+    )
+    return None, create
+
+
+def combine(plans: Sequence[ProcessPlan], policy: Policy) -> list[Action]:
+    """The actions of a pass, in the order the executor applies them: cancellations,
+    flags, ghosting, then new drafts by due time up to ``max_drafts_per_pass``."""
+    cancels: list[CancelDraft] = [c for pl in plans for c in pl.cancels]
+    noted = sorted(
+        (pl.offer_rank, n) for n, pl in enumerate(plans) if pl.offer_cancels or pl.create
+    )
+    cancels += [c for _, n in noted for c in plans[n].offer_cancels]
+    creates = [pl.create for pl in plans if pl.create is not None]
+    creates.sort(key=lambda c: (c.due_at, c.process_id, c.followup_id))
+    actions: list[Action] = [*cancels]
+    actions += [f for pl in plans for f in pl.flags]
+    actions += [pl.ghost for pl in plans if pl.ghost is not None]
+    limit = policy.max_drafts_per_pass
+    actions.extend(creates[:limit])
+    if len(creates) > limit:
+        actions.append(DraftsCapped(limit, tuple(c.followup_id for c in creates[limit:])))
+    return actions
+
+
+def plan_all(
+    processes: Sequence[Process],
+    drafts: Sequence[DraftRecord],
+    *,
+    now: datetime,
+    policy: Policy,
+    calendar: BusinessCalendar,
+    tz: ZoneInfo,
+    offers: Sequence[CompetingOffer] = (),
+) -> list[ProcessPlan]:
+    """The plan of every process, in the order of ``processes``."""
+    known_ids = {d.followup_id for d in drafts}
+    by_process = drafts_by_process(processes, drafts)
+    return [
+        plan_process(
+            p,
+            by_process.get(p.id, []),
+            known_ids=known_ids,
+            now=now,
+            policy=policy,
+            calendar=calendar,
+            tz=tz,
+            offers=offers,
+        )
+        for p in processes
+    ]
+
+
 def plan(
     processes: list[Process],
     drafts: list[DraftRecord],
@@ -371,138 +559,62 @@ def plan(
     tz: ZoneInfo,
     offers: Sequence[CompetingOffer] = (),
 ) -> list[Action]:
-    clock = _Clock(policy, calendar, tz)
-    today = clock.day(now)
-    known_ids = {d.followup_id for d in drafts}
-    by_process = drafts_by_process(processes, drafts)
-    cancels: list[CancelDraft] = []
-    flags: list[FlagDraft] = []
-    ghosts: list[MarkGhosted] = []
-    creates: list[CreateDraft] = []
-
-    for p in processes:
-        mine = by_process.get(p.id, [])
-        open_ids: set[str] = set()
-        for d in mine:
-            created = d.created_at or d.due_at
-            newer = [m for m in p.inbound if m.date > created]
-            if d.state in OPEN_DRAFT_STATES:
-                if newer:
-                    who = newer[-1].from_name or newer[-1].from_addr
-                    cancels.append(
-                        CancelDraft(
-                            d.followup_id, p.id, f"{who} wrote on {clock.day(newer[-1].date)}"
-                        )
-                    )
-                elif p.state in (WITHDRAWN, HIRED, CLOSED):
-                    cancels.append(CancelDraft(d.followup_id, p.id, f"process closed ({p.state})"))
-                else:
-                    open_ids.add(d.followup_id)
-            elif d.state == DRAFT_USER_EDITED and newer:
-                reason = (
-                    f"a newer message arrived on {clock.day(newer[-1].date)}: check before sending"
-                )
-                if d.note != reason:
-                    flags.append(FlagDraft(d.followup_id, p.id, reason))
-        if _snoozed(p, today) or p.state not in (*ACTIVE_STATES, REJECTED):
-            continue
-        due = _decide(p, mine, clock)
-        since = _silence_start(p)
-        if due.ghost_since is not None:
-            if due.due_at is not None and now >= due.due_at and p.state in ACTIVE_STATES:
-                ghosts.append(MarkGhosted(p.id, due.reason, due.ghost_since))
-            continue
-        if due.action is None or due.due_at is None or now < due.due_at:
-            continue
-        if since is not None and due.due_at < since:
-            continue
-        if now - due.due_at > timedelta(days=policy.max_overdue_days):
-            if p.state in ACTIVE_STATES:
-                ghosts.append(MarkGhosted(p.id, f"{due.reason}; too late to follow up", due.due_at))
-            continue
-        fid = followup_id(p.account, due.action, _anchor_key(p), due.nudge)
-        if fid in known_ids or open_ids:
-            continue
-        creates.append(
-            CreateDraft(
-                p.id,
-                p.account,
-                due.action,
-                fid,
-                due.due_at,
-                p.language,
-                due.reason,
-                _anchor_message_id(p),
-                due.nudge,
-            )
-        )
-
-    creates += _offer_drafts(processes, by_process, offers, cancels, known_ids, creates, now, clock)
-    creates.sort(key=lambda c: (c.due_at, c.process_id, c.followup_id))
-    actions: list[Action] = [*cancels, *flags, *ghosts]
-    limit = policy.max_drafts_per_pass
-    actions.extend(creates[:limit])
-    if len(creates) > limit:
-        actions.append(DraftsCapped(limit, tuple(c.followup_id for c in creates[limit:])))
-    return actions
+    plans = plan_all(
+        processes, drafts, now=now, policy=policy, calendar=calendar, tz=tz, offers=offers
+    )
+    return combine(plans, policy)
 
 
 def _anchor_message_id(process: Process) -> str | None:
     return process.anchor.message_id if process.anchor else None
 
 
-def _offer_drafts(
-    processes: Sequence[Process],
-    by_process: Mapping[str, list[DraftRecord]],
+def _offer_note(
+    p: Process,
+    mine: Sequence[DraftRecord],
     offers: Sequence[CompetingOffer],
-    cancels: list[CancelDraft],
-    known_ids: set[str],
-    planned: Sequence[CreateDraft],
+    cancelled: set[str],
+    known_ids: set[str] | frozenset[str],
     now: datetime,
     clock: _Clock,
-) -> list[CreateDraft]:
-    """A note about a competing offer to every other active process; it replaces an
-    untouched pending draft of ours, since it asks the same question with a reason."""
+) -> tuple[int, CreateDraft, tuple[CancelDraft, ...]] | None:
+    """A note about a competing offer to an active process without a follow-up due of
+    its own (offers in their order: the first that applies); it replaces an untouched
+    pending draft of ours, since it asks the same question with a reason. Returns the
+    offer's rank, the note and the drafts it replaces."""
     if not clock.policy.competing_offer:
-        return []
+        return None
     today = clock.day(now)
-    cancelled = {c.followup_id for c in cancels}
-    busy = {c.process_id for c in planned}
-    out: list[CreateDraft] = []
-    for offer in sorted(offers, key=lambda o: (o.created_at, o.deadline)):
+    if p.state not in ACTIVE_STATES or _snoozed(p, today):
+        return None
+    since = _silence_start(p)
+    for rank, offer in enumerate(offers):
         if offer.deadline < today or offer.created_at > now:
             continue
+        if offer.process_id and p.answers_to(offer.process_id):
+            continue
+        if since is not None and offer.created_at < since:
+            continue
         extra = f"offer:{offer.created_at.isoformat()}:{offer.deadline.isoformat()}"
-        for p in processes:
-            if p.state not in ACTIVE_STATES or _snoozed(p, today):
-                continue
-            if offer.process_id and p.answers_to(offer.process_id):
-                continue
-            since = _silence_start(p)
-            if since is not None and offer.created_at < since:
-                continue
-            fid = followup_id(p.account, COMPETING_OFFER, _anchor_key(p), 0, extra)
-            if fid in known_ids or p.id in busy:
-                continue
-            for d in by_process.get(p.id, []):
-                if d.state in OPEN_DRAFT_STATES and d.followup_id not in cancelled:
-                    cancels.append(
-                        CancelDraft(d.followup_id, p.id, "replaced by the competing-offer note")
-                    )
-                    cancelled.add(d.followup_id)
-            busy.add(p.id)
-            out.append(
-                CreateDraft(
-                    p.id,
-                    p.account,
-                    COMPETING_OFFER,
-                    fid,
-                    offer.created_at,
-                    p.language,
-                    f"competing offer, answer due {offer.deadline.isoformat()}",
-                    _anchor_message_id(p),
-                    0,
-                    offer.deadline,
-                )
-            )
-    return out
+        fid = followup_id(p.account, COMPETING_OFFER, _anchor_key(p), 0, extra)
+        if fid in known_ids:
+            continue
+        replaced = tuple(
+            CancelDraft(d.followup_id, p.id, "replaced by the competing-offer note")
+            for d in mine
+            if d.state in OPEN_DRAFT_STATES and d.followup_id not in cancelled
+        )
+        note = CreateDraft(
+            p.id,
+            p.account,
+            COMPETING_OFFER,
+            fid,
+            offer.created_at,
+            p.language,
+            f"competing offer, answer due {offer.deadline.isoformat()}",
+            _anchor_message_id(p),
+            0,
+            offer.deadline,
+        )
+        return rank, note, replaced
+    return None

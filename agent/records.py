@@ -9,11 +9,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from agent.analysis.types import Evidence
+if TYPE_CHECKING:  # the review commands read records without loading the analysis
+    from agent.analysis.types import Evidence
 
 INBOUND = "inbound"
 OUTBOUND = "outbound"
+
+# The states of a hiring process (``agent.tracker`` decides them; ghosted: ``agent.policy``).
+APPLIED = "applied"
+INTERVIEWING = "interviewing"
+AWAITING_DECISION = "awaiting_decision"
+OFFER = "offer"
+REJECTED = "rejected"
+WITHDRAWN = "withdrawn"
+HIRED = "hired"
+CLOSED = "closed"
+GHOSTED = "ghosted"
+ACTIVE_STATES = (APPLIED, INTERVIEWING, AWAITING_DECISION)
 
 # Draft states. "intent" is committed before the APPEND; the others follow it.
 DRAFT_INTENT = "intent"  # decided and committed; APPEND not confirmed yet

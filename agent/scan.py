@@ -21,6 +21,7 @@ from agent.accounts import drafts_folder, open_source
 from agent.analysis import Analyzer
 from agent.config import AccountConfig, Config
 from agent.errors import FolderError, MailboxError
+from agent.kept import Deriver, refresh
 from agent.logging_setup import redact
 from agent.message import MARKER_HEADER
 from agent.records import (
@@ -130,6 +131,13 @@ class Engine:
         self.tz = ZoneInfo(config.timezone)
         self.directory = EmployerDirectory.from_rules(self.rules)
         self.templates = TemplateSet.from_rules(self.rules, tuple(config.languages))
+        self.deriver = Deriver(
+            config,
+            rules=self.rules,
+            policy=self.policy,
+            calendar=self.calendar,
+            directory=self.directory,
+        )
 
     def own_addresses(self, account: AccountConfig) -> set[str]:
         return {account.address.lower(), *(a.lower() for a in account.aliases)}
@@ -223,7 +231,14 @@ def _run_account(
     progress: Callable[[str, int], None] | None,
     release_drafts: bool = False,
 ) -> None:
-    from agent.policy import CancelDraft, CreateDraft, DraftsCapped, FlagDraft, MarkGhosted, plan
+    from agent.policy import (
+        CancelDraft,
+        CreateDraft,
+        DraftsCapped,
+        FlagDraft,
+        MarkGhosted,
+        combine,
+    )
 
     syncer = FolderSync(
         source,
@@ -251,29 +266,15 @@ def _run_account(
     executor = DraftExecutor(engine, store, source, account, drafts_box, now=now, dry_run=dry_run)
     if drafts_box is not None:
         executor.reconcile(report, sent_ids=set(report.stats.sent_followups))
-    processes = engine.processes(store, account, now)
-    report.processes = len(processes)
-    if not dry_run:
-        store.save_process_snapshot(
-            account.name, [(p.id, process_snapshot(p)) for p in processes], now
-        )
-    drafts = store.drafts(account.name)
+    board = refresh(store, engine.deriver, account, now, save=not dry_run)
+    report.processes = len(board)
     breaker = store.draft_breaker(account.name)
     release = release_drafts or store.draft_release_requested(account.name)
     policy = engine.policy
     if release:  # the user's override: everything due is written in this pass
         policy = replace(policy, max_drafts_per_pass=UNCAPPED)
     hold = _hold_reason(report, None if release else breaker)
-    actions = plan(
-        processes,
-        drafts,
-        now=now,
-        policy=policy,
-        calendar=engine.calendar,
-        tz=engine.tz,
-        offers=store.offers(),
-    )
-    by_id = {p.id: p for p in processes}
+    actions = combine(board.plans(), policy)
     for action in actions:
         if isinstance(action, CreateDraft) and hold is not None:
             report.held += 1
@@ -290,9 +291,7 @@ def _run_account(
             )
             if drafts_box is None:
                 continue
-            process = by_id.get(action.process_id)
-            if process is not None:
-                executor.create(process, action, report)
+            executor.create(board.view(action.process_id).process, action, report)
         elif isinstance(action, CancelDraft):
             report.planned.append(
                 {
@@ -333,6 +332,7 @@ def _run_account(
     if dry_run:
         report.breaker = breaker
         return
+    refresh(store, engine.deriver, account, now, save=True)  # with the drafts just written
     if report.capped:
         store.trip_draft_breaker(
             account.name, now, limit=policy.max_drafts_per_pass, held=report.held
@@ -361,23 +361,6 @@ def _hold_reason(report: AccountReport, breaker: dict[str, Any] | None) -> str |
     if breaker is not None:
         return HOLD_BREAKER
     return None
-
-
-def process_snapshot(process: Any) -> dict[str, Any]:
-    return {
-        "id": process.id,
-        "company": process.company,
-        "role": process.role,
-        "state": process.state,
-        "round": process.round,
-        "language": process.language,
-        "promised_by": process.promised_by.isoformat() if process.promised_by else None,
-        "interview_at": process.interview_at.isoformat() if process.interview_at else None,
-        "last_message_at": max(
-            (m.date for m in process.messages), default=process.started_at
-        ).isoformat(),
-        "contact": getattr(process.contact, "address", None) if process.contact else None,
-    }
 
 
 class DraftExecutor:
@@ -415,11 +398,7 @@ class DraftExecutor:
     def reconcile(self, report: AccountReport, *, sent_ids: set[str]) -> None:
         """Bring recorded drafts up to date: finish interrupted APPENDs, notice sent,
         edited and deleted drafts. Never touches a draft the user owns."""
-        sent_ids |= {
-            tm.followup_id
-            for tm in self.store.tracked_messages(self.account.name)
-            if tm.followup_id
-        }
+        sent_ids |= self.store.sent_followup_ids(self.account.name)
         for record in self.store.drafts(self.account.name, states=(DRAFT_INTENT, DRAFT_APPENDED)):
             if record.followup_id in sent_ids:
                 if not self.dry_run:

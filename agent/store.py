@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -62,6 +63,14 @@ class Store(ReflectionState):
         sql = "SELECT * FROM drafts" + (f" WHERE {' AND '.join(where)}" if where else "")
         rows = self._conn.execute(sql + " ORDER BY created_at, followup_id", params).fetchall()
         return [codec.draft_record(row) for row in rows]
+
+    @guarded
+    def draft_counts(self) -> dict[str, int]:
+        """Drafts per state, every account."""
+        rows = self._conn.execute(
+            "SELECT state, COUNT(*) FROM drafts GROUP BY state ORDER BY state"
+        )
+        return {row[0]: row[1] for row in rows}
 
     @guarded
     def draft(self, followup_id: str) -> DraftRecord | None:
@@ -247,6 +256,152 @@ class Store(ReflectionState):
                 data.setdefault("account", row["account"])
             out.append(data)
         return out
+
+    # -- what the tracker derives, kept (agent.kept) ---------------------------
+
+    @guarded
+    def kept_version(self) -> int:
+        """The number of the last change to the records processes are derived from."""
+        row = self._conn.execute(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'kept_changes'"
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    @guarded
+    def kept_head(self, account: str) -> dict[str, Any] | None:
+        """What the account's kept processes were derived from: fingerprint, version,
+        computed_at, zone."""
+        row = self._conn.execute(
+            "SELECT * FROM kept_accounts WHERE account = ?", (account,)
+        ).fetchone()
+        if row is None:
+            return None
+        return dict(row) | {"computed_at": codec.parse_ts(row["computed_at"])}
+
+    @guarded
+    def kept_changes(self, account: str, since: int) -> list[tuple[str, str | None, str | None]]:
+        """(what, key, extra) of every change after ``since`` to the account's records
+        or to the user's corrections."""
+        rows = self._conn.execute(
+            "SELECT what, key, extra FROM kept_changes WHERE id > ? AND account IN (?, '') ORDER BY id",
+            (since, account),
+        ).fetchall()
+        return [(row[0], row[1], row[2]) for row in rows]
+
+    @guarded
+    def kept_rows(
+        self,
+        account: str,
+        columns: Iterable[str],
+        *,
+        where: str = "",
+        params: Iterable[Any] = (),
+    ) -> list[sqlite3.Row]:
+        """Columns of the account's kept processes in their order (``where``: more SQL)."""
+        sql = f"SELECT {', '.join(columns)} FROM kept_processes WHERE account = ?"
+        rows = self._conn.execute(
+            sql + (f" AND ({where})" if where else "") + " ORDER BY position",
+            (account, *params),
+        ).fetchall()
+        return list(rows)
+
+    @guarded
+    def kept_count(self, account: str) -> int:
+        row = self._conn.execute(
+            "SELECT COUNT(*) FROM kept_processes WHERE account = ?", (account,)
+        ).fetchone()
+        return int(row[0])
+
+    @guarded
+    def save_kept(
+        self,
+        account: str,
+        head: dict[str, Any],
+        rows: Iterable[dict[str, Any]],
+        *,
+        removed: Iterable[str] = (),
+        positions: dict[str, int] | None = None,
+        everything: bool = False,
+        accounts: Iterable[str] = (),
+    ) -> bool:
+        """Keep the account's derived processes: ``rows`` replace theirs (all of them with
+        ``everything``), ``removed`` go, ``positions`` reorder. Refused (False) when what is
+        kept was derived from later records or at a later time already. Changes every
+        kept account has taken in are forgotten (``accounts``: the configured ones)."""
+        with self.transaction():
+            current = self.kept_head(account)
+            if current is not None and not everything:
+                if current["version"] > head["version"] or (
+                    current["version"] == head["version"]
+                    and current["computed_at"] > head["computed_at"]
+                ):
+                    return False
+            if everything:
+                self._conn.execute("DELETE FROM kept_processes WHERE account = ?", (account,))
+            self._conn.executemany(
+                "DELETE FROM kept_processes WHERE account = ? AND process_id = ?",
+                [(account, pid) for pid in removed],
+            )
+            if positions:
+                self._conn.executemany(
+                    "UPDATE kept_processes SET position = ? WHERE account = ? AND process_id = ?",
+                    [(pos, account, pid) for pid, pos in positions.items()],
+                )
+            for row in rows:
+                columns = list(row)
+                self._conn.execute(
+                    f"INSERT OR REPLACE INTO kept_processes (account, {', '.join(columns)}) "
+                    f"VALUES (?, {', '.join('?' * len(columns))})",
+                    (account, *row.values()),
+                )
+            self._conn.execute(
+                "INSERT OR REPLACE INTO kept_accounts (account, fingerprint, version, computed_at, zone) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    account,
+                    head["fingerprint"],
+                    head["version"],
+                    codec.ts(head["computed_at"]),
+                    head["zone"],
+                ),
+            )
+            names = list(accounts) or [account]
+            marks = ",".join("?" * len(names))
+            self._conn.execute(
+                "DELETE FROM kept_changes WHERE id <= (SELECT COALESCE(MIN(version), 0) "
+                f"FROM kept_accounts WHERE account IN ({marks}))",
+                names,
+            )
+        return True
+
+    @guarded
+    def forget_kept(self) -> None:
+        """Drop every kept process: the next pass or command derives them from the records."""
+        with self.transaction():
+            self._conn.execute("DELETE FROM kept_processes")
+            self._conn.execute("DELETE FROM kept_accounts")
+
+    @guarded
+    def draft_ids(self, account: str) -> set[str]:
+        rows = self._conn.execute("SELECT followup_id FROM drafts WHERE account = ?", (account,))
+        return {row[0] for row in rows}
+
+    @guarded
+    def drafts_of(self, account: str, process_keys: Iterable[str]) -> list[DraftRecord]:
+        """The account's drafts filed under any of ``process_keys`` (process ids or aliases)."""
+        keys = list(dict.fromkeys(process_keys))
+        out: list[DraftRecord] = []
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            rows = self._conn.execute(
+                f"SELECT * FROM drafts WHERE account = ? AND process_id IN ({','.join('?' * len(chunk))}) "
+                "ORDER BY created_at, followup_id",
+                (account, *chunk),
+            ).fetchall()
+            out += [codec.draft_record(row) for row in rows]
+        return sorted(
+            out, key=lambda d: (codec.ts(d.created_at) if d.created_at else "", d.followup_id)
+        )
 
     @guarded
     def start_run(self, account: str | None, at: datetime) -> int:

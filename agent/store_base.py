@@ -337,6 +337,22 @@ class StoreBase:
             self._sync_pending = False
             self._fsync_wal()
 
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """One consistent view of the database for several reads (a deferred
+        transaction; inside a transaction, that one)."""
+        if self._depth or self._conn.in_transaction:
+            yield
+            return
+        self._conn.execute("BEGIN")
+        self._depth = 1
+        try:
+            yield
+        finally:
+            self._depth = 0
+            if self._conn.in_transaction:
+                self._conn.execute("COMMIT")
+
     @property
     def in_transaction(self) -> bool:
         return self._depth > 0

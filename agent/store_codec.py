@@ -11,7 +11,6 @@ import sqlite3
 from datetime import UTC, date, datetime
 from typing import Any
 
-from agent.analysis.types import Evidence
 from agent.records import (
     CompetingOffer,
     DraftRecord,
@@ -104,6 +103,8 @@ def message_row(
 
 
 def tracked_message(row: sqlite3.Row) -> TrackedMessage:
+    from agent.analysis.types import Evidence
+
     date_value = parse_ts(row["date"])
     assert date_value is not None  # job rows always carry a date
     return TrackedMessage(

@@ -7,6 +7,7 @@ one that could not be analysed is kept as a skip with its reason.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -19,15 +20,12 @@ from agent.store_base import StoreBase, guarded
 _SQL_CHUNK = 500
 
 
+_REPLY_PREFIXES = re.compile(r"^(?:\s*(?:re|sv|vs|aw|fwd?|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
+
+
 def bare_subject(subject: str) -> str:
     """'Re: SV: Interview' -> 'interview'."""
-    import re
-
-    return (
-        re.sub(r"^(?:\s*(?:re|sv|vs|aw|fwd?|tr)\s*(?:\[\d+\])?\s*:\s*)+", "", subject, flags=re.I)
-        .strip()
-        .lower()
-    )
+    return _REPLY_PREFIXES.sub("", subject).strip().lower()
 
 
 FLAP_WINDOW = timedelta(hours=24)  # a second UIDVALIDITY change this soon is no genuine reset
@@ -331,6 +329,31 @@ class MailState(StoreBase):
             f"SELECT * FROM messages WHERE {' AND '.join(where)} ORDER BY date, message_id", params
         ).fetchall()
         return [codec.tracked_message(row) for row in rows]
+
+    @guarded
+    def tracked_by_id(self, account: str, message_ids: Iterable[str]) -> dict[str, TrackedMessage]:
+        """The job mail among ``message_ids``, by Message-ID."""
+        wanted = list(dict.fromkeys(message_ids))
+        found: dict[str, TrackedMessage] = {}
+        for start in range(0, len(wanted), _SQL_CHUNK):
+            chunk = wanted[start : start + _SQL_CHUNK]
+            rows = self._conn.execute(
+                f"SELECT * FROM messages WHERE account = ? AND message_id IN ({','.join('?' * len(chunk))}) "
+                "AND skip_reason IS NULL AND kind != 'not_job'",
+                (account, *chunk),
+            ).fetchall()
+            found.update((row["message_id"], codec.tracked_message(row)) for row in rows)
+        return found
+
+    @guarded
+    def sent_followup_ids(self, account: str) -> set[str]:
+        """The X-Followup-Id of every draft of ours seen among the account's mail."""
+        rows = self._conn.execute(
+            "SELECT followup_id FROM messages WHERE account = ? AND followup_id IS NOT NULL "
+            "AND skip_reason IS NULL AND kind != 'not_job'",
+            (account,),
+        )
+        return {row[0] for row in rows}
 
     @guarded
     def skipped(self, account: str | None = None, limit: int = 50) -> list[dict[str, Any]]:

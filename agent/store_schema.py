@@ -19,7 +19,16 @@ class Migration:
 
 
 def _script(sql: str) -> Callable[[sqlite3.Connection], None]:
-    statements = [s.strip() for s in sql.split(";") if s.strip()]
+    statements: list[str] = []
+    pending = ""
+    for part in sql.split(";"):  # a trigger's body holds semicolons of its own
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n;"):
+        statements.append(pending.strip())
 
     def apply(conn: sqlite3.Connection) -> None:
         for statement in statements:
@@ -228,6 +237,97 @@ ALTER TABLE messages ADD COLUMN interview_place TEXT;
 ALTER TABLE messages ADD COLUMN interview_link TEXT
 """
 
+# What the tracker derives, kept: every process with its next step (``agent.kept``),
+# per account the inputs it was derived from, and a log of every change to those inputs
+# since (written by triggers, so no writer can forget it): job mail, drafts, the user's
+# corrections. Mail passed over and a message's new location are no such change.
+_KEPT = """
+CREATE TABLE kept_accounts (
+    account     TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    version     INTEGER NOT NULL,
+    computed_at TEXT NOT NULL,
+    zone        TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE kept_processes (
+    account      TEXT NOT NULL,
+    process_id   TEXT NOT NULL,
+    position     INTEGER NOT NULL,
+    members_json TEXT NOT NULL,
+    manual_id    TEXT,
+    aliases_json TEXT NOT NULL,
+    state        TEXT NOT NULL,
+    active       INTEGER NOT NULL,
+    company      TEXT,
+    agency       TEXT,
+    role         TEXT,
+    next_status  TEXT NOT NULL,
+    next_action  TEXT,
+    next_due_at  TEXT,
+    wake_at      TEXT,
+    wake_action  TEXT,
+    changes_at   TEXT,
+    zoned        INTEGER NOT NULL DEFAULT 0,
+    view_json    TEXT NOT NULL,
+    plan_json    TEXT,
+    ghost_reason TEXT,
+    ghost_since  TEXT,
+    PRIMARY KEY (account, process_id)
+);
+CREATE INDEX kept_by_position ON kept_processes (account, position);
+CREATE INDEX messages_by_followup_id ON messages (account, followup_id) WHERE followup_id IS NOT NULL;
+CREATE INDEX kept_by_change ON kept_processes (changes_at) WHERE changes_at IS NOT NULL;
+
+CREATE TABLE kept_changes (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    account TEXT NOT NULL,
+    what    TEXT NOT NULL,
+    key     TEXT,
+    extra   TEXT
+);
+
+CREATE TRIGGER kept_message_added AFTER INSERT ON messages WHEN NEW.kind != 'not_job'
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES (NEW.account, 'message', NEW.message_id); END;
+CREATE TRIGGER kept_message_changed AFTER UPDATE OF direction, folder_role, date, subject,
+    from_name, from_addr, reply_to_json, to_json, to_names_json, in_reply_to, references_json,
+    language, kind, confidence, promised_by, interview_at, company, role, ats, agency,
+    contact_name, evidence_json, followup_id, skip_reason, after_interview, contact_phone,
+    interview_place, interview_link
+    ON messages WHEN NEW.kind != 'not_job' OR OLD.kind != 'not_job'
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES (NEW.account, 'message', NEW.message_id); END;
+CREATE TRIGGER kept_message_removed AFTER DELETE ON messages WHEN OLD.kind != 'not_job'
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES (OLD.account, 'message', OLD.message_id); END;
+
+CREATE TRIGGER kept_draft_added AFTER INSERT ON drafts
+BEGIN INSERT INTO kept_changes (account, what, key, extra) VALUES (NEW.account, 'draft', NEW.process_id, NEW.followup_id); END;
+CREATE TRIGGER kept_draft_changed AFTER UPDATE ON drafts
+BEGIN INSERT INTO kept_changes (account, what, key, extra) VALUES (NEW.account, 'draft', NEW.process_id, NEW.followup_id); END;
+CREATE TRIGGER kept_draft_removed AFTER DELETE ON drafts
+BEGIN INSERT INTO kept_changes (account, what, key, extra) VALUES (OLD.account, 'draft', OLD.process_id, OLD.followup_id); END;
+
+CREATE TRIGGER kept_override_added AFTER INSERT ON overrides
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES ('', 'override', NEW.process_id); END;
+CREATE TRIGGER kept_override_changed AFTER UPDATE ON overrides
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES ('', 'override', NEW.process_id); END;
+CREATE TRIGGER kept_override_removed AFTER DELETE ON overrides
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES ('', 'override', OLD.process_id); END;
+
+CREATE TRIGGER kept_manual_added AFTER INSERT ON manual_processes
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES ('', 'manual', NEW.process_id); END;
+CREATE TRIGGER kept_manual_changed AFTER UPDATE ON manual_processes
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES ('', 'manual', NEW.process_id); END;
+CREATE TRIGGER kept_manual_removed AFTER DELETE ON manual_processes
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES ('', 'manual', OLD.process_id); END;
+
+CREATE TRIGGER kept_offer_added AFTER INSERT ON offers
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES ('', 'offer', NEW.id); END;
+CREATE TRIGGER kept_offer_changed AFTER UPDATE ON offers
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES ('', 'offer', NEW.id); END;
+CREATE TRIGGER kept_offer_removed AFTER DELETE ON offers
+BEGIN INSERT INTO kept_changes (account, what, key) VALUES ('', 'offer', OLD.id); END
+"""
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _script(_INITIAL)),
     Migration("0002_thin_not_job", _script(_THIN_NOT_JOB)),
@@ -235,6 +335,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_after_interview_and_phone", _script(_AFTER_INTERVIEW)),
     Migration("0005_interview_reflections", _script(_REFLECTIONS)),
     Migration("0006_interview_place", _script(_INTERVIEW_PLACE)),
+    Migration("0007_kept_processes", _script(_KEPT)),
 )
 
 MIGRATIONS_TABLE = """

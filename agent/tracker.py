@@ -28,18 +28,23 @@ from datetime import date, datetime, time, timedelta
 
 from agent.analysis.types import Evidence
 from agent.employers import EmployerDirectory, choose_contact
-from agent.records import INBOUND, OUTBOUND, ManualProcess, ProcessOverride, TrackedMessage
+from agent.records import (
+    ACTIVE_STATES,
+    APPLIED,
+    AWAITING_DECISION,
+    CLOSED,
+    HIRED,
+    INBOUND,
+    INTERVIEWING,
+    OFFER,
+    OUTBOUND,
+    REJECTED,
+    WITHDRAWN,
+    ManualProcess,
+    ProcessOverride,
+    TrackedMessage,
+)
 
-APPLIED = "applied"
-INTERVIEWING = "interviewing"
-AWAITING_DECISION = "awaiting_decision"
-OFFER = "offer"
-REJECTED = "rejected"
-WITHDRAWN = "withdrawn"
-HIRED = "hired"
-CLOSED = "closed"
-GHOSTED = "ghosted"
-ACTIVE_STATES = (APPLIED, INTERVIEWING, AWAITING_DECISION)
 SILENCE_MEANS_NO = "silence_means_no"
 AFTER_INTERVIEW_KINDS = (
     "status_update",
@@ -53,6 +58,7 @@ REJECTED_BY_SILENCE = "rejected_by_silence"  # the event that closes such a wind
 CLOSE_REASONS = {"withdrawn": WITHDRAWN, "hired": HIRED, "other": CLOSED}
 
 NOT_JOB = "not_job"
+_INSTANT = timedelta(microseconds=1)
 _ROLE_NOISE = re.compile(r"\((?:m/f|m/w|f/m|w/m|m/k|k/m)[^)]*\)|[^\w]+", re.I)
 
 
@@ -115,6 +121,9 @@ class Process:
     closed_reason: str | None = None
     manual: bool = False
     aliases: frozenset[str] = frozenset()  # ids this process would have had with fewer messages
+    # The next moment time alone changes this process (an interview's time comes, a
+    # window whose silence is the answer lapses), as derived at a given now; None: never.
+    changes_at: datetime | None = None
 
     @property
     def active(self) -> bool:
@@ -186,6 +195,7 @@ class _Group:
     keys: set[str] = field(default_factory=set)
     roles: set[str] = field(default_factory=set)
     manual: ManualProcess | None = None
+    seq: int = 0  # creation order: the order groups are matched in
 
     @property
     def last(self) -> datetime:
@@ -200,6 +210,15 @@ class _Group:
         if self.manual:
             dates.append(self.manual.created_at)
         return min(dates)
+
+
+@dataclass(frozen=True)
+class Membership:
+    """Which records make up one process: what :func:`derive_process` needs besides them."""
+
+    account: str
+    message_ids: tuple[str, ...]  # date order
+    manual_id: str | None = None
 
 
 def _order(m: TrackedMessage) -> tuple[datetime, str]:
@@ -246,6 +265,37 @@ def _keys_and_role(
     return keys, role
 
 
+class _Groups:
+    """The groups found so far, in creation order, found by key without a full search."""
+
+    def __init__(self) -> None:
+        self.live: dict[int, _Group] = {}  # seq -> group; dicts keep insertion order
+        self.by_key: dict[str, set[int]] = {}
+        self._next = 0
+
+    def add(self, group: _Group) -> None:
+        group.seq = self._next
+        self._next += 1
+        self.live[group.seq] = group
+        self.index(group, group.keys)
+
+    def index(self, group: _Group, keys: Iterable[str]) -> None:
+        for key in keys:
+            self.by_key.setdefault(key, set()).add(group.seq)
+
+    def remove(self, group: _Group) -> None:
+        del self.live[group.seq]
+        for key in group.keys:
+            self.by_key.get(key, set()).discard(group.seq)
+
+    def sharing(self, keys: Iterable[str]) -> list[_Group]:
+        """Groups with a key among ``keys``, in creation order."""
+        seqs: set[int] = set()
+        for key in keys:
+            seqs |= self.by_key.get(key, set())
+        return [self.live[s] for s in sorted(seqs)]
+
+
 def _group(
     messages: list[TrackedMessage],
     manual: Iterable[ManualProcess],
@@ -263,10 +313,10 @@ def _group(
         components.setdefault(uf.find(f"{m.account}\0{m.message_id}"), []).append(m)
     ordered = sorted(components.values(), key=lambda c: _order(c[0]))
 
-    groups: list[_Group] = []
+    groups = _Groups()
     for mp in sorted(manual, key=lambda p: (p.created_at, p.process_id)):
         keys = directory.employer_keys(mp.company, [_domain(mp.contact)] if mp.contact else [])
-        groups.append(_Group(account="", keys=keys, roles={role_key(mp.role)}, manual=mp))
+        groups.add(_Group(account="", keys=keys, roles={role_key(mp.role)}, manual=mp))
 
     leftovers: list[list[TrackedMessage]] = []
     for comp in ordered:
@@ -277,46 +327,96 @@ def _group(
         account = comp[0].account
         matches = [
             g
-            for g in groups
-            if g.account in (account, "") and g.keys & keys and roles_compatible(g.roles, role)
+            for g in groups.sharing(keys)
+            if g.account in (account, "") and roles_compatible(g.roles, role)
         ]
         if not role and len(matches) > 1:
             matches = [max(matches, key=lambda g: g.last)]
         if not matches:
-            groups.append(_Group(account, list(comp), keys, {role_key(role)}))
+            groups.add(_Group(account, list(comp), keys, {role_key(role)}))
             continue
         target = matches[0]
         target.account = account
         for other in matches[1:]:
+            groups.remove(other)
             target.messages.extend(other.messages)
+            groups.index(target, other.keys - target.keys)
             target.keys |= other.keys
             target.roles |= other.roles
             target.manual = target.manual or other.manual
-            groups.remove(other)
         target.messages.extend(comp)
+        groups.index(target, keys - target.keys)
         target.keys |= keys
         target.roles.add(role_key(role))
 
-    # Unclassified sent mail joins when it goes to someone who wrote in a process.
+    # Unclassified sent mail joins when it goes to someone who wrote in a process. Only
+    # outbound mail joins here, so who wrote in each process stays as it is now.
+    writers: dict[str, set[int]] = {}
+    for g in groups.live.values():
+        senders = {m.from_addr.lower() for m in g.messages if m.direction == INBOUND}
+        senders |= {a.lower() for m in g.messages if m.direction == INBOUND for a in m.reply_to}
+        if g.manual and g.manual.contact:
+            senders.add(g.manual.contact.lower())
+        for sender in senders:
+            writers.setdefault(sender, set()).add(g.seq)
     for comp in leftovers:
         if any(m.direction == INBOUND for m in comp):
             continue
         recipients = {a.lower() for m in comp for a in m.to} - own
-        candidates = []
-        for g in groups:
-            if g.account not in (comp[0].account, ""):
-                continue
-            senders = {m.from_addr.lower() for m in g.messages if m.direction == INBOUND}
-            senders |= {a.lower() for m in g.messages if m.direction == INBOUND for a in m.reply_to}
-            if g.manual and g.manual.contact:
-                senders.add(g.manual.contact.lower())
-            if recipients & senders:
-                candidates.append(g)
+        seqs: set[int] = set()
+        for address in recipients:
+            seqs |= writers.get(address, set())
+        candidates = [
+            groups.live[s] for s in sorted(seqs) if groups.live[s].account in (comp[0].account, "")
+        ]
         if candidates:
             target = max(candidates, key=lambda g: g.last)
             target.messages.extend(comp)
             target.account = target.account or comp[0].account
-    return [g for g in groups if g.messages or g.manual]
+    return [g for g in groups.live.values() if g.messages or g.manual]
+
+
+def group_processes(
+    messages: Iterable[TrackedMessage],
+    *,
+    own_addresses: set[str],
+    directory: EmployerDirectory,
+    manual: Iterable[ManualProcess] = (),
+) -> list[Membership]:
+    """Which records make up each hiring process in ``messages``, oldest first.
+
+    Grouping reads no clock and no correction but the processes added by hand, so it
+    changes only when the mail or those do."""
+    own = {a.lower() for a in own_addresses}
+    groups = _group(_relevant(messages), manual, directory, own)
+    return [
+        Membership(
+            g.account,
+            tuple(m.message_id for m in sorted(g.messages, key=_order)),
+            g.manual.process_id if g.manual else None,
+        )
+        for g in sorted(groups, key=lambda g: g.first)
+    ]
+
+
+def derive_process(
+    messages: Iterable[TrackedMessage],
+    *,
+    account: str,
+    manual: ManualProcess | None,
+    own_addresses: set[str],
+    directory: EmployerDirectory,
+    overrides: Mapping[str, ProcessOverride] | None = None,
+    now: datetime,
+) -> Process:
+    """One process from the records of its :class:`Membership`, with overrides applied."""
+    own = {a.lower() for a in own_addresses}
+    group = _Group(account, list(messages), manual=manual)
+    process = _derive(group, directory, own, now)
+    override = _find_override(process, overrides or {})
+    if override:
+        process = apply_override(process, override, now=now)
+    return process
 
 
 def build_processes(
@@ -386,6 +486,8 @@ def apply_override(process: Process, override: ProcessOverride, *, now: datetime
             )
         )
         changes.update(state=state, closed_reason=override.closed_reason)
+        if override.updated_at is None:  # the closing is dated by the clock: always anew
+            changes["changes_at"] = now + _INSTANT
     changes["events"] = events
     return replace(process, **changes)  # type: ignore[arg-type]
 
@@ -463,6 +565,23 @@ class _Machine:
             self.record(
                 self.interview_at, "interview_held", f"interview held (round {self.round})", target
             )
+
+    def next_change(self, now: datetime) -> datetime | None:
+        """The first moment after ``now`` at which :meth:`clock` would change something."""
+        moments = []
+        if self.interview_at is not None and not self.held:
+            moments.append(self.interview_at)
+        ev = self.evidence
+        if (
+            ev is not None
+            and ev.condition == SILENCE_MEANS_NO
+            and self.promised_by is not None
+            and self.state in ACTIVE_STATES
+        ):
+            moments.append(
+                datetime.combine(self.promised_by + timedelta(days=1), time(0), now.tzinfo)
+            )
+        return min((m for m in moments if m > now), default=None)
 
     def manual(self, mp: ManualProcess) -> None:
         self.clock(mp.created_at)
@@ -630,4 +749,5 @@ def _derive(group: _Group, directory: EmployerDirectory, own: set[str], now: dat
         contact_note=choice.note,
         manual=mp is not None,
         aliases=frozenset(short_hash(m.message_id) for m in messages) - {process_id},
+        changes_at=machine.next_change(now),
     )

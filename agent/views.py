@@ -13,32 +13,26 @@ existing keys keep their name and meaning.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from agent.policy import (
-    BusinessCalendar,
-    CancelDraft,
-    CreateDraft,
-    MarkGhosted,
-    Outlook,
-    Policy,
-    drafts_by_process,
-    outlook,
-    plan,
-)
 from agent.records import (
+    ACTIVE_STATES,
     DRAFT_APPENDED,
     DRAFT_DISCARDED,
     DRAFT_INTENT,
     DRAFT_USER_DELETED,
     DRAFT_USER_EDITED,
+    GHOSTED,
     CompetingOffer,
     DraftRecord,
 )
-from agent.tracker import ACTIVE_STATES, GHOSTED, Process
+
+if TYPE_CHECKING:  # loaded when a process is derived, not to show what is kept
+    from agent.policy import BusinessCalendar, Outlook, Policy, ProcessPlan
+    from agent.tracker import Process
 
 PROCESS_KEYS = (
     "id",  # short hash; `followup show` accepts any unique prefix
@@ -108,7 +102,6 @@ DRAFT_KEYS = (
 )
 
 OPEN_OR_YOURS = (DRAFT_INTENT, DRAFT_APPENDED, DRAFT_USER_EDITED)
-_UNLIMITED = 1_000_000
 
 
 # -- formatting -------------------------------------------------------------------
@@ -160,6 +153,8 @@ class ProcessView:
     pending_cancels: dict[str, str] = field(
         default_factory=dict
     )  # draft id -> why the next scan withdraws it
+    plan: ProcessPlan | None = None  # what the next pass does for it
+    changes_at: datetime | None = None  # when time alone may change this view (None: never)
 
     @property
     def id(self) -> str:
@@ -196,64 +191,73 @@ def board(
     offers: Sequence[CompetingOffer] = (),
 ) -> list[ProcessView]:
     """Every process of one account with its next step, as the next scan would see it."""
+    from agent.policy import drafts_by_process, plan_all
+
     grouped = drafts_by_process(processes, drafts)
-    uncapped = replace(policy, max_drafts_per_pass=_UNLIMITED)
-    actions = plan(
-        list(processes),
-        list(drafts),
-        now=now,
-        policy=uncapped,
-        calendar=calendar,
-        tz=tz,
-        offers=offers,
+    plans = plan_all(
+        processes, drafts, now=now, policy=policy, calendar=calendar, tz=tz, offers=offers
     )
-    creates: dict[str, CreateDraft] = {}
-    ghosted: dict[str, MarkGhosted] = {}
-    cancels: dict[str, str] = {}
-    for action in actions:
-        if isinstance(action, CancelDraft):
-            cancels[action.followup_id] = action.reason
-        elif isinstance(action, CreateDraft):
-            creates.setdefault(action.process_id, action)
-        elif isinstance(action, MarkGhosted):
-            ghosted[action.process_id] = action
+    return [
+        process_view(p, plan, grouped.get(p.id, []), now=now, policy=policy, tz=tz)
+        for p, plan in zip(processes, plans, strict=True)
+    ]
+
+
+def process_view(
+    p: Process,
+    plan: ProcessPlan,
+    mine: Sequence[DraftRecord],
+    *,
+    now: datetime,
+    policy: Policy,
+    tz: ZoneInfo,
+) -> ProcessView:
+    """One process with its next step, from its plan (``mine``: its drafts)."""
+    look = plan.outlook
+    cancels = {c.followup_id: c.reason for c in (*plan.cancels, *plan.offer_cancels)}
     today = now.astimezone(tz).date()
-    views = []
-    for p in processes:
-        mine = grouped.get(p.id, [])
-        look = outlook(p, mine, now=now, policy=policy, calendar=calendar, tz=tz)
-        state = GHOSTED if (look.state == GHOSTED or p.id in ghosted) else p.state
-        action, due, reason = look.action, look.due_at, look.reason
-        if p.id in creates:
-            c = creates[p.id]
-            action, due, reason, status = c.action, c.due_at, c.reason, "due"
-        elif state == GHOSTED:
-            action, due, status = None, None, "none"
-            reason = ghosted[p.id].reason if p.id in ghosted else look.reason
-        elif p.snoozed_until is not None and p.snoozed_until > today and p.active:
-            status = "snoozed"
-            reason = f"snoozed until {p.snoozed_until.isoformat()}"
-        elif (
-            current := _current_draft(action, p, [d for d in mine if d.followup_id not in cancels])
-        ) is not None:
-            action, due, status = current.action, current.due_at, "draft_ready"
-            reason = (
-                "draft waiting in Drafts"
-                if current.state != DRAFT_USER_EDITED
-                else "your edited draft is in Drafts"
-            )
-        elif action is not None and due is not None and due > now:
-            status = "scheduled"
-        else:
-            if action is not None and due is not None:
-                reason = _why_no_draft(p, mine, action, due, now, policy)
-            action, due, status = None, None, "none"
-        ordered = sorted(mine, key=_draft_order)
-        withdrawn = {
-            d.followup_id: cancels[d.followup_id] for d in ordered if d.followup_id in cancels
-        }
-        views.append(ProcessView(p, state, look, action, due, status, reason, ordered, withdrawn))
-    return views
+    state = GHOSTED if (look.state == GHOSTED or plan.ghost is not None) else p.state
+    action, due, reason = look.action, look.due_at, look.reason
+    if plan.create is not None:
+        c = plan.create
+        action, due, reason, status = c.action, c.due_at, c.reason, "due"
+    elif state == GHOSTED:
+        action, due, status = None, None, "none"
+        reason = plan.ghost.reason if plan.ghost is not None else look.reason
+    elif p.snoozed_until is not None and p.snoozed_until > today and p.active:
+        status = "snoozed"
+        reason = f"snoozed until {p.snoozed_until.isoformat()}"
+    elif (
+        current := _current_draft(action, p, [d for d in mine if d.followup_id not in cancels])
+    ) is not None:
+        action, due, status = current.action, current.due_at, "draft_ready"
+        reason = (
+            "draft waiting in Drafts"
+            if current.state != DRAFT_USER_EDITED
+            else "your edited draft is in Drafts"
+        )
+    elif action is not None and due is not None and due > now:
+        status = "scheduled"
+    else:
+        if action is not None and due is not None:
+            reason = _why_no_draft(p, mine, action, due, now, policy)
+        action, due, status = None, None, "none"
+    ordered = sorted(mine, key=_draft_order)
+    withdrawn = {d.followup_id: cancels[d.followup_id] for d in ordered if d.followup_id in cancels}
+    moments = [m for m in (p.changes_at, plan.changes_at) if m is not None]
+    return ProcessView(
+        p,
+        state,
+        look,
+        action,
+        due,
+        status,
+        reason,
+        ordered,
+        withdrawn,
+        plan,
+        min(moments, default=None),
+    )
 
 
 def _why_no_draft(
@@ -422,36 +426,57 @@ def short_day(day: date | None, now: datetime) -> str:
     return day.strftime("%d %b" if day.year == now.year else "%d %b %Y")
 
 
-def next_text(view: ProcessView, tz: ZoneInfo, now: datetime) -> str:
-    label = action_label(view.next_action)
-    if view.next_status == "due":
-        return f"{label}: next scan"
-    if view.next_status == "scheduled":
-        return f"{label} {short_when(view.next_due_at, tz, now)}"
-    if view.next_status == "draft_ready":
-        return f"{label}: draft ready"
-    if view.next_status == "snoozed":
-        return f"snoozed to {short_day(view.process.snoozed_until, now)}"
-    return "—"
-
-
 def process_row(view: ProcessView, tz: ZoneInfo, now: datetime) -> tuple[str, ...]:
     """id, company, role, state, round, last message, promised by, next."""
-    p = view.process
-    last = p.messages[-1].date if p.messages else p.started_at
-    state = view.state.replace("_", " ")
-    if p.closed_reason and view.state not in ACTIVE_STATES and p.closed_reason != view.state:
-        state = f"{state} ({p.closed_reason})"
+    return row_from_json(process_json(view, tz), tz, now)
+
+
+def row_from_json(data: Mapping[str, Any], tz: ZoneInfo, now: datetime) -> tuple[str, ...]:
+    """:func:`process_row` from a process's JSON (``followup processes --json``)."""
+    last = datetime.fromisoformat(data["last_message_at"] or data["started_at"])
+    state = data["state"].replace("_", " ")
+    closed = data["closed_reason"]
+    if closed and data["state"] not in ACTIVE_STATES and closed != data["state"]:
+        state = f"{state} ({closed})"
+    promised = date.fromisoformat(data["promised_by"]) if data["promised_by"] else None
+    due = datetime.fromisoformat(data["next_due_at"]) if data["next_due_at"] else None
+    snoozed = date.fromisoformat(data["snoozed_until"]) if data["snoozed_until"] else None
     return (
-        p.id,
-        company_label(p),
-        p.role or "",
+        data["id"],
+        data["company"] or data["agency"] or "?",
+        data["role"] or "",
         state,
-        str(p.round) if p.round else "",
+        str(data["round"]) if data["round"] else "",
         short_day(last.astimezone(tz).date(), now),
-        short_day(p.promised_by, now),
-        next_text(view, tz, now),
+        short_day(promised, now),
+        _next_text(data["next_action"], data["next_status"], due, snoozed, tz, now),
     )
+
+
+def next_text(view: ProcessView, tz: ZoneInfo, now: datetime) -> str:
+    return _next_text(
+        view.next_action, view.next_status, view.next_due_at, view.process.snoozed_until, tz, now
+    )
+
+
+def _next_text(
+    action: str | None,
+    status: str,
+    due: datetime | None,
+    snoozed_until: date | None,
+    tz: ZoneInfo,
+    now: datetime,
+) -> str:
+    label = action_label(action)
+    if status == "due":
+        return f"{label}: next scan"
+    if status == "scheduled":
+        return f"{label} {short_when(due, tz, now)}"
+    if status == "draft_ready":
+        return f"{label}: draft ready"
+    if status == "snoozed":
+        return f"snoozed to {short_day(snoozed_until, now)}"
+    return "—"
 
 
 def draft_row(
@@ -473,13 +498,13 @@ def draft_row(
 # -- status -------------------------------------------------------------------------
 
 
-def next_due(views: Iterable[ProcessView]) -> ProcessView | None:
+def next_due(views: Iterable[Any]) -> Any:
     """The process whose next follow-up comes first (due now or scheduled)."""
     waiting = [v for v in views if v.next_status in ("due", "scheduled") and v.next_due_at]
     return min(waiting, key=lambda v: (v.next_due_at, v.id)) if waiting else None
 
 
-def state_counts(views: Iterable[ProcessView]) -> dict[str, int]:
+def state_counts(views: Iterable[Any]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for v in views:
         counts[v.state] = counts.get(v.state, 0) + 1

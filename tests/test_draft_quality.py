@@ -46,7 +46,9 @@ def _process(**kw: object):  # type: ignore[no-untyped-def]
         ("Kari", "recruiting@acme.no", "Acme"),  # one word the address does not bear out
     ],
 )
-def test_a_team_or_company_is_greeted_neutrally(from_name: str, from_addr: str, company: str) -> None:
+def test_a_team_or_company_is_greeted_neutrally(
+    from_name: str, from_addr: str, company: str
+) -> None:
     draft = render(_process(from_name=from_name, from_addr=from_addr, company=company))
     assert draft.body.startswith("Hi,\n")
 
@@ -131,7 +133,10 @@ def test_a_draft_that_still_fails_the_check_is_not_appended() -> None:
         TEMPLATES,
         templates={
             **TEMPLATES.templates,
-            ("en", "followup_after_promise"): "Subject: x\n$greeting\n\nI would would like to know.\n",
+            (
+                "en",
+                "followup_after_promise",
+            ): "Subject: x\n$greeting\n\nI would would like to know.\n",
         },
     )
     process = acme()

@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from rebuilt import assert_kept_equals_rebuild
 
 from agent.config import load_config
 from agent.store import RUN_INTERRUPTED, Store
@@ -74,6 +75,7 @@ def test_a_scan_that_died_mid_pass_is_shown_as_interrupted_and_the_next_one_fini
     crashed = followup(config, "scan", "--now", NOW, "--json", crash_at=1)
     assert crashed.returncode == 100, crashed.stderr  # died after its first durable step
 
+    assert_kept_equals_rebuild(config, NOW)  # what the review commands read after the crash
     scan = last_scan(config)
     assert scan["state"] == "interrupted" and scan["finished_at"] is None
     assert scan["ok"] is False and scan["error"] == RUN_INTERRUPTED
@@ -82,6 +84,7 @@ def test_a_scan_that_died_mid_pass_is_shown_as_interrupted_and_the_next_one_fini
 
     assert followup(config, "scan", "--now", NOW, "--json").returncode == 0
     assert last_scan(config)["state"] == "ok"
+    assert_kept_equals_rebuild(config, NOW)
     with Store.open(load_config(config).db_path) as store:
         runs = store.last_runs()
     assert [r["error"] for r in runs] == [None, RUN_INTERRUPTED]  # the dead run is closed

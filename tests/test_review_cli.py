@@ -197,6 +197,40 @@ def test_status_starts_without_the_language_models(config: Path) -> None:
     assert any(line.startswith("Processes: 4 active of 5") for line in lines)
 
 
+def test_review_commands_read_the_kept_processes_without_deriving_them(config: Path) -> None:
+    """Right after a scan, status and processes read what the scan kept: neither the
+    tracker, the policy, the holiday tables nor the mail parser is loaded."""
+    code = (
+        "import sys\n"
+        "from agent.cli import main\n"
+        "for args in (['status'], ['processes', '--all'], ['processes', '--json']):\n"
+        f"    sys.argv = ['followup', *args, '--now', '{SCAN_AT}']\n"
+        "    try:\n        main()\n    except SystemExit as exc:\n        assert not exc.code, exc.code\n"
+        "heavy = ('agent.tracker', 'agent.policy', 'holidays', 'agent.message', 'rich')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "FOLLOWUP_CONFIG": str(config)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[-1] == "[]", done.stdout
+    assert any(line.startswith("Processes: 4 active of 5") for line in lines)
+
+
+def test_doctor_rebuild_derives_the_kept_processes_again(config: Path) -> None:
+    before = as_json(config, "processes", "--all", "--now", SCAN_AT)
+    with Store.open(config.parent / "state" / "followup.db") as store, store.transaction():
+        store._conn.execute("UPDATE kept_processes SET state = 'hired', view_json = '{}'")
+    assert as_json(config, "processes", "--all", "--now", SCAN_AT) != before  # damaged
+    assert (
+        "processes rebuilt: account main, 5 processes"
+        in invoke(config, "doctor", "--rebuild").output
+    )
+    assert as_json(config, "processes", "--all", "--now", SCAN_AT) == before
+
+
 # -- processes ---------------------------------------------------------------------------
 
 

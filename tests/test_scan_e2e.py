@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from dovecot import HOST, Dovecot, MailUser
+from rebuilt import assert_kept_equals_rebuild
 
 pytestmark = pytest.mark.dovecot
 
@@ -224,9 +225,11 @@ def test_a_crash_at_any_durable_step_ends_like_a_clean_run(
     dovecot.deliver(user, ENGLISH)
     crashed = _scan(config, "2026-12-07T09:05:00+01:00", crash_at=step)
     assert crashed.returncode == 100, crashed.stderr
+    assert_kept_equals_rebuild(config, "2026-12-07T09:05:00+01:00")  # read as the crash left it
     _ok(_scan(config, "2026-12-07T09:05:00+01:00"))
     final = _ok(_scan(config, "2026-12-07T09:10:00+01:00"))
     assert final["drafts_created"] == []
+    assert_kept_equals_rebuild(config, "2026-12-07T09:10:00+01:00")
 
     drafts = _drafts(dovecot, user, "Drafts")
     assert [d["X-Followup-Id"] for _, d, _ in drafts] == clean["drafts_created"]

@@ -104,7 +104,8 @@ class Analyzer:
         self.not_job_at = float(model_rules.get("not_job_at", 1.01))
         by_language = model_rules.get("not_job_at_by_language", {})
         self.not_job_at_by_language = {
-            str(k): float(v) for k, v in (by_language.items() if isinstance(by_language, dict) else ())
+            str(k): float(v)
+            for k, v in (by_language.items() if isinstance(by_language, dict) else ())
         }
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self._finders: dict[str, Any] = {}
@@ -286,7 +287,9 @@ class Analyzer:
     # -- the analysis -------------------------------------------------------------------
     def analyze(self, msg: Message) -> Analysis:
         language = self.identifier.identify(f"{msg.subject}\n{msg.text}")
-        rules_lang = self.identifier.rules_language(language, self.lang_data) or self.default_language
+        rules_lang = (
+            self.identifier.rules_language(language, self.lang_data) or self.default_language
+        )
         party = self.parties.resolve(msg, rules_lang)
         bulk = _is_bulk(msg)
         finder = self._finder(rules_lang)

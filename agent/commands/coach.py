@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
@@ -20,7 +20,9 @@ from agent import coaching, views
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 from agent.errors import UsageError
 from agent.records import Reflection
-from agent.tracker import Process
+
+if TYPE_CHECKING:
+    from agent.tracker import Process
 
 
 def _rules(config: Any) -> Any:
@@ -93,23 +95,36 @@ def print_coaching(
 
 
 def reflect_suggestions(review: Any) -> list[dict[str, Any]]:
-    """Processes whose interview has passed without a look back (for ``followup status``)."""
+    """Processes whose interview has passed without a look back (for ``followup status``).
+
+    What the passes keep says which processes had an interview lately; only those are
+    derived to be asked (``status`` stays fast with a year of processes)."""
     settings = coaching.coaching_settings(_rules(review.config))
     reflections = review.store.reflections()
+    window = timedelta(days=settings.suggest_reflect_within_days)
     out = []
-    for v in review.views():
-        p = v.process
-        if coaching.reflection_due(
-            p, reflections, now=review.now, within_days=settings.suggest_reflect_within_days
-        ):
-            out.append(
-                {
-                    "process": p.id,
-                    "company": p.company,
-                    "role": p.role,
-                    "interview_at": views.iso(p.interview_at, review.tz),
-                }
-            )
+    for board in review.boards().values():
+        for data in board.json_rows():
+            held = data["interview_at"] and data["interview_held"]
+            if (
+                not held
+                or not timedelta(0)
+                <= review.now - datetime.fromisoformat(data["interview_at"])
+                <= window
+            ):
+                continue
+            p = board.view(data["id"]).process
+            if coaching.reflection_due(
+                p, reflections, now=review.now, within_days=settings.suggest_reflect_within_days
+            ):
+                out.append(
+                    {
+                        "process": p.id,
+                        "company": p.company,
+                        "role": p.role,
+                        "interview_at": views.iso(p.interview_at, review.tz),
+                    }
+                )
     return out
 
 

@@ -1,9 +1,10 @@
 """Corrections: ``followup add``, ``close``, ``snooze``, ``edit`` and ``offer``.
 
 What the user says wins over what the mail says. Each command stores one
-correction (an override, a process added by hand, a competing offer); the next scan
-applies it when it rebuilds the processes, so a correction never drifts from the
-mail and is explained in ``followup show``.
+correction (an override, a process added by hand, a competing offer) and brings the
+kept processes up to date with it (``agent.kept``); the processes are derived from
+the mail and the corrections together, so a correction never drifts from the mail
+and is explained in ``followup show``.
 """
 
 from __future__ import annotations
@@ -161,8 +162,15 @@ def add_command(
             config, now, tz, company, role, contact, interview_at, promised_by, language
         )
         store.add_manual_process(record)
+        after = Review(config, store, now)
+        after.keep()
         added = next(
-            (v for v in Review(config, store, now).views() if v.id == record.process_id), None
+            (
+                after.find_view(pid)
+                for pid, _ in after.boards()[config.accounts[0].name].ids_and_aliases()
+                if pid == record.process_id
+            ),
+            None,
         )
     name = record.company
     address = record.contact
@@ -207,6 +215,7 @@ def close_command(
         process = review.find_process(process_id)
         current = _override_for(store, process)
         store.put_override(replace(current, closed_reason=reason, updated_at=now))
+        review.keep()
     click.echo(f"Closed {process.id} {_label(process)}: {reason}. No more follow-ups for it.")
 
 
@@ -237,6 +246,7 @@ def snooze_command(
         process = review.find_process(process_id)
         current = _override_for(store, process)
         store.put_override(replace(current, snoozed_until=day, updated_at=now))
+        review.keep()
     click.echo(
         f"Snoozed {process.id} {_label(process)} until {day.isoformat()}: no follow-ups before then."
     )
@@ -292,6 +302,7 @@ def edit_command(
         process = review.find_process(process_id)
         current = _override_for(store, process)
         store.put_override(replace(current, **changes))
+        review.keep()
     click.echo(f"Updated {process.id}: {', '.join(said)}.")
 
 
@@ -327,8 +338,10 @@ def offer_command(
         store.add_offer(
             CompetingOffer(created_at=now, deadline=day, process_id=source.id if source else None)
         )
-        after = Review(config, store, now).views()
-    notes = [v for v in after if v.next_status == "due" and v.next_action == "competing_offer"]
+        after = Review(config, store, now)
+        after.keep()
+        rows = after.rows()
+    notes = [r for r in rows if r.next_status == "due" and r.next_action == "competing_offer"]
     origin = f" from {_label(source)}" if source else ""
     click.echo(f"Recorded an offer{origin}; you answer by {day.isoformat()}.")
     if not review.policy.competing_offer:
@@ -337,7 +350,8 @@ def offer_command(
         )
     elif notes:
         click.echo(f"The next scan drafts a note to {len(notes)} other process(es):")
-        for v in notes:
-            click.echo(f"  {v.id}  {_label(v.process)}")
+        for r in notes:
+            label = (r.company or r.agency or "?") + (f" ({r.role})" if r.role else "")
+            click.echo(f"  {r.id}  {label}")
     else:
         click.echo("No other active process to write to.")

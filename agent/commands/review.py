@@ -1,8 +1,9 @@
 """``followup processes`` and ``followup show`` (``followup status`` is in ``status``).
 
 These read the state database only (no mailbox, no analysis), so they start fast:
-nothing here imports spaCy or dateparser. :class:`Review` builds the processes
-from the stored messages and the user's corrections exactly as a scan does, and is
+nothing here imports spaCy or dateparser, and the tracker and policy only when a
+process must be derived again. :class:`Review` reads the processes the passes keep
+(``agent.kept``), derives in memory what changed since exactly as a scan does, and is
 shared with the draft and correction commands.
 """
 
@@ -10,10 +11,13 @@ from __future__ import annotations
 
 import difflib
 import json
+import logging
+import shutil
+import textwrap
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import click
@@ -23,45 +27,58 @@ from agent.commands.coach import coaching_detail, print_coaching
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 from agent.errors import UsageError
 from agent.records import DraftRecord
-from agent.tracker import Process
+
+if TYPE_CHECKING:
+    from agent.tracker import Process
+
+log = logging.getLogger(__name__)
 
 
 class Review:
-    """The processes, drafts and next steps of every account, as of ``now``."""
+    """The processes, drafts and next steps of every account, as of ``now``: what the
+    passes keep (``agent.kept``), with what changed since derived again in memory."""
 
     def __init__(self, config: Any, store: Any, now: datetime) -> None:
-        from agent.analysis.calendar import BusinessCalendar
-        from agent.employers import EmployerDirectory
-        from agent.policy import load_policy
-        from agent.rules import Rules
+        from agent.kept import Deriver
 
         self.config = config
         self.store = store
         self.now = now
-        rules = Rules.load(config.rules_dir)
-        self.policy = load_policy(rules)
-        if config.max_drafts_per_pass != self.policy.max_drafts_per_pass:
-            self.policy = replace(self.policy, max_drafts_per_pass=config.max_drafts_per_pass)
-        self.calendar = BusinessCalendar(config.country)
-        self.tz = ZoneInfo(config.timezone)
-        self.directory = EmployerDirectory.from_rules(rules)
-        self._views: dict[str, list[views.ProcessView]] | None = None
+        self.deriver = Deriver(config)
+        self.tz = self.deriver.tz
+        self._boards: dict[str, Any] | None = None
         self._drafts: list[DraftRecord] | None = None
 
-    # -- processes, as a scan derives them ----------------------------------------------
-    def processes_of(self, account: Any) -> list[Process]:
-        from agent.tracker import build_processes
+    @property
+    def policy(self) -> Any:
+        return self.deriver.policy
 
-        # Processes added by hand belong to the first account (the one drafts go from).
-        first = self.config.accounts[0].name
-        return build_processes(
-            self.store.tracked_messages(account.name),
-            own_addresses={account.address.lower(), *(a.lower() for a in account.aliases)},
-            directory=self.directory,
-            overrides=self.store.overrides(),
-            manual=self.store.manual_processes() if account.name == first else [],
-            now=self.now,
-        )
+    def boards(self) -> dict[str, Any]:
+        """Account name -> its :class:`agent.kept.Board`."""
+        if self._boards is None:
+            from agent.kept import refresh
+
+            self._boards = {
+                a.name: refresh(self.store, self.deriver, a, self.now, save=False)
+                for a in self.config.accounts
+            }
+        return self._boards
+
+    def keep(self) -> None:
+        """Derive what changed (a correction was just stored) and keep it. The
+        correction is stored already: when the database is busy (a scan is writing),
+        what changed is derived again on the next read instead."""
+        from agent.errors import StateError
+        from agent.kept import refresh
+
+        try:
+            self._boards = {
+                a.name: refresh(self.store, self.deriver, a, self.now, save=True)
+                for a in self.config.accounts
+            }
+        except StateError as exc:
+            self._boards = None
+            log.info("processes not kept after the correction: %s", exc)
 
     @property
     def drafts(self) -> list[DraftRecord]:
@@ -69,23 +86,17 @@ class Review:
             self._drafts = self.store.drafts()
         return self._drafts
 
+    # -- every process --------------------------------------------------------------------
+    def rows(self) -> list[Any]:
+        """Every process as the status line reads it (``agent.kept.Row``), in order."""
+        return [r for board in self.boards().values() for r in board.rows()]
+
+    def json_rows(self) -> list[dict[str, Any]]:
+        """``followup processes --json`` of every process, in order."""
+        return [d for board in self.boards().values() for d in board.json_rows()]
+
     def views_by_account(self) -> dict[str, list[views.ProcessView]]:
-        if self._views is None:
-            offers = self.store.offers()
-            self._views = {}
-            for account in self.config.accounts:
-                processes = self.processes_of(account)
-                drafts = [d for d in self.drafts if d.account == account.name]
-                self._views[account.name] = views.board(
-                    processes,
-                    drafts,
-                    now=self.now,
-                    policy=self.policy,
-                    calendar=self.calendar,
-                    tz=self.tz,
-                    offers=offers,
-                )
-        return self._views
+        return {name: board.views() for name, board in self.boards().items()}
 
     def views(self) -> list[views.ProcessView]:
         return [v for vs in self.views_by_account().values() for v in vs]
@@ -95,37 +106,57 @@ class Review:
 
     def pending_cancels(self) -> dict[str, str]:
         """Draft id -> why the next scan withdraws it."""
-        return {k: r for v in self.views() for k, r in v.pending_cancels.items()}
+        return {
+            c.followup_id: c.reason
+            for board in self.boards().values()
+            for plan in board.plans()
+            for c in (*plan.cancels, *plan.offer_cancels)
+        }
 
     def process_for_draft(self, draft: DraftRecord) -> Process | None:
-        for v in self.views_by_account().get(draft.account, []):
-            if v.process.answers_to(draft.process_id):
-                return v.process
+        board = self.boards().get(draft.account)
+        if board is None:
+            return None
+        for pid, aliases in board.ids_and_aliases():
+            if draft.process_id == pid or draft.process_id in aliases:
+                return board.view(pid).process  # type: ignore[no-any-return]
         return None
 
     # -- finding things by id -----------------------------------------------------------
+    def _index(self) -> list[tuple[Any, str, frozenset[str]]]:
+        return [
+            (board, pid, aliases)
+            for board in self.boards().values()
+            for pid, aliases in board.ids_and_aliases()
+        ]
+
     def find_view(self, text: str) -> views.ProcessView:
         """The process whose id (or an older id of it) starts with ``text``."""
-        all_views = self.views()
+        index = self._index()
         needle = text.strip().lower()
         if not needle:
             raise UsageError(
                 "a process id is needed", hint="list them with `followup processes --all`"
             )
-        exact = [v for v in all_views if v.process.answers_to(needle)]
+        exact = [(b, pid) for b, pid, aliases in index if needle == pid or needle in aliases]
         if exact:
-            return exact[0]
-        found = [v for v in all_views if v.id.startswith(needle)]
+            board, pid = exact[0]
+            return board.view(pid)  # type: ignore[no-any-return]
+        found = [(b, pid) for b, pid, _ in index if pid.startswith(needle)]
         if not found:
-            found = [v for v in all_views if any(a.startswith(needle) for a in v.process.aliases)]
+            found = [
+                (b, pid) for b, pid, aliases in index if any(a.startswith(needle) for a in aliases)
+            ]
         if len(found) == 1:
-            return found[0]
+            board, pid = found[0]
+            return board.view(pid)  # type: ignore[no-any-return]
         if len(found) > 1:
+            shown = [b.view(pid) for b, pid in found[:6]]
             raise UsageError(
                 f"process id {text!r} is ambiguous: it starts {len(found)} ids",
-                hint="use more characters: " + _list_processes(found),
+                hint="use more characters: " + _list_processes(shown, len(found)),
             )
-        raise UsageError(f"no process with id {text!r}", hint=_suggest(needle, all_views))
+        raise UsageError(f"no process with id {text!r}", hint=_suggest(needle, self.rows()))
 
     def find_process(self, text: str) -> Process:
         return self.find_view(text).process
@@ -147,27 +178,28 @@ class Review:
         raise UsageError(f"no draft with id {text!r}", hint=hint)
 
 
-def _list_processes(found: Sequence[views.ProcessView]) -> str:
+def _list_processes(found: Sequence[views.ProcessView], total: int | None = None) -> str:
     shown = [f"{v.id} ({views.company_label(v.process)})" for v in found[:6]]
-    more = f" and {len(found) - 6} more" if len(found) > 6 else ""
+    total = len(found) if total is None else total
+    more = f" and {total - 6} more" if total > 6 else ""
     return ", ".join(shown) + more
 
 
-def _suggest(needle: str, all_views: Sequence[views.ProcessView]) -> str:
+def _suggest(needle: str, rows: Sequence[Any]) -> str:
     """Close matches by id, or processes whose company or role contains the text."""
-    ids = [v.id for v in all_views]
+    ids = [r.process_id for r in rows]
     close_ids = set(
         difflib.get_close_matches(needle, [i[: len(needle)] for i in ids], n=3, cutoff=0.6)
     )
-    matches = [v for v in all_views if v.id[: len(needle)] in close_ids]
+    matches = [r for r in rows if r.process_id[: len(needle)] in close_ids]
     words = [
-        v
-        for v in all_views
-        if needle in (v.process.company or "").lower() or needle in (v.process.role or "").lower()
+        r for r in rows if needle in (r.company or "").lower() or needle in (r.role or "").lower()
     ]
-    matches += [v for v in words if v not in matches]
+    matches += [r for r in words if r not in matches]
     if matches:
-        return "did you mean " + _list_processes(matches) + "?"
+        shown = [f"{r.process_id} ({r.company or r.agency or '?'})" for r in matches[:6]]
+        more = f" and {len(matches) - 6} more" if len(matches) > 6 else ""
+        return "did you mean " + ", ".join(shown) + more + "?"
     return "list them with `followup processes --all`"
 
 
@@ -198,44 +230,94 @@ def processes_command(
     now = resolve_now(now_text, config.timezone)
     with open_store(config) as store:
         review = Review(config, store, now)
-        shown = [v for v in review.views() if show_all or v.active]
+        shown = [d for d in review.json_rows() if show_all or d["active"]]
     tz = review.tz
     if as_json:
-        click.echo(json.dumps([views.process_json(v, tz) for v in shown], ensure_ascii=False))
+        click.echo(json.dumps(shown, ensure_ascii=False))
         return
     if not shown:
         click.echo("No active processes." if not show_all else "No processes yet.")
         if not show_all:
             click.echo("Closed ones: `followup processes --all`. Missing one? `followup add`.")
         return
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+    width = shutil.get_terminal_size().columns
+    narrow = width < 110  # the role goes under the company
+    columns = [
+        _Column("id", 0, 0),
+        _Column("company", 3, 10),
+        _Column("role", 3, 6),
+        _Column("state", 2, 12),
+        _Column("rnd", 0, 0, right=True),
+        _Column("last", 0, 0),
+        _Column("promised", 0, 0),
+        _Column("next", 4, 14),
+    ]
+    rows = [list(views.row_from_json(data, tz, now)) for data in shown]
+    if narrow:
+        del columns[2]
+        for row in rows:
+            role = row.pop(2)
+            row[1] = [row[1], click.style(role, dim=True)] if role else row[1]  # type: ignore[call-overload]
+    if not show_all:
+        click.echo(click.style("Active hiring processes".center(width).rstrip(), italic=True))
+    for line in _table(columns, rows, width):
+        click.echo(line)
 
-    console = Console()
-    narrow = console.width < 110  # the role goes under the company
-    table = Table(
-        box=None,
-        padding=(0, 1),
-        header_style="bold",
-        title=None if show_all else "Active hiring processes",
-    )
-    table.add_column("id", no_wrap=True)
-    table.add_column("company", ratio=3, min_width=10)
-    if not narrow:
-        table.add_column("role", ratio=3, min_width=6)
-    table.add_column("state", ratio=2, min_width=8)
-    table.add_column("rnd", justify="right", no_wrap=True)
-    table.add_column("last", no_wrap=True)
-    table.add_column("promised", no_wrap=True)
-    table.add_column("next", ratio=4, min_width=14)
-    for v in shown:
-        cells = [Text(cell) for cell in views.process_row(v, tz, now)]  # mail text is never markup
-        if narrow:
-            company, role = cells.pop(1), cells.pop(1)
-            cells.insert(1, Text.assemble(company, "\n", (role.plain, "dim")) if role else company)
-        table.add_row(*cells)
-    console.print(table)
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    ratio: int  # share of the width it gives up when the table is too wide (0: never)
+    min_width: int
+    right: bool = False
+
+
+def _table(columns: Sequence[_Column], rows: Sequence[Sequence[Any]], width: int) -> list[str]:
+    """A plain table: a bold header, then the rows; the columns that may shrink (by
+    ratio, down to their least width) wrap their text when the table is too wide.
+    A cell is a string, or a list of lines (the first wraps, the others do not)."""
+
+    def lines_of(cell: Any) -> list[str]:
+        return list(cell) if isinstance(cell, list) else [cell]
+
+    natural = [
+        max(
+            [len(c.name)] + [click.unstyle(line).__len__() for r in rows for line in lines_of(r[n])]
+        )
+        for n, c in enumerate(columns)
+    ]
+    widths = list(natural)
+    excess = sum(widths) + 2 * len(columns) + 1 - width
+    while excess > 0:  # the widest column that may shrink gives up one character
+        room = [
+            (widths[n] * c.ratio, n)
+            for n, c in enumerate(columns)
+            if c.ratio and widths[n] > c.min_width
+        ]
+        if not room:
+            break
+        widths[max(room)[1]] -= 1
+        excess -= 1
+    out = [
+        " "
+        + "  ".join(
+            click.style(c.name.ljust(w), bold=True) for c, w in zip(columns, widths, strict=True)
+        )
+    ]
+    for row in rows:
+        cells = []
+        for n, (c, w) in enumerate(zip(columns, widths, strict=True)):
+            first, *rest = lines_of(row[n])
+            wrapped = textwrap.wrap(first, w) if c.ratio and len(first) > w else [first]
+            cells.append((wrapped or [""]) + rest)
+        for k in range(max(len(cell) for cell in cells)):
+            parts = []
+            for c, w, cell in zip(columns, widths, cells, strict=True):
+                text = cell[k] if k < len(cell) else ""
+                pad = " " * max(0, w - len(click.unstyle(text)))
+                parts.append(pad + text if c.right else text + pad)
+            out.append((" " + "  ".join(parts)).rstrip())
+    return out
 
 
 # -- show --------------------------------------------------------------------------------
@@ -262,9 +344,8 @@ def show_command(
     with open_store(config) as store:
         review = Review(config, store, now)
         view = review.find_view(process_id)
-        pending = review.pending_cancels()
         tz = review.tz
-        data = views.process_detail_json(view, tz, pending)
+        data = views.process_detail_json(view, tz, view.pending_cancels)
         data.update(coaching_detail(config, store, view, now, tz))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))

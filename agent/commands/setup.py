@@ -339,14 +339,50 @@ def _create_state(db_path: Path) -> None:
     Store.open(db_path).close()
 
 
+def _rebuild(config_path: Path | None) -> list[dict[str, Any]]:
+    """Derive every account's processes again from the records and keep them."""
+    import time
+    from datetime import UTC, datetime
+
+    from agent.config import load_config
+    from agent.kept import Deriver, rebuild
+    from agent.store import Store
+
+    config = load_config(config_path)
+    deriver = Deriver(config)
+    now = datetime.now(UTC)
+    done = []
+    with Store.open(config.db_path) as store:
+        for account in config.accounts:
+            started = time.monotonic()
+            board = rebuild(store, deriver, account, now, save=True)
+            done.append(
+                {
+                    "account": account.name,
+                    "processes": len(board),
+                    "seconds": round(time.monotonic() - started, 3),
+                }
+            )
+    return done
+
+
 @click.command("doctor")
 @config_option
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
-def doctor_command(config_path: Path | None, as_json: bool) -> None:
+@click.option(
+    "--rebuild",
+    is_flag=True,
+    help="First derive every process again from the stored mail and your corrections.",
+)
+def doctor_command(config_path: Path | None, as_json: bool, rebuild: bool) -> None:
     """Check the config, password, TLS and login, folders, state database and rules.
 
     Prints one line per check and what to do about each failure. Exits 0 when
     everything is fine, 1 otherwise. Passwords are never shown.
+
+    With --rebuild, the processes and next steps followup keeps are first derived
+    again from the stored mail and corrections (they are kept up to date by every
+    scan and correction, and rebuilt by themselves when the rules change).
     """
     from rich.console import Console
     from rich.markup import escape
@@ -356,6 +392,12 @@ def doctor_command(config_path: Path | None, as_json: bool) -> None:
     failed = False
     results = []
     console = Console(highlight=False, soft_wrap=True)
+    rebuilt = _rebuild(config_path) if rebuild else []
+    for done in rebuilt if not as_json else []:
+        console.print(
+            f"[green]✓[/green] [bold]processes rebuilt[/bold]: account {escape(done['account'])}, "
+            f"{done['processes']} processes in {done['seconds']:.2f} s"
+        )
     for check in run_checks(config_path):
         failed = failed or check.failed
         if as_json:
@@ -369,7 +411,14 @@ def doctor_command(config_path: Path | None, as_json: bool) -> None:
             console.print(f"    → {escape(redact(check.hint))}")
     if as_json:
         click.echo(
-            redact(json.dumps({"ok": not failed, "checks": results}, ensure_ascii=False, indent=2))
+            redact(
+                json.dumps(
+                    {"ok": not failed, "checks": results}
+                    | ({"rebuilt": rebuilt} if rebuild else {}),
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
         )
     elif failed:
         console.print("[red]Some checks failed.[/red]")

@@ -110,22 +110,20 @@ def _account_status(
 def status_data(config: Any, store: Any, now: datetime) -> dict[str, Any]:
     """Everything ``followup status`` shows, as one JSON object."""
     review = Review(config, store, now)
-    all_views = review.views()
+    all_views = review.rows()
     tz = review.tz
     upcoming = views.next_due(all_views)
     next_action = None
     if upcoming is not None:
         next_action = {
             "process": upcoming.id,
-            "company": upcoming.process.company,
-            "role": upcoming.process.role,
+            "company": upcoming.company,
+            "role": upcoming.role,
             "action": upcoming.next_action,
             "due_at": views.iso(upcoming.next_due_at, tz),
             "overdue": upcoming.next_due_at is not None and upcoming.next_due_at <= now,
         }
-    draft_states: dict[str, int] = {}
-    for d in review.drafts:
-        draft_states[d.state] = draft_states.get(d.state, 0) + 1
+    draft_states = store.draft_counts()
     counts = store.message_counts()
     daemon = daemon_state(store)
     return {
