@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from email.header import decode_header, make_header
 from email.headerregistry import HeaderRegistry
 from email.message import Message as EmailMessage
+from functools import cached_property
 from typing import Any
 
 from agent.errors import BadInputError
@@ -46,8 +47,8 @@ class Address:
     name: str
     addr: str
 
-    @property
-    def domain(self) -> str:
+    @cached_property
+    def domain(self) -> str:  # asked for every address of every header a scan reads
         return self.addr.rpartition("@")[2].lower()
 
     def __str__(self) -> str:
@@ -79,7 +80,7 @@ class Message:
     headers: dict[str, str] = field(default_factory=dict)
     defects: list[str] = field(default_factory=list)
 
-    @property
+    @cached_property
     def thread_ids(self) -> tuple[str, ...]:
         """Every Message-ID this message points at (parent first)."""
         ids: list[str] = []
@@ -222,9 +223,26 @@ def _parsed_pairs(values: list[str]) -> list[tuple[str, str]]:
     return pairs
 
 
+# The same few address fields come again and again (the user's own address in To, a
+# newsletter's From): their parsed form is kept, up to a bound.
+_ADDRESS_MEMO: dict[tuple[str, ...], tuple[Address, ...]] = {}
+_ADDRESS_MEMO_SIZE = 4096
+
+
 def _addresses(values: list[str]) -> tuple[Address, ...]:
     if not values:
         return ()
+    key = tuple(values)
+    found = _ADDRESS_MEMO.get(key)
+    if found is None:
+        found = _read_addresses(values)
+        if len(_ADDRESS_MEMO) >= _ADDRESS_MEMO_SIZE:
+            _ADDRESS_MEMO.clear()
+        _ADDRESS_MEMO[key] = found
+    return found
+
+
+def _read_addresses(values: list[str]) -> tuple[Address, ...]:
     out = []
     pairs = _plain_pairs(values)
     plain = pairs is not None
@@ -498,16 +516,15 @@ def synthetic_message_id(raw: bytes) -> str:
     return f"<{hashlib.sha256(raw).hexdigest()[:32]}@followup.invalid>"
 
 
+_FIELD_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{0,76}:", re.M)
+
+
 def _check_mail(raw: bytes) -> bytes:
     if not isinstance(raw, (bytes, bytearray)):
         raise TypeError("parse_message expects bytes")
     raw = bytes(raw)
     head = raw[: min(_end_of_header(raw[:65536]), 4096)]
-    if (
-        not raw.strip()
-        or not re.search(rb"^[A-Za-z][A-Za-z0-9-]{0,76}:", head, re.M)
-        or b"\x00" in head
-    ):
+    if not raw.strip() or not _FIELD_LINE.search(head) or b"\x00" in head:
         raise BadInputError("not an email message (no header lines)")
     return raw
 
