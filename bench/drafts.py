@@ -133,7 +133,9 @@ def main() -> int:
             shown[lang] += 1
             actions_shown[lang].add(kind)
             print(f"==== {name} ({lang}, {analysis.kind}) -> {kind}")
-            print(f"---- the mail: {msg.subject}\n{msg.text[:700]}\n---- the draft: {draft.subject}")
+            print(
+                f"---- the mail: {msg.subject}\n{msg.text[:700]}\n---- the draft: {draft.subject}"
+            )
             print(draft.body)
     fails = sum(1 for _ in failed.elements())
     needing = sum(neutral.values())

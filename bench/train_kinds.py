@@ -48,7 +48,9 @@ def examples() -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     if PUBLIC.exists():
         for n, row in enumerate(load_rows(PUBLIC)):
             msg = parse_message(build_message(row, n))
-            fixed.append((row["id"], model_text(msg), LABEL_TO_KIND.get(row["label"], row["label"])))
+            fixed.append(
+                (row["id"], model_text(msg), LABEL_TO_KIND.get(row["label"], row["label"]))
+            )
     dev = [
         (row["id"], model_text(parse_message(build_message(row, 0))), row["label"])
         for row in realworld_rows("dev")

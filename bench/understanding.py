@@ -318,7 +318,13 @@ def run_realworld(split: str, verbose: bool) -> dict[str, Any]:
         misses: list[str] = []
         for row in rows:
             analysis = analyzer.analyze(parse_message(build_message(row, 0)))
-            lang = "da+sv" if row["lang"] in ("da", "sv") else "nb" if row["lang"] == "nn" else row["lang"]
+            lang = (
+                "da+sv"
+                if row["lang"] in ("da", "sv")
+                else "nb"
+                if row["lang"] == "nn"
+                else row["lang"]
+            )
             by_lang[lang].append((row, analysis))
             got_promise = analysis.promised_by.isoformat() if analysis.promised_by else None
             got_condition = getattr(analysis, "promise_condition", None)
@@ -339,16 +345,28 @@ def run_realworld(split: str, verbose: bool) -> dict[str, Any]:
             f"{'condition':>10} {'look-alikes as hiring':>22}"
         )
         for lang in sorted(by_lang) + ["all"]:
-            items = [x for values in by_lang.values() for x in values] if lang == "all" else by_lang[lang]
+            items = (
+                [x for values in by_lang.values() for x in values]
+                if lang == "all"
+                else by_lang[lang]
+            )
             pairs = [(row["label"], a.kind) for row, a in items]
             f1 = macro_f1(pairs)
             kind_ok = sum(1 for want, got in pairs if want == got)
-            promised = [(r, a) for r, a in items if r.get("promised_by") and r["label"] != "not_job"]
-            exact = sum(1 for r, a in promised if a.promised_by and a.promised_by.isoformat() == r["promised_by"])
+            promised = [
+                (r, a) for r, a in items if r.get("promised_by") and r["label"] != "not_job"
+            ]
+            exact = sum(
+                1
+                for r, a in promised
+                if a.promised_by and a.promised_by.isoformat() == r["promised_by"]
+            )
             unpromised = [(r, a) for r, a in items if not r.get("promised_by")]
             quiet = sum(1 for _, a in unpromised if a.promised_by is None)
             conditions = sum(
-                1 for r, a in promised if getattr(a, "promise_condition", None) == r.get("promise_condition")
+                1
+                for r, a in promised
+                if getattr(a, "promise_condition", None) == r.get("promise_condition")
             )
             alikes = [(r, a) for r, a in items if r.get("lookalike")]
             fooled = sum(1 for _, a in alikes if a.kind != "not_job")
@@ -369,7 +387,10 @@ def run_realworld(split: str, verbose: bool) -> dict[str, Any]:
             print(f"dev mismatches: {len(misses)}")
             print("\n".join(misses))
         elif misses:
-            print(f"  mismatches: {len(misses)}" + (" (--verbose lists dev's)" if part == "dev" else ""))
+            print(
+                f"  mismatches: {len(misses)}"
+                + (" (--verbose lists dev's)" if part == "dev" else "")
+            )
     return figures
 
 
@@ -398,7 +419,10 @@ def run_speed() -> None:
         from agent.analysis.model import KindModel
 
         shipped = analyzer.model
-        for label, model in (("cue rules alone", KindModel(None)), ("with the kind model", shipped)):
+        for label, model in (
+            ("cue rules alone", KindModel(None)),
+            ("with the kind model", shipped),
+        ):
             analyzer.model = model
             started = time.perf_counter()
             for _ in range(rounds):
