@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 
 from agent.analysis.types import Evidence
 from agent.employers import EmployerDirectory, choose_contact
-from agent.records import (
+from agent.records import (  # the states are named in records; the tracker decides them
     ACTIVE_STATES,
     APPLIED,
     AWAITING_DECISION,
@@ -43,6 +43,9 @@ from agent.records import (
     ManualProcess,
     ProcessOverride,
     TrackedMessage,
+)
+from agent.records import (
+    GHOSTED as GHOSTED,
 )
 
 SILENCE_MEANS_NO = "silence_means_no"
