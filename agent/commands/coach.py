@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -94,35 +94,45 @@ def print_coaching(
         echo(f"The interview has passed: look back on it with `followup reflect {process.id}`.")
 
 
-def reflect_suggestions(review: Any) -> list[dict[str, Any]]:
-    """Processes whose interview has passed without a look back (for ``followup status``).
+@dataclass(frozen=True)
+class _Interviewed:
+    """What looking back on an interview reads of a process, from what the passes keep."""
 
-    What the passes keep says which processes had an interview lately; only those are
-    derived to be asked (``status`` stays fast with a year of processes)."""
+    id: str
+    aliases: frozenset[str]
+    interview_at: datetime | None
+    interview_held: bool
+    round: int
+
+    def answers_to(self, process_id: str) -> bool:
+        return process_id == self.id or process_id in self.aliases
+
+
+def reflect_suggestions(review: Any) -> list[dict[str, Any]]:
+    """Processes whose interview has passed without a look back (for ``followup status``,
+    from what the passes keep: no process is derived for it)."""
     settings = coaching.coaching_settings(_rules(review.config))
     reflections = review.store.reflections()
-    window = timedelta(days=settings.suggest_reflect_within_days)
     out = []
     for board in review.boards().values():
+        aliases = dict(board.ids_and_aliases())
         for data in board.json_rows():
-            held = data["interview_at"] and data["interview_held"]
-            if (
-                not held
-                or not timedelta(0)
-                <= review.now - datetime.fromisoformat(data["interview_at"])
-                <= window
-            ):
-                continue
-            p = board.view(data["id"]).process
+            at = datetime.fromisoformat(data["interview_at"]) if data["interview_at"] else None
+            seen = _Interviewed(
+                data["id"], aliases[data["id"]], at, data["interview_held"], data["round"]
+            )
             if coaching.reflection_due(
-                p, reflections, now=review.now, within_days=settings.suggest_reflect_within_days
+                seen,  # type: ignore[arg-type]
+                reflections,
+                now=review.now,
+                within_days=settings.suggest_reflect_within_days,
             ):
                 out.append(
                     {
-                        "process": p.id,
-                        "company": p.company,
-                        "role": p.role,
-                        "interview_at": views.iso(p.interview_at, review.tz),
+                        "process": data["id"],
+                        "company": data["company"],
+                        "role": data["role"],
+                        "interview_at": views.iso(at, review.tz),
                     }
                 )
     return out
