@@ -19,11 +19,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from agent.board import ProcessView, action_label
 from agent.errors import RulesError
 from agent.records import INBOUND
 from agent.rules import Rules
 from agent.tracker import ACTIVE_STATES, Process
-from agent.views import ProcessView, action_label, company_label
+from agent.views import company_label
 
 PRODID = "-//followup//followup-agent//EN"
 UID_DOMAIN = "followup.invalid"

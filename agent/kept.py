@@ -34,7 +34,6 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -47,8 +46,10 @@ KEPT_FORMAT = "1"
 _PACKAGE = Path(__file__).resolve().parent
 _DERIVING = (
     "kept.py",
+    "pipeline/engine.py",
     "tracker.py",
     "policy.py",
+    "board.py",
     "views.py",
     "employers.py",
     "records.py",
@@ -76,89 +77,31 @@ def zone_of(now: datetime) -> str:
     return str(getattr(tz, "key", None) or tz)
 
 
-class Deriver:
-    """What deriving an account's processes reads besides the records: rules, policy,
-    calendar, employers, the user's zone and addresses. Built lazily: reading the
-    kept state needs none of it unless something must be derived again."""
-
-    def __init__(
-        self,
-        config: Any,
-        *,
-        rules: Any = None,
-        policy: Any = None,
-        calendar: Any = None,
-        directory: Any = None,
-    ) -> None:
-        self.config = config
-        self._given = {"rules": rules, "policy": policy, "calendar": calendar}
-        self._directory = directory
-        self.tz = ZoneInfo(config.timezone)
-
-    @cached_property
-    def rules(self) -> Any:
-        from agent.rules import Rules
-
-        return self._given["rules"] or Rules.load(self.config.rules_dir)
-
-    @cached_property
-    def policy(self) -> Any:
-        from dataclasses import replace
-
-        from agent.policy import load_policy
-
-        policy = self._given["policy"] or load_policy(self.rules)
-        if self.config.max_drafts_per_pass != policy.max_drafts_per_pass:
-            policy = replace(policy, max_drafts_per_pass=self.config.max_drafts_per_pass)
-        return policy
-
-    @cached_property
-    def calendar(self) -> Any:
-        from agent.analysis.calendar import BusinessCalendar
-
-        return self._given["calendar"] or BusinessCalendar(self.config.country)
-
-    @cached_property
-    def directory(self) -> Any:
-        from agent.employers import EmployerDirectory
-
-        return self._directory or EmployerDirectory.from_rules(self.rules)
-
-    @cached_property
-    def fingerprint(self) -> str:
-        """Changes when anything derivation reads besides the records changes."""
-        from agent.rules import Rules
-
-        digest = hashlib.sha256(KEPT_FORMAT.encode())
-        for name in _DERIVING:
-            digest.update(name.encode() + b"\0" + (_PACKAGE / name).read_bytes())
-        holidays = importlib.util.find_spec("holidays")
-        if holidays is not None and holidays.origin:
-            version = Path(holidays.origin).with_name("version.py")
-            digest.update(version.read_bytes() if version.is_file() else holidays.origin.encode())
-        rules = self._given["rules"] or Rules.load(self.config.rules_dir)
-        for name in _RULES:
-            path = rules.path(name)
-            digest.update(name.encode() + b"\0" + (path.read_bytes() if path else b"-"))
-        c = self.config
-        settings = {
-            "timezone": c.timezone,
-            "country": c.country,
-            "max_drafts_per_pass": c.max_drafts_per_pass,
-            "accounts": [
-                [a.name, a.address.lower(), sorted(x.lower() for x in a.aliases)]
-                for a in c.accounts
-            ],
-        }
-        digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
-        return digest.hexdigest()[:32]
-
-    def own_addresses(self, account: Any) -> set[str]:
-        return {account.address.lower(), *(a.lower() for a in account.aliases)}
-
-    def takes_manual(self, account: Any) -> bool:
-        """Processes added by hand belong to the first account (the one drafts go from)."""
-        return bool(self.config.accounts) and self.config.accounts[0].name == account.name
+def fingerprint(config: Any, rules: Any) -> str:
+    """Changes when anything derivation reads besides the records changes: the rules
+    and settings below and the code that derives."""
+    digest = hashlib.sha256(KEPT_FORMAT.encode())
+    for name in _DERIVING:
+        digest.update(name.encode() + b"\0" + (_PACKAGE / name).read_bytes())
+    holidays = importlib.util.find_spec("holidays")
+    if holidays is not None and holidays.origin:
+        version = Path(holidays.origin).with_name("version.py")
+        digest.update(version.read_bytes() if version.is_file() else holidays.origin.encode())
+    for name in _RULES:
+        path = rules.path(name)
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path else b"-"))
+    c = config
+    settings = {
+        "timezone": c.timezone,
+        "country": c.country,
+        "max_drafts_per_pass": c.max_drafts_per_pass,
+        "accounts": [
+            [a.name, a.address.lower(), sorted(x.lower() for x in a.aliases)]
+            for a in c.accounts
+        ],
+    }
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:32]
 
 
 @dataclass
@@ -195,9 +138,9 @@ class _Inputs:
 class Board:
     """One account's processes and their next steps at ``now`` (see :func:`refresh`)."""
 
-    def __init__(self, store: Any, deriver: Deriver, account: Any, now: datetime) -> None:
+    def __init__(self, store: Any, engine: Any, account: Any, now: datetime) -> None:
         self.store = store
-        self.deriver = deriver
+        self.engine = engine
         self.account = account
         self.now = now
         self.memberships: dict[str, Any] = {}  # process id -> Membership, where known
@@ -227,7 +170,7 @@ class Board:
     def json_rows(self) -> list[dict[str, Any]]:
         """``views.process_json`` of every process, in order."""
         if self.rebuilt:
-            return [_view_json(self.fresh[pid], self.deriver.tz) for pid in self._order()]
+            return [_view_json(self.fresh[pid], self.engine.tz) for pid in self._order()]
         kept = self.store.kept_rows(self.account.name, ("process_id", "position", "view_json"))
         out: dict[str, Any] = {
             r["process_id"]: (r["position"], r["view_json"])
@@ -238,7 +181,7 @@ class Board:
             out[pid] = (out[pid][0] if pid in out else len(out), view)
         ranked = self._ordered(out)
         return [
-            _view_json(v, self.deriver.tz) if not isinstance(v, str) else json.loads(v)
+            _view_json(v, self.engine.tz) if not isinstance(v, str) else json.loads(v)
             for _, v in ranked
         ]
 
@@ -335,7 +278,7 @@ class Board:
     def inputs(self) -> _Inputs:
         if self._inputs is None:
             store, account = self.store, self.account
-            manual = store.manual_processes() if self.deriver.takes_manual(account) else []
+            manual = store.manual_processes() if self.engine.takes_manual(account) else []
             self._inputs = _Inputs(
                 overrides=store.overrides(),
                 manual={m.process_id: m for m in manual},
@@ -348,11 +291,11 @@ class Board:
         """Derive the processes of ``memberships`` and plan their next steps."""
         if not memberships:
             return
+        from agent.board import process_view
         from agent.policy import plan_process
         from agent.tracker import derive_process, short_hash
-        from agent.views import process_view
 
-        d, account, inputs = self.deriver, self.account, self.inputs()
+        d, account, inputs = self.engine, self.account, self.inputs()
         wanted = [i for m in memberships for i in m.message_ids if i not in inputs.messages]
         if wanted:
             inputs.messages.update(self.store.tracked_by_id(account.name, wanted))
@@ -453,10 +396,10 @@ class Board:
         return sorted(by_id.items(), key=position)
 
 
-def refresh(store: Any, deriver: Deriver, account: Any, now: datetime, *, save: bool) -> Board:
+def refresh(store: Any, engine: Any, account: Any, now: datetime, *, save: bool) -> Board:
     """``account``'s processes and next steps at ``now``: what is kept, with what changed
     since derived again; saved back when ``save`` (a pass, a correction)."""
-    board = Board(store, deriver, account, now)
+    board = Board(store, engine, account, now)
     name = account.name
     changes: list[tuple[str, str | None, str | None]] = []
     with store.reading():  # the records and the version they are at, as of one moment
@@ -464,7 +407,7 @@ def refresh(store: Any, deriver: Deriver, account: Any, now: datetime, *, save: 
         head = store.kept_head(name)
         usable = (
             head is not None
-            and head["fingerprint"] == deriver.fingerprint
+            and head["fingerprint"] == engine.fingerprint
             and head["computed_at"] <= now
         )
         if not usable:
@@ -478,9 +421,9 @@ def refresh(store: Any, deriver: Deriver, account: Any, now: datetime, *, save: 
     return board
 
 
-def rebuild(store: Any, deriver: Deriver, account: Any, now: datetime, *, save: bool) -> Board:
+def rebuild(store: Any, engine: Any, account: Any, now: datetime, *, save: bool) -> Board:
     """Every process of ``account`` derived from the records (``followup doctor --rebuild``)."""
-    board = Board(store, deriver, account, now)
+    board = Board(store, engine, account, now)
     with store.reading():
         version = store.kept_version()
         _rebuild(board)
@@ -492,7 +435,7 @@ def rebuild(store: Any, deriver: Deriver, account: Any, now: datetime, *, save: 
 def _memberships(board: Board) -> list[Any]:
     from agent.tracker import group_processes
 
-    d, account, inputs = board.deriver, board.account, board.inputs()
+    d, account, inputs = board.engine, board.account, board.inputs()
     messages = board.store.tracked_messages(account.name)
     inputs.messages = {m.message_id: m for m in messages}
     return group_processes(
@@ -576,7 +519,7 @@ def _touched(store: Any, account: str, keys: list[tuple[str, str | None, str | N
 
 def _save(board: Board, version: int, *, everything: bool) -> None:
     """Keep what ``board`` derived (saving is skipped when newer is kept already)."""
-    tz = board.deriver.tz
+    tz = board.engine.tz
     rows = []
     for pid, view in board.fresh.items():
         m = board.memberships[pid]
@@ -585,7 +528,7 @@ def _save(board: Board, version: int, *, everything: bool) -> None:
     if board.order is not None and not everything:
         positions = {pid: n for n, pid in enumerate(board.order) if pid not in board.fresh}
     head = {
-        "fingerprint": board.deriver.fingerprint,
+        "fingerprint": board.engine.fingerprint,
         "version": version,
         "computed_at": board.now,
         "zone": zone_of(board.now),
@@ -597,7 +540,7 @@ def _save(board: Board, version: int, *, everything: bool) -> None:
         removed=board.removed,
         positions=positions,
         everything=everything,
-        accounts=[a.name for a in board.deriver.config.accounts],
+        accounts=[a.name for a in board.engine.config.accounts],
     )
 
 

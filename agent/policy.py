@@ -140,12 +140,30 @@ class CreateDraft:
     nudge: int = 0  # follow-ups already sent in this silence
     offer_deadline: date | None = None  # competing_offer only
 
+    def summary(self) -> dict[str, Any] | None:
+        """What a pass report says of this action (``None``: nothing)."""
+        return {
+            "action": self.action,
+            "process": self.process_id,
+            "followup_id": self.followup_id,
+            "due_at": self.due_at.isoformat(),
+            "reason": self.reason,
+        }
+
 
 @dataclass(frozen=True)
 class CancelDraft:
     followup_id: str
     process_id: str
     reason: str
+
+    def summary(self) -> dict[str, Any] | None:
+        return {
+            "action": "cancel",
+            "followup_id": self.followup_id,
+            "process": self.process_id,
+            "reason": self.reason,
+        }
 
 
 @dataclass(frozen=True)
@@ -156,12 +174,23 @@ class FlagDraft:
     process_id: str
     reason: str
 
+    def summary(self) -> dict[str, Any] | None:
+        return {
+            "action": "flag",
+            "followup_id": self.followup_id,
+            "process": self.process_id,
+            "reason": self.reason,
+        }
+
 
 @dataclass(frozen=True)
 class MarkGhosted:
     process_id: str
     reason: str
     since: datetime  # the last follow-up (or the lapsed due time) the silence runs from
+
+    def summary(self) -> dict[str, Any] | None:
+        return {"action": "ghosted", "process": self.process_id, "reason": self.reason}
 
 
 @dataclass(frozen=True)
@@ -170,6 +199,9 @@ class DraftsCapped:
 
     limit: int
     deferred: tuple[str, ...]  # follow-up ids
+
+    def summary(self) -> dict[str, Any] | None:
+        return None  # counted in the report's "capped" and "drafts_held"
 
 
 Action = CreateDraft | CancelDraft | FlagDraft | MarkGhosted | DraftsCapped

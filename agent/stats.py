@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from agent.board import ProcessView
 from agent.records import INBOUND, OUTBOUND, TrackedMessage
 from agent.tracker import (
     GHOSTED,
@@ -38,7 +39,6 @@ from agent.tracker import (
     REJECTED_BY_SILENCE,
     Process,
 )
-from agent.views import ProcessView
 
 ANSWER_KINDS = frozenset(
     {

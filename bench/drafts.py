@@ -32,6 +32,7 @@ from agent.analysis import Analyzer  # noqa: E402
 from agent.drafts import TemplateSet, render_draft  # noqa: E402
 from agent.employers import EmployerDirectory  # noqa: E402
 from agent.message import parse_message  # noqa: E402
+from agent.pipeline.ingest import tracked_from  # noqa: E402
 from agent.policy import (  # noqa: E402
     FEEDBACK_REQUEST,
     FOLLOWUP_AFTER_PROMISE,
@@ -41,7 +42,6 @@ from agent.policy import (  # noqa: E402
 )
 from agent.records import INBOUND  # noqa: E402
 from agent.rules import Rules  # noqa: E402
-from agent.sync import tracked_from  # noqa: E402
 from agent.tracker import build_processes  # noqa: E402
 
 ME = "candidate@example.org"

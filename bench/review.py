@@ -102,7 +102,8 @@ def full_rebuild(config_path: Path) -> float:
 def daemon_passes(config_path: Path, passes: int) -> tuple[float, float, int]:
     """(CPU of the first pass, median CPU of the passes with nothing new, processes)."""
     from agent.config import load_config
-    from agent.scan import Engine, run_pass
+    from agent.pipeline.engine import Engine
+    from agent.pipeline.passes import run_pass
     from agent.store import Store
 
     config = load_config(config_path)

@@ -67,7 +67,7 @@ from agent.daemon.faults import RetryPolicy  # noqa: E402
 from agent.daemon.loop import Daemon, DaemonSettings, SimulatedClock  # noqa: E402
 from agent.errors import AuthError, MailboxError, SecretError, TransientMailboxError  # noqa: E402
 from agent.notify import ServiceNotifier  # noqa: E402
-from agent.scan import Engine  # noqa: E402
+from agent.pipeline.engine import Engine  # noqa: E402
 from agent.sources.maildir import UIDLIST, MaildirSource  # noqa: E402
 from agent.store import Store  # noqa: E402
 
@@ -650,8 +650,8 @@ def main() -> int:
     root.mkdir(parents=True, exist_ok=True)
 
     rebaselines = Counting("UIDVALIDITY changed")
-    logging.getLogger("agent.sync").addHandler(rebaselines)
-    logging.getLogger("agent.sync").setLevel(logging.WARNING)
+    logging.getLogger("agent.pipeline.ingest").addHandler(rebaselines)
+    logging.getLogger("agent.pipeline.ingest").setLevel(logging.WARNING)
     results = {}
     for name, chaos in (("clean", False), ("chaos", True)):  # clean first: it warms up
         run = SoakRun(name, root / name, args.days, args.seed, chaos=chaos, interval=args.interval)

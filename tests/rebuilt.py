@@ -6,7 +6,8 @@ from datetime import datetime
 from pathlib import Path
 
 from agent.config import load_config
-from agent.kept import Deriver, rebuild, refresh
+from agent.kept import rebuild, refresh
+from agent.pipeline.engine import Engine
 from agent.policy import combine
 from agent.store import Store
 
@@ -16,13 +17,13 @@ def assert_kept_equals_rebuild(config_path: Path, now: str) -> None:
     (what the passes kept, brought up to date) equal a full derivation at ``now``."""
     config = load_config(config_path)
     moment = datetime.fromisoformat(now)
-    deriver = Deriver(config)
+    engine = Engine(config)
     with Store.open(config.db_path) as store:
         for account in config.accounts:
-            kept = refresh(store, deriver, account, moment, save=False)
-            full = rebuild(store, deriver, account, moment, save=False)
+            kept = refresh(store, engine, account, moment, save=False)
+            full = rebuild(store, engine, account, moment, save=False)
             assert kept.json_rows() == full.json_rows()
             assert kept.rows() == full.rows()
-            policy = deriver.policy
+            policy = engine.policy
             assert combine(kept.plans(), policy) == combine(full.plans(), policy)
             assert kept.next_wake() == full.next_wake()

@@ -20,13 +20,13 @@ from icalendar import Calendar
 from test_review_cli import LATER, SCAN_AT, make_mailbox, ok, scanned_mailbox
 
 from agent.analysis.calendar import BusinessCalendar
+from agent.board import board
 from agent.employers import EmployerDirectory
 from agent.ics import CalendarTexts, build_calendar, calendar_events, interviews_of, same_calendar
 from agent.policy import load_policy
 from agent.records import INBOUND, TrackedMessage
 from agent.rules import shipped_rules
 from agent.tracker import build_processes
-from agent.views import board
 
 TEXTS = CalendarTexts.from_mapping(shipped_rules().toml("calendar.toml"))
 

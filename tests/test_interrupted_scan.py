@@ -145,7 +145,8 @@ def test_a_pass_that_raises_still_closes_its_run(tmp_path: Path) -> None:
     from test_sync import broken_rules_mailbox
 
     from agent.errors import RulesError
-    from agent.scan import Engine, run_pass
+    from agent.pipeline.engine import Engine
+    from agent.pipeline.passes import run_pass
 
     config, _ = broken_rules_mailbox(tmp_path)
     with Store.open(config.db_path) as store:

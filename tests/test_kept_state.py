@@ -30,7 +30,8 @@ from hypothesis.stateful import (
 )
 
 from agent.analysis.types import Evidence
-from agent.kept import Deriver, rebuild, refresh
+from agent.kept import rebuild, refresh
+from agent.pipeline.engine import Engine
 from agent.policy import CancelDraft, CreateDraft, combine
 from agent.records import (
     DRAFT_APPENDED,
@@ -90,7 +91,7 @@ class KeptMachine(RuleBasedStateMachine):
         self.serial = 0
         self.rules_dir: Path | None = None
         self.config = make_config(self.root, None)
-        self.deriver = Deriver(self.config)
+        self.engine = Engine(self.config)
         self.store = Store.open(self.config.db_path)
         self.threads: dict[str, str] = {}
 
@@ -108,7 +109,7 @@ class KeptMachine(RuleBasedStateMachine):
         return f"<m{self.serial}@{domain}>"
 
     def _kept_ids(self) -> list[str]:
-        return [pid for pid, _ in refresh(self.store, self.deriver, self.account, self.now,
+        return [pid for pid, _ in refresh(self.store, self.engine, self.account, self.now,
                                           save=False).ids_and_aliases()]  # fmt: skip
 
     # -- the world ----------------------------------------------------------------------
@@ -258,8 +259,8 @@ class KeptMachine(RuleBasedStateMachine):
     def agent_pass(self, keep: bool) -> None:
         """A pass: refresh, plan, write drafts and cancel them; keep what it derived after
         (unless it dies first: then the next refresh takes the drafts in)."""
-        board = refresh(self.store, self.deriver, self.account, self.now, save=True)
-        actions = combine(board.plans(), self.deriver.policy)
+        board = refresh(self.store, self.engine, self.account, self.now, save=True)
+        actions = combine(board.plans(), self.engine.policy)
         for action in actions:
             if isinstance(action, CreateDraft):
                 self.store.put_draft(
@@ -277,7 +278,7 @@ class KeptMachine(RuleBasedStateMachine):
                     action.followup_id, DRAFT_CANCELLED, at=self.now, reason=action.reason
                 )
         if keep:
-            refresh(self.store, self.deriver, self.account, self.now, save=True)
+            refresh(self.store, self.engine, self.account, self.now, save=True)
 
     @rule(stricter=st.booleans())
     def rules_change(self, stricter: bool) -> None:
@@ -289,27 +290,27 @@ class KeptMachine(RuleBasedStateMachine):
         else:
             self.rules_dir = None
         self.config = make_config(self.root, self.rules_dir)
-        self.deriver = Deriver(self.config)
+        self.engine = Engine(self.config)
 
     @rule()
     def restart(self) -> None:
         self.store.close()
         self.store = Store.open(self.config.db_path)
-        self.deriver = Deriver(self.config)
+        self.engine = Engine(self.config)
 
     # -- what is kept equals a rebuild ----------------------------------------------------------
 
     def _same(self, now: datetime, *, save: bool = False) -> None:
-        kept = refresh(self.store, self.deriver, self.account, now, save=save)
-        full = rebuild(self.store, self.deriver, self.account, now, save=False)
+        kept = refresh(self.store, self.engine, self.account, now, save=save)
+        full = rebuild(self.store, self.engine, self.account, now, save=False)
         assert kept.json_rows() == full.json_rows()  # followup processes --json
         assert kept.rows() == full.rows()  # followup status
         assert len(kept) == len(full)
         assert kept.ids_and_aliases() == full.ids_and_aliases()  # finding one by id
-        policy = self.deriver.policy
+        policy = self.engine.policy
         assert combine(kept.plans(), policy) == combine(full.plans(), policy)  # the next pass
         assert kept.next_wake() == full.next_wake()  # when the daemon wakes
-        tz = self.deriver.tz
+        tz = self.engine.tz
         for a, b in zip(kept.views(), full.views(), strict=True):  # followup show
             assert process_detail_json(a, tz, a.pending_cancels) == process_detail_json(
                 b, tz, b.pending_cancels
@@ -353,7 +354,7 @@ def test_kept_state_equals_a_full_rebuild_after_random_passes_and_corrections(
 def test_a_due_time_passing_is_derived_again_without_new_mail(tmp_path: Path) -> None:
     """Nothing new but the clock: the process whose follow-up falls due is derived again."""
     config = make_config(tmp_path, None)
-    deriver = Deriver(config)
+    engine = Engine(config)
     account = config.accounts[0]
     sent = datetime(2026, 11, 2, 10, tzinfo=OSLO)
     with Store.open(config.db_path) as store:
@@ -368,14 +369,14 @@ def test_a_due_time_passing_is_derived_again_without_new_mail(tmp_path: Path) ->
             folder="INBOX", uid=None, uidvalidity=None, first_seen_at=sent,
         )  # fmt: skip
         before = datetime(2026, 11, 9, 8, 0, tzinfo=OSLO)
-        board = refresh(store, deriver, account, before, save=True)
+        board = refresh(store, engine, account, before, save=True)
         assert [r.next_status for r in board.rows()] == ["scheduled"]
         due = board.rows()[0].next_due_at
         assert due == datetime(2026, 11, 9, 9, 0, tzinfo=OSLO)
-        later = refresh(store, deriver, account, due, save=False)
+        later = refresh(store, engine, account, due, save=False)
         assert list(later.fresh) == [board.rows()[0].process_id]  # only that one again
         assert [r.next_status for r in later.rows()] == ["due"]
-        assert [type(a).__name__ for a in combine(later.plans(), deriver.policy)] == ["CreateDraft"]
+        assert [type(a).__name__ for a in combine(later.plans(), engine.policy)] == ["CreateDraft"]
 
 
 def test_a_rules_change_derives_everything_again(tmp_path: Path) -> None:
@@ -388,13 +389,13 @@ def test_a_rules_change_derives_everything_again(tmp_path: Path) -> None:
                 "m1", "Acme", now - timedelta(days=10), interview_at=now - timedelta(days=9)
             )
         )
-        first = refresh(store, Deriver(config), account, now, save=True)
+        first = refresh(store, Engine(config), account, now, save=True)
         assert first.rebuilt
-        assert not refresh(store, Deriver(config), account, now, save=True).rebuilt
+        assert not refresh(store, Engine(config), account, now, save=True).rebuilt
         rules = tmp_path / "rules"
         rules.mkdir()
         (rules / "policy.toml").write_text(STRICTER, encoding="utf-8")
         changed = make_config(tmp_path, rules)
-        again = refresh(store, Deriver(changed), account, now, save=True)
+        again = refresh(store, Engine(changed), account, now, save=True)
         assert again.rebuilt  # another fingerprint
-        assert not refresh(store, Deriver(changed), account, now, save=False).rebuilt
+        assert not refresh(store, Engine(changed), account, now, save=False).rebuilt

@@ -9,12 +9,12 @@ import pytest
 from history import EXPECTED, NOW, OSLO, PROMISES
 
 from agent.analysis.calendar import BusinessCalendar
+from agent.board import board
 from agent.employers import EmployerDirectory
 from agent.policy import load_policy
 from agent.rules import shipped_rules
 from agent.stats import UserPromise, job_search_stats
 from agent.tracker import build_processes
-from agent.views import board
 
 
 def _views(overrides=None):  # type: ignore[no-untyped-def]

@@ -13,7 +13,8 @@ import pytest
 from dovecot import HOST, Dovecot, MailUser
 
 from agent.config import Config, load_config
-from agent.scan import Engine, run_pass
+from agent.pipeline.engine import Engine
+from agent.pipeline.passes import run_pass
 from agent.store import Store
 
 pytestmark = pytest.mark.dovecot
@@ -136,10 +137,10 @@ def _fails_for_the_poison(real: Callable[..., object]) -> Callable[..., object]:
 
 # Each per-message step of a pass, by where it is looked up: each is guarded on its own.
 GUARDED_STEPS = {
-    "header reading": ("agent.sync", "parse_header"),
+    "header reading": ("agent.pipeline.ingest", "parse_header"),
     "prefilter": ("agent.analysis.Analyzer", "is_candidate"),
-    "text reading": ("agent.sync_texts", "parse_message"),
-    "recording": ("agent.sync", "tracked_from"),
+    "text reading": ("agent.pipeline.texts", "parse_message"),
+    "recording": ("agent.pipeline.ingest", "tracked_from"),
 }
 
 

@@ -15,18 +15,19 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
+import agent.pipeline.ingest as sync
+import agent.pipeline.texts as sync_texts
 import pytest
 from dovecot import Dovecot, MailUser
 from test_sync import NOW, POISON, _setup, broken_rules_mailbox, job_mail
 
-import agent.sync as sync
-import agent.sync_texts as sync_texts
 from agent.analysis import Analyzer
 from agent.errors import RulesError
+from agent.pipeline.engine import Engine
+from agent.pipeline.passes import run_pass
+from agent.pipeline.texts import TextItem, TextReader, read_text
 from agent.rules import shipped_rules
-from agent.scan import Engine, run_pass
 from agent.store import Store
-from agent.sync_texts import TextItem, TextReader, read_text
 
 pytestmark = pytest.mark.dovecot
 

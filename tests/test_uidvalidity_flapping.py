@@ -24,7 +24,8 @@ from dovecot import HOST, Dovecot, MailUser
 from imapproxy import ImapProxy
 
 from agent.config import load_config
-from agent.scan import Engine, run_pass
+from agent.pipeline.engine import Engine
+from agent.pipeline.passes import run_pass
 from agent.store import Store
 from agent.store.mail import STEADY_PASSES
 
@@ -210,7 +211,7 @@ def test_the_service_status_line_says_what_is_held_back() -> None:
     from agent.daemon.faults import AccountHealth
     from agent.daemon.loop import held_back
     from agent.daemon.status import status_line
-    from agent.scan import AccountReport
+    from agent.pipeline.report import AccountReport
 
     report = AccountReport("work")
     report.stats.held["INBOX"] = "UIDVALIDITY keeps changing"

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from agent import coaching, views
+from agent.board import ProcessView, action_label
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 from agent.errors import UsageError
 from agent.records import Reflection
@@ -35,7 +36,7 @@ def _rules(config: Any) -> Any:
 
 
 def coaching_detail(
-    config: Any, store: Any, view: views.ProcessView, now: datetime, tz: ZoneInfo
+    config: Any, store: Any, view: ProcessView, now: datetime, tz: ZoneInfo
 ) -> dict[str, Any]:
     """``checklist``, ``reflections`` and ``reflect_suggested`` of one process (show --json)."""
     rules = _rules(config)
@@ -402,5 +403,5 @@ def reflect_command(
             f"They said you would hear by {views.day_text(day, now)}: that is now the promised date."
         )
     if after.next_action and after.next_due_at:
-        label = views.action_label(after.next_action)
+        label = action_label(after.next_action)
         click.echo(f"Next: {label} {views.when(after.next_due_at, tz, now)} ({after.next_reason}).")

@@ -51,7 +51,9 @@ def demo_command(keep: str | None, now_text: str | None, as_json: bool) -> None:
     from agent.commands.common import resolve_now
     from agent.commands.scan import print_report
     from agent.config import load_config
-    from agent.scan import Engine, run_pass
+    from agent.kept import refresh
+    from agent.pipeline.engine import Engine
+    from agent.pipeline.passes import run_pass
     from agent.store import Store
 
     settings = tomllib.loads((EXAMPLES / "demo.toml").read_text(encoding="utf-8"))
@@ -73,18 +75,18 @@ def demo_command(keep: str | None, now_text: str | None, as_json: bool) -> None:
         console.print(f"Mailbox: {mailbox}")
     store = Store.open(config.state_dir / "followup.db")
     try:
-        engine = Engine(config)
+        engine = Engine(config).built()
         report = run_pass(engine, store, now=now)
         data = report.to_json()
         if as_json:
             click.echo(json.dumps(data, ensure_ascii=False))
             return
         print_report(data, console=console)
-        processes = engine.processes(store, config.accounts[0], now)
+        shown = refresh(store, engine, config.accounts[0], now, save=False).views()
         drafts = store.drafts("demo")
     finally:
         store.close()
-    _show(console, processes, drafts, engine, now)
+    _show(console, shown, drafts, engine, now)
     console.print(Rule())
     console.print(f"The drafts are in {mailbox / '.Drafts' / 'cur'}; state in {config.state_dir}.")
     console.print(f"Explore with: followup --config {root / 'config.toml'} processes --all")
@@ -92,35 +94,24 @@ def demo_command(keep: str | None, now_text: str | None, as_json: bool) -> None:
         console.print("(temporary directory; run with --keep DIR to keep it)")
 
 
-def _show(console, processes, drafts, engine, now) -> None:  # type: ignore[no-untyped-def]
+def _show(console, views, drafts, engine, now) -> None:  # type: ignore[no-untyped-def]
     from rich.rule import Rule
     from rich.table import Table
 
-    from agent.policy import drafts_by_process, outlook
+    from agent.views import next_text
 
     table = Table(title="Hiring processes", show_lines=False)
     for column in ("id", "company", "role", "state", "promised by", "next"):
         table.add_column(column, overflow="fold")
-    by_process = drafts_by_process(processes, drafts)
-    for p in processes:
-        mine = by_process.get(p.id, [])
-        view = outlook(
-            p, mine, now=now, policy=engine.policy, calendar=engine.calendar, tz=engine.tz
-        )
-        waiting = [d for d in mine if d.state in ("intent", "appended")]
-        if waiting:
-            nxt = f"draft ready: {waiting[-1].action}"
-        elif view.action and view.due_at:
-            nxt = f"{view.action} {view.due_at.astimezone(engine.tz):%a %d %b %H:%M}"
-        else:
-            nxt = view.reason or ""
+    for view in views:
+        p = view.process
         table.add_row(
             p.id,
             p.company or "?",
             p.role or "",
             view.state,
             p.promised_by.isoformat() if p.promised_by else "",
-            nxt,
+            next_text(view, engine.tz, now),
         )
     console.print(table)
     for d in drafts:

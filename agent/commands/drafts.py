@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from agent import views
+from agent.board import OPEN_OR_YOURS, action_label
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 from agent.errors import MailboxError, StateError, UsageError
 from agent.message import MARKER_HEADER
@@ -55,7 +56,7 @@ def _review(config_path: str | None, now_text: str | None):  # type: ignore[no-u
 def _list(config_path: str | None, now_text: str | None, as_json: bool, waiting: bool) -> None:
     config, store, review, now = _review(config_path, now_text)
     with store:
-        drafts = [d for d in review.drafts if not waiting or d.state in views.OPEN_OR_YOURS]
+        drafts = [d for d in review.drafts if not waiting or d.state in OPEN_OR_YOURS]
         pending = review.pending_cancels()
         owners = {d.followup_id: review.process_for_draft(d) for d in drafts}
     tz = review.tz
@@ -165,9 +166,9 @@ def show_command(
         }
         click.echo(json.dumps(data, ensure_ascii=False))
         return
-    where = f"in {record.folder}" if record.state in views.OPEN_OR_YOURS and record.folder else ""
+    where = f"in {record.folder}" if record.state in OPEN_OR_YOURS and record.folder else ""
     click.secho(
-        f"Draft {record.followup_id} · {views.action_label(record.action)} · {record.state.replace('_', ' ')} {where}".rstrip(),
+        f"Draft {record.followup_id} · {action_label(record.action)} · {record.state.replace('_', ' ')} {where}".rstrip(),
         bold=True,
     )
     click.echo(
@@ -381,7 +382,7 @@ def discard_command(config_path: str | None, now_text: str | None, draft_id: str
             at=now,
             reason="discarded with `followup drafts discard`",
         )
-    what = f"{views.action_label(record.action)} to {views.company_label(process)}"
+    what = f"{action_label(record.action)} to {views.company_label(process)}"
     if ours:
         click.echo(
             f"Discarded draft {record.followup_id} ({what}): removed from {folder}; it will not be written again."

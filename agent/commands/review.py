@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from agent import views
+from agent.board import ProcessView, action_label
 from agent.commands.coach import coaching_detail, print_coaching
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 from agent.errors import UsageError
@@ -39,19 +40,19 @@ class Review:
     passes keep (``agent.kept``), with what changed since derived again in memory."""
 
     def __init__(self, config: Any, store: Any, now: datetime) -> None:
-        from agent.kept import Deriver
+        from agent.pipeline.engine import Engine
 
         self.config = config
         self.store = store
         self.now = now
-        self.deriver = Deriver(config)
-        self.tz = self.deriver.tz
+        self.engine = Engine(config)
+        self.tz = self.engine.tz
         self._boards: dict[str, Any] | None = None
         self._drafts: list[DraftRecord] | None = None
 
     @property
     def policy(self) -> Any:
-        return self.deriver.policy
+        return self.engine.policy
 
     def boards(self) -> dict[str, Any]:
         """Account name -> its :class:`agent.kept.Board`."""
@@ -59,7 +60,7 @@ class Review:
             from agent.kept import refresh
 
             self._boards = {
-                a.name: refresh(self.store, self.deriver, a, self.now, save=False)
+                a.name: refresh(self.store, self.engine, a, self.now, save=False)
                 for a in self.config.accounts
             }
         return self._boards
@@ -73,7 +74,7 @@ class Review:
 
         try:
             self._boards = {
-                a.name: refresh(self.store, self.deriver, a, self.now, save=True)
+                a.name: refresh(self.store, self.engine, a, self.now, save=True)
                 for a in self.config.accounts
             }
         except StateError as exc:
@@ -95,10 +96,10 @@ class Review:
         """``followup processes --json`` of every process, in order."""
         return [d for board in self.boards().values() for d in board.json_rows()]
 
-    def views_by_account(self) -> dict[str, list[views.ProcessView]]:
+    def views_by_account(self) -> dict[str, list[ProcessView]]:
         return {name: board.views() for name, board in self.boards().items()}
 
-    def views(self) -> list[views.ProcessView]:
+    def views(self) -> list[ProcessView]:
         return [v for vs in self.views_by_account().values() for v in vs]
 
     def processes(self) -> list[Process]:
@@ -130,7 +131,7 @@ class Review:
             for pid, aliases in board.ids_and_aliases()
         ]
 
-    def find_view(self, text: str) -> views.ProcessView:
+    def find_view(self, text: str) -> ProcessView:
         """The process whose id (or an older id of it) starts with ``text``."""
         index = self._index()
         needle = text.strip().lower()
@@ -178,7 +179,7 @@ class Review:
         raise UsageError(f"no draft with id {text!r}", hint=hint)
 
 
-def _list_processes(found: Sequence[views.ProcessView], total: int | None = None) -> str:
+def _list_processes(found: Sequence[ProcessView], total: int | None = None) -> str:
     shown = [f"{v.id} ({views.company_label(v.process)})" for v in found[:6]]
     total = len(found) if total is None else total
     more = f" and {total - 6} more" if total > 6 else ""
@@ -354,20 +355,8 @@ def show_command(
     print_coaching(config, data, view.process, tz, now)
 
 
-def _next_sentence(view: views.ProcessView, tz: ZoneInfo, now: datetime) -> str:
-    label = views.action_label(view.next_action)
-    due = views.when(view.next_due_at, tz, now)
-    if view.next_status == "due":
-        return f"{label} due {due}; the next scan writes the draft ({view.next_reason})"
-    if view.next_status == "scheduled":
-        return f"{label} on {due} ({view.next_reason})"
-    if view.next_status == "draft_ready":
-        return f"{label}: {view.next_reason}"
-    return view.next_reason or "nothing"
-
-
 def _print_detail(
-    view: views.ProcessView, data: dict[str, Any], tz: ZoneInfo, now: datetime
+    view: ProcessView, data: dict[str, Any], tz: ZoneInfo, now: datetime
 ) -> None:
     p = view.process
     echo = click.echo
@@ -406,7 +395,7 @@ def _print_detail(
             echo(f'  "{promise["sentence"]}"')
     if p.snoozed_until:
         echo(f"Snoozed until: {views.day_text(p.snoozed_until, now)}")
-    echo(f"Next: {_next_sentence(view, tz, now)}")
+    echo(f"Next: {views.next_sentence(view, tz, now)}")
     echo("")
     echo(click.style("Timeline", bold=True))
     for e in data["events"]:
@@ -426,7 +415,7 @@ def _print_detail(
         for d in data["drafts"]:
             due = views.when(datetime.fromisoformat(d["due_at"]), tz, now)
             echo(
-                f"  {d['id']}  {views.action_label(d['action'])}  {d['state'].replace('_', ' ')}  due {due}  to {d['to'] or '(no recipient)'}"
+                f"  {d['id']}  {action_label(d['action'])}  {d['state'].replace('_', ' ')}  due {due}  to {d['to'] or '(no recipient)'}"
             )
             if d["note"]:
                 echo(f"      note: {d['note']}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import click
@@ -20,6 +21,7 @@ def run_daemon(
     from agent.daemon.loop import Daemon, DaemonSettings
     from agent.errors import AlreadyRunningError, UsageError
     from agent.logging_setup import setup_logging
+    from agent.pipeline.crash import crash_hook
     from agent.store import Store
 
     config = load_config(config_path)
@@ -51,6 +53,7 @@ def run_daemon(
             settings=settings,
             load=lambda: load_config(path),
             on_reload=apply_log_level,
+            crash=crash_hook(os.environ),
         )
         with daemon.signal_handlers():
             daemon.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 import click
@@ -94,7 +95,8 @@ def scan_command(
     moved or sent. With --dry-run nothing is written to the mailbox.
     """
     from agent.errors import AlreadyRunningError, UsageError
-    from agent.scan import Engine
+    from agent.pipeline.crash import crash_hook
+    from agent.pipeline.engine import Engine
 
     config = load(config_path)
     unknown = [a for a in accounts if a not in {acc.name for acc in config.accounts}]
@@ -115,7 +117,7 @@ def scan_command(
                 raise
             click.echo("The background service is running: its next scan writes the held drafts.")
             return
-        engine = Engine(config)
+        engine = Engine(config, crash=crash_hook(os.environ)).built()
         report = _run_with_progress(
             engine,
             store,
@@ -141,7 +143,7 @@ def scan_command(
 
 
 def _run_with_progress(engine, store, *, now, dry_run, accounts, quiet, release_drafts=False):  # type: ignore[no-untyped-def]
-    from agent.scan import run_pass
+    from agent.pipeline.passes import run_pass
 
     if quiet or not sys.stderr.isatty():
         return run_pass(

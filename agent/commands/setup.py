@@ -345,17 +345,18 @@ def _rebuild(config_path: Path | None) -> list[dict[str, Any]]:
     from datetime import UTC, datetime
 
     from agent.config import load_config
-    from agent.kept import Deriver, rebuild
+    from agent.kept import rebuild
+    from agent.pipeline.engine import Engine
     from agent.store import Store
 
     config = load_config(config_path)
-    deriver = Deriver(config)
+    engine = Engine(config)
     now = datetime.now(UTC)
     done = []
     with Store.open(config.db_path) as store:
         for account in config.accounts:
             started = time.monotonic()
-            board = rebuild(store, deriver, account, now, save=True)
+            board = rebuild(store, engine, account, now, save=True)
             done.append(
                 {
                     "account": account.name,

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import click
 
 from agent import views
+from agent.board import action_label, next_due, state_counts
 from agent.commands.coach import print_reflect_suggestions, reflect_suggestions
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 from agent.commands.review import Review
@@ -112,7 +113,7 @@ def status_data(config: Any, store: Any, now: datetime) -> dict[str, Any]:
     review = Review(config, store, now)
     all_views = review.rows()
     tz = review.tz
-    upcoming = views.next_due(all_views)
+    upcoming = next_due(all_views)
     next_action = None
     if upcoming is not None:
         next_action = {
@@ -134,7 +135,7 @@ def status_data(config: Any, store: Any, now: datetime) -> dict[str, Any]:
         "processes": {
             "total": len(all_views),
             "active": sum(1 for v in all_views if v.active),
-            "by_state": views.state_counts(all_views),
+            "by_state": state_counts(all_views),
         },
         "next_action": next_action,
         "due_now": sum(1 for v in all_views if v.next_status == "due"),
@@ -236,7 +237,7 @@ def _print_status(data: dict[str, Any], now: datetime, tz: ZoneInfo) -> None:
     )
     nxt = data["next_action"]
     if nxt:
-        label = views.action_label(nxt["action"])
+        label = action_label(nxt["action"])
         who = nxt["company"] or (f"the {nxt['role']} employer" if nxt["role"] else "an employer")
         timing = "due now (next scan writes it)" if nxt["overdue"] else _at(nxt["due_at"], tz, now)
         echo(f"Next: {label} to {who} [{nxt['process']}], {timing}")

@@ -72,7 +72,9 @@ from agent.daemon.status import (
 )
 from agent.errors import ConfigError, FolderError, FollowupError, MailboxError, SecretError
 from agent.notify import ServiceNotifier, desktop_notify
-from agent.scan import AccountReport, Engine, run_pass
+from agent.pipeline.engine import Engine
+from agent.pipeline.passes import run_pass
+from agent.pipeline.report import AccountReport
 from agent.sources.base import Source
 
 log = logging.getLogger(__name__)
@@ -140,13 +142,14 @@ class Daemon:
         rng: random.Random | None = None,
         load: Callable[[], Config] | None = None,
         on_reload: Callable[[Config], None] | None = None,
+        crash: Callable[[str], None] | None = None,
     ) -> None:
         self.config = config
         self.store = store
         self.settings = settings or DaemonSettings.from_config(config)
         self.clock: Clock = clock or RealClock()
         self.notifier = notifier or ServiceNotifier(monotonic=self.clock.monotonic)
-        self.engine = engine or Engine(config)
+        self.engine = engine or Engine(config, crash=crash).built()
         self.rng = rng or random.Random()
         self._open_source = source_factory or open_source
         self._load = load or (lambda: load_config(self.config.path))
@@ -262,7 +265,7 @@ class Daemon:
 
     def run(self, *, until: datetime | None = None) -> None:
         self.announce_ready()
-        scan_log = logging.getLogger("agent.scan")
+        scan_log = logging.getLogger("agent.pipeline.passes")
         quieter = PassErrorsOnce()
         scan_log.addFilter(quieter)
         try:
@@ -527,7 +530,7 @@ class Daemon:
 
         try:
             account = self.config.account(account_name)
-            board = refresh(self.store, self.engine.deriver, account, now, save=False)
+            board = refresh(self.store, self.engine, account, now, save=False)
             return board.next_wake()
         except Exception as exc:  # the wake-up time is an optimisation; scanning goes on
             self._warn_once("outlook", "cannot compute the next due time: %s", exc)
@@ -580,7 +583,7 @@ class Daemon:
         self.notifier.reloading()
         try:
             config = self._load()
-            engine = Engine(config)
+            engine = Engine(config, crash=self.engine.crash).built()
         except FollowupError as exc:
             log.error("reload failed; keeping the running configuration: %s", exc)
             self.notifier.reloaded()

@@ -9,7 +9,6 @@ that cannot be read is recorded as skipped with its reason and the scan goes on
 from __future__ import annotations
 
 import logging
-import os
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -18,11 +17,11 @@ from datetime import datetime
 from agent.analysis import Analyzer
 from agent.errors import BadInputError, RulesError
 from agent.message import MARKER_HEADER, MAX_MESSAGE_BYTES, Message, parse_header
+from agent.pipeline.texts import Batch, Reading, TextItem, TextReader
 from agent.records import INBOUND, OUTBOUND, PassedOver, TrackedMessage
 from agent.sources.base import Fetched, Source
 from agent.store import Store
 from agent.store.mail import FLAP_WINDOW, STEADY_PASSES, FolderValidity, bare_subject
-from agent.sync_texts import Batch, Reading, TextItem, TextReader
 
 log = logging.getLogger(__name__)
 
@@ -96,17 +95,6 @@ def judge_uidvalidity(
     return after, READ
 
 
-def crash_point(step: str) -> None:
-    """Test hook: ``FOLLOWUP_CRASH_AT_STEP=N`` exits hard at the N-th durable step."""
-    target = os.environ.get("FOLLOWUP_CRASH_AT_STEP")
-    if not target:
-        return
-    crash_point.count = getattr(crash_point, "count", 0) + 1  # type: ignore[attr-defined]
-    if crash_point.count == int(target):  # type: ignore[attr-defined]
-        log.warning("crash injected at step %s (%s)", target, step)
-        os._exit(100)
-
-
 def tracked_from(
     msg: Message,
     analysis_kind: str,
@@ -165,6 +153,7 @@ class FolderSync:
         own_addresses: set[str],
         now: datetime,
         progress: Callable[[int], None] | None = None,
+        crash: Callable[[str], None] | None = None,
     ) -> None:
         self.source = source
         self.store = store
@@ -173,6 +162,7 @@ class FolderSync:
         self.own = {a.lower() for a in own_addresses}
         self.now = now
         self.progress = progress
+        self.crash = crash or (lambda step: None)
         self._thread_ids: set[str] | None = None
         self._domains: set[str] | None = None
         self.texts = TextReader(analyzer)
@@ -507,7 +497,7 @@ class FolderSync:
             self.store.record_passed_over(self.account, passed, first_seen_at=self.now)
             if uids:
                 self.store.set_folder_checkpoint(self.account, folder, uidvalidity, max(uids))
-        crash_point("checkpoint committed")
+        self.crash("checkpoint committed")
         news = _News(message_ids={h.message_id for h, _ in chunk.headers.values() if h})
         self._extend_context(tracked, news)
         for item in passed:
