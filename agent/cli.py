@@ -127,8 +127,14 @@ class LazyGroup(click.Group):
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="followup")
 @click.option("-v", "--verbose", count=True, help="More log output (-vv for protocol detail).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="Config file for the command that follows (as its own --config).",
+)
 @click.pass_context
-def cli(ctx: click.Context, verbose: int) -> None:
+def cli(ctx: click.Context, verbose: int, config_path: str | None) -> None:
     """followup tracks your job applications in your mailbox and writes polite follow-ups
     as drafts in your own Drafts folder. It never sends mail.
 
@@ -136,6 +142,7 @@ def cli(ctx: click.Context, verbose: int) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["verbose"] = verbose
+    ctx.obj["config_path"] = config_path
     level = logging.WARNING - 10 * min(verbose, 2)
     from agent.logging_setup import setup_logging
 

@@ -26,17 +26,6 @@ CONFIG_ENV = "FOLLOWUP_CONFIG"
 DB_FILENAME = "followup.db"
 
 DEFAULT_PORTS = {"tls": 993, "starttls": 143}
-# The country whose public holidays apply, guessed from the first language that implies one.
-LANGUAGE_COUNTRIES = {
-    "nb": "NO",
-    "nn": "NO",
-    "no": "NO",
-    "sv": "SE",
-    "da": "DK",
-    "fi": "FI",
-    "de": "DE",
-    "nl": "NL",
-}
 _SECRET_KEYS = (
     "password",
     "pass",
@@ -186,15 +175,21 @@ def system_timezone(env: Mapping[str, str] | None = None) -> str:
     return name if name and valid_zone(name) else "UTC"
 
 
-def country_for_languages(languages: tuple[str, ...]) -> str | None:
-    for language in languages:
-        if language in LANGUAGE_COUNTRIES:
-            return LANGUAGE_COUNTRIES[language]
-    return None
-
-
 # ---------------------------------------------------------------------------
 # Loading
+
+
+def holiday_country(config: Config, rules: Any) -> str | None:
+    """The country whose public holidays count: the config's ``country``, else the one
+    the first configured language implies (its date rules' ``settings.country``);
+    without a language list, Norway's, as the product's first users' are."""
+    if config.country:
+        return config.country
+    for language in config.languages or ("nb",):
+        country = rules.country_of(language)
+        if country:
+            return str(country)
+    return None
 
 
 def load_config(path: str | Path | None = None, *, env: Mapping[str, str] | None = None) -> Config:
@@ -256,9 +251,7 @@ def config_from_dict(
         accounts=accounts,
         state_dir=state_dir,
         timezone=values.get("timezone") or system_timezone(env),
-        # Without a country or a language list: the holidays of the user's country are
-        # Norway's, as the product's first users' are.
-        country=values.get("country", country_for_languages(languages or ("nb",))),
+        country=values.get("country"),  # None: the first language's (see holiday_country)
         languages=languages,
         rules_dir=rules_dir,
         scan_interval=values.get("scan_interval", 300),

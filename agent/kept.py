@@ -94,6 +94,7 @@ def fingerprint(config: Any, rules: Any) -> str:
     settings = {
         "timezone": c.timezone,
         "country": c.country,
+        "languages": list(c.languages),  # with no country, the first one's holidays count
         "max_drafts_per_pass": c.max_drafts_per_pass,
         "accounts": [
             [a.name, a.address.lower(), sorted(x.lower() for x in a.aliases)]

@@ -26,6 +26,7 @@ from agent.quoting import clean_body
 
 # The header that marks a draft this agent wrote; its value is the draft's follow-up id.
 MARKER_HEADER = "X-Followup-Id"
+
 _MARKER = MARKER_HEADER.lower()
 MAX_HEADER_CHARS = 2_000
 MAX_ENCODED_HEADER_CHARS = 16 * MAX_HEADER_CHARS

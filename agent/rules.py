@@ -67,6 +67,32 @@ class Rules:
             raise RulesError(f"rules file {relative} not found")
         return path.read_text(encoding="utf-8")
 
+    def date_rules(self, lang: str) -> dict[str, Any] | None:
+        """``dates/<lang>.toml``, or the date rules file listing ``lang`` among its aliases."""
+        data = self.toml(f"dates/{lang}.toml", required=False)
+        if data:
+            return data
+        seen: set[str] = set()
+        for base in self.dirs:
+            folder = base / "dates"
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.glob("*.toml")):
+                if path.stem in seen:
+                    continue
+                seen.add(path.stem)
+                candidate = self.toml(f"dates/{path.name}", required=False)
+                if lang in candidate.get("settings", {}).get("aliases", []):
+                    return candidate
+        return None
+
+    def country_of(self, lang: str) -> str | None:
+        """The country whose holidays a language implies: ``settings.country`` of its
+        date rules. The one place a language's country is read; English implies none."""
+        data = self.date_rules(lang)
+        country = (data or {}).get("settings", {}).get("country")
+        return str(country).upper() if country else None
+
     def languages(self) -> list[str]:
         """Languages that have a cue file (``<lang>.toml`` with a ``[language]`` table)."""
         langs: set[str] = set()

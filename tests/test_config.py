@@ -14,12 +14,14 @@ from agent.config import (
     Config,
     config_from_dict,
     default_config_path,
+    holiday_country,
     load_config,
     system_timezone,
     to_toml,
     write_config,
 )
 from agent.errors import ConfigError
+from agent.rules import shipped_rules
 
 FULL = """
 timezone = "Europe/Oslo"
@@ -63,7 +65,8 @@ def test_full_config_is_read_with_types_and_defaults(tmp_path: Path) -> None:
     assert config.path == path
     assert config.timezone == "Europe/Oslo"
     assert config.languages == ("nb", "en")
-    assert config.country == "NO"  # implied by Norwegian
+    assert config.country is None
+    assert holiday_country(config, shipped_rules()) == "NO"  # implied by Norwegian
     assert config.scan_interval == 600 and config.idle is True and config.notify is False
     assert config.log_level == "DEBUG"
     assert config.max_drafts_per_pass == 5
@@ -108,7 +111,8 @@ def test_minimal_imap_account_defaults(tmp_path: Path, monkeypatch: pytest.Monke
         30.0,
     )
     assert config.timezone == "America/New_York"
-    assert config.languages == () and config.country == "NO"  # () = every cue file
+    assert config.languages == () and config.country is None  # () = every cue file
+    assert holiday_country(config, shipped_rules()) == "NO"
     assert config.state_dir == tmp_path / "data" / "followup"
     assert config.rules_dir is None
 

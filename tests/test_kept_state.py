@@ -74,6 +74,7 @@ def make_config(root: Path, rules_dir: Path | None) -> SimpleNamespace:
         db_path=root / "followup.db",
         timezone="Europe/Oslo",
         country="NO",
+        languages=("nb", "en"),
         max_drafts_per_pass=2,
         accounts=[account],
         rules_dir=rules_dir,

@@ -323,3 +323,24 @@ def test_errors_reach_the_user_as_one_line_and_an_exit_code(config: Path) -> Non
     assert done.returncode == UsageError.exit_code
     assert done.stderr.startswith("Error: no process with id 'nosuchid'")
     assert "Traceback" not in done.stderr
+
+
+def test_config_is_accepted_before_the_command_and_the_commands_own_wins(
+    config: Path, tmp_path: Path
+) -> None:
+    """``followup --config FILE processes`` as todoman and khal users type it; a
+    ``--config`` after the command wins over the group's, and either over the
+    environment."""
+    missing = tmp_path / "nowhere.toml"
+    runner = CliRunner()
+    env = {"FOLLOWUP_CONFIG": str(missing)}
+    before = runner.invoke(cli, ["--config", str(config), "processes", "--json"], env=env)
+    assert before.exit_code == 0, (before.output, before.exception)
+    after = runner.invoke(cli, ["processes", "--json", "--config", str(config)], env=env)
+    assert json.loads(before.stdout) == json.loads(after.stdout) != []
+    both = runner.invoke(
+        cli, ["--config", str(missing), "processes", "--json", "--config", str(config)], env=env
+    )
+    assert both.exit_code == 0 and json.loads(both.stdout) == json.loads(after.stdout)
+    neither = runner.invoke(cli, ["processes", "--json"], env=env)
+    assert neither.exit_code != 0 and str(missing) in str(neither.exception)

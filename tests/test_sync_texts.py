@@ -15,12 +15,12 @@ import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
-import agent.pipeline.ingest as sync
-import agent.pipeline.texts as sync_texts
 import pytest
 from dovecot import Dovecot, MailUser
 from test_sync import NOW, POISON, _setup, broken_rules_mailbox, job_mail
 
+import agent.pipeline.ingest as sync
+import agent.pipeline.texts as sync_texts
 from agent.analysis import Analyzer
 from agent.errors import RulesError
 from agent.pipeline.engine import Engine

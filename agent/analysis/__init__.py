@@ -211,11 +211,7 @@ class Analyzer:
         # A promise counts in the sender's business days: a Swedish employer's
         # "5 arbetsdagar" skips Swedish holidays. A language of no one country (English)
         # counts in the user's.
-        country = (
-            self.lang_data.get(lang, {}).get("language", {}).get("country")
-            or country_for_language(lang, self.rules)
-            or self.country
-        )
+        country = country_for_language(lang, self.rules) or self.country
         if country not in self._calendars:
             self._calendars[country] = BusinessCalendar(country)
         return self._calendars[country]

@@ -36,7 +36,7 @@ class BusinessCalendar:
 
     def __init__(
         self,
-        country: str | None = "NO",
+        country: str | None,
         subdivision: str | None = None,
         *,
         language: str | None = None,
@@ -107,14 +107,8 @@ class BusinessCalendar:
 
 
 def country_for_language(lang: str, rules: Rules | None = None) -> str | None:
-    """The holiday country a language implies (``settings.country`` of its date rules)."""
-    from agent.analysis.dates.rules import date_rules_for
-
-    data = date_rules_for(lang, rules or shipped_rules())
-    if data is None:
-        return None
-    country = data.get("settings", {}).get("country")
-    return str(country).upper() if country else None
+    """The holiday country a language implies (see :meth:`Rules.country_of`)."""
+    return (rules or shipped_rules()).country_of(lang)
 
 
 @cache

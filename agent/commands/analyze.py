@@ -10,24 +10,30 @@ from pathlib import Path
 
 import click
 
-from agent.errors import BadInputError, RulesError, UsageError
+from agent.errors import BadInputError, RulesError
 
 log = logging.getLogger(__name__)
 
 
-def parse_now(value: str | None) -> datetime | None:
-    """``--now`` as an aware datetime (naive input is taken as UTC)."""
+def parse_now(value: str | None, tz: str) -> datetime | None:
+    """``--now`` as an aware datetime; without a zone, a time in ``tz``."""
     if value is None:
         return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--now: expected an ISO 8601 date or time, got {value!r}") from None
-    if parsed.tzinfo is None:
-        from datetime import UTC
+    from agent.commands.common import resolve_now
 
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+    return resolve_now(value, tz)
+
+
+def _zone() -> str:
+    """The configured time zone when there is a readable config, else UTC (``analyze``
+    needs no account)."""
+    from agent.config import load_config
+    from agent.errors import ConfigError
+
+    try:
+        return load_config(None).timezone
+    except ConfigError:
+        return "UTC"
 
 
 def _read(path: str) -> bytes:
@@ -65,7 +71,11 @@ def _summary(path: str, result: dict) -> str:
     is_flag=True,
     help="Print the analysis contract as JSON (one object per line).",
 )
-@click.option("--now", help="Reference time for messages without a usable Date (ISO 8601).")
+@click.option(
+    "--now",
+    help="Reference time for messages without a usable Date (ISO 8601; without a zone, "
+    "in the configured time zone, else UTC).",
+)
 @click.option(
     "--rules", "rules_dir", type=click.Path(file_okay=False), help="Your own rules directory."
 )
@@ -82,7 +92,7 @@ def analyze_command(
     from agent.message import parse_message
     from agent.rules import Rules
 
-    fallback = parse_now(now)
+    fallback = parse_now(now, _zone()) if now else None
     analyzer = Analyzer(Rules.load(rules_dir))
     failures = 0
     for path in paths:

@@ -19,6 +19,7 @@ import click
 from agent import coaching, views
 from agent.board import ProcessView, action_label
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
+from agent.config import holiday_country
 from agent.errors import UsageError
 from agent.records import Reflection
 
@@ -334,7 +335,7 @@ def reflect_command(
         ref = p.interview_at if p.interview_at and p.interview_at <= now else now
 
         def read_day(text: str | None) -> date | None:
-            return resolve_answer_by(text, lang, ref, tz, config.country)
+            return resolve_answer_by(text, lang, ref, tz, holiday_country(config, rules))
 
         scripted = bool(pairs or answer_by_text or interest)
         try:

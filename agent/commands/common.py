@@ -4,23 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
 
+from agent.config import CONFIG_ENV
 from agent.errors import UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _config_from_group(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """``followup --config FILE scan`` and ``followup scan --config FILE`` alike: the
+    command's own option wins, then the group's; without either, ``load_config`` looks
+    at ``$FOLLOWUP_CONFIG`` and then the user config dir."""
+    if value is not None:
+        return value
+    root = ctx.find_root()
+    given = (root.obj or {}).get("config_path") if isinstance(root.obj, dict) else None
+    return Path(given) if given else None
+
+
 def config_option(func: F) -> F:
+    """``--config PATH``, passed on as ``config_path`` (``None``: the default file)."""
     return click.option(
         "--config",
         "config_path",
-        type=click.Path(dir_okay=False),
-        envvar="FOLLOWUP_CONFIG",
-        help="Config file (default: $FOLLOWUP_CONFIG, else the platform config dir).",
+        type=click.Path(dir_okay=False, path_type=Path),
+        callback=_config_from_group,
+        help=f"Config file (default: ${CONFIG_ENV}, else the user config dir's followup/config.toml).",
     )(func)
 
 
@@ -34,7 +48,8 @@ def now_option(func: F) -> F:
 
 
 def resolve_now(text: str | None, tz: str = "UTC") -> datetime:
-    """The clock, read here at the edge; ``--now`` stands in for it everywhere."""
+    """The clock, read here at the edge; ``--now`` stands in for it everywhere. A
+    ``--now`` without a zone is a time in ``tz`` (every command passes the config's)."""
     if not text:
         return datetime.now(UTC)
     try:

@@ -208,14 +208,6 @@ def _require_ours(record: DraftRecord, verb: str) -> None:
         )
 
 
-def _find(source: Any, folder: str, followup_id: str) -> list[int]:
-    found = source.search_header(folder, MARKER_HEADER, followup_id)
-    if not found:
-        source.noop()  # servers that index lazily see a recent APPEND after a NOOP
-        found = source.search_header(folder, MARKER_HEADER, followup_id)
-    return sorted(found)
-
-
 def _folder(source: Any, account: Any, record: DraftRecord) -> str:
     from agent.accounts import drafts_folder
 
@@ -247,7 +239,9 @@ def _locate_untouched(
     source: Any, folder: str, record: DraftRecord, store: Any, now: datetime, verb: str
 ) -> list[int]:
     """UIDs of our draft in ``folder``; refuses (and records it) when the user took it over."""
-    found = _find(source, folder, record.followup_id)
+    from agent.pipeline.executor import find_drafts
+
+    found = find_drafts(source, folder, record.followup_id)
     if (
         record.state == DRAFT_APPENDED
         and found
@@ -289,6 +283,7 @@ def edit_command(config_path: str | None, now_text: str | None, draft_id: str) -
     change a draft in your mail program, edit it there.
     """
     from agent.accounts import open_source
+    from agent.pipeline.executor import find_drafts
 
     config, store, review, now = _review(config_path, now_text)
     with store:
@@ -331,7 +326,7 @@ def edit_command(config_path: str | None, now_text: str | None, draft_id: str) -
                 folder, _new_version(fetched.data, body, now), flags=("\\Draft",), when=now
             )
             if new_uid is None:
-                fresh = [u for u in _find(source, folder, record.followup_id) if u not in found]
+                fresh = [u for u in find_drafts(source, folder, record.followup_id) if u not in found]
                 new_uid = fresh[-1] if fresh else None
             removed = source.delete(folder, old_uid)
         store.set_draft_state(

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
+from agent.commands.common import config_option
 from agent.commands.setup_oauth import (
     choose_auth,
     oauth2_entry,
@@ -26,7 +27,6 @@ from agent.commands.setup_oauth import (
     store_sign_in,
 )
 from agent.config import (
-    CONFIG_ENV,
     DEFAULT_PORTS,
     AccountConfig,
     default_config_path,
@@ -38,17 +38,6 @@ from agent.errors import FollowupError, UsageError
 from agent.redaction import redact, register_secret
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def config_option(func: F) -> F:
-    """``--config PATH`` (or ``$FOLLOWUP_CONFIG``), passed on as ``config_path``."""
-    return click.option(
-        "--config",
-        "config_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        envvar=CONFIG_ENV,
-        help=f"Config file (default: ${CONFIG_ENV}, else the user config dir's followup/config.toml).",
-    )(func)
 
 
 @dataclass(frozen=True)
@@ -429,4 +418,4 @@ def doctor_command(config_path: Path | None, as_json: bool, rebuild: bool) -> No
         click.get_current_context().exit(1)
 
 
-__all__ = ["PRESETS", "config_option", "doctor_command", "init_command"]
+__all__ = ["PRESETS", "doctor_command", "init_command"]

@@ -308,7 +308,11 @@ def rules_check(config: Config) -> Check:
 
 
 def calendar_check(config: Config) -> Check:
-    if not config.country:
+    from agent.config import holiday_country
+    from agent.rules import Rules
+
+    country = holiday_country(config, Rules.load(config.rules_dir))
+    if not country:
         return _check(
             "calendar",
             WARN,
@@ -318,15 +322,15 @@ def calendar_check(config: Config) -> Check:
     import holidays
 
     try:
-        holidays.country_holidays(config.country)
+        holidays.country_holidays(country)
     except NotImplementedError:
         return _check(
             "calendar",
             FAIL,
-            f"no public holiday calendar for country {config.country!r}",
+            f"no public holiday calendar for country {country!r}",
             "fix country",
         )
-    return _check("calendar", OK, f"{config.timezone}, public holidays of {config.country}")
+    return _check("calendar", OK, f"{config.timezone}, public holidays of {country}")
 
 
 def config_permissions(path: Path | None) -> Check | None:

@@ -54,11 +54,18 @@ class Engine:
         return self._given_rules or Rules.load(self.config.rules_dir)
 
     @cached_property
+    def country(self) -> str | None:
+        """The country whose public holidays count (see ``holiday_country``)."""
+        from agent.config import holiday_country
+
+        return holiday_country(self.config, self.rules)
+
+    @cached_property
     def analyzer(self) -> Analyzer:
         from agent.analysis import Analyzer
 
         return self._given_analyzer or Analyzer(
-            self.rules, languages=self.config.languages, country=self.config.country
+            self.rules, languages=self.config.languages, country=self.country
         )
 
     @cached_property
@@ -74,7 +81,7 @@ class Engine:
     def calendar(self) -> BusinessCalendar:
         from agent.analysis.calendar import BusinessCalendar
 
-        return BusinessCalendar(self.config.country)
+        return BusinessCalendar(self.country)
 
     @cached_property
     def directory(self) -> EmployerDirectory:

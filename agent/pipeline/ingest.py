@@ -21,7 +21,8 @@ from agent.pipeline.texts import Batch, Reading, TextItem, TextReader
 from agent.records import INBOUND, OUTBOUND, PassedOver, TrackedMessage
 from agent.sources.base import Fetched, Source
 from agent.store import Store
-from agent.store.mail import FLAP_WINDOW, STEADY_PASSES, FolderValidity, bare_subject
+from agent.store.mail import FLAP_WINDOW, STEADY_PASSES, FolderValidity
+from agent.subjects import bare_subject
 
 log = logging.getLogger(__name__)
 

@@ -32,22 +32,7 @@ def normalize(text: str) -> str:
 
 def date_rules_for(lang: str, rules: Rules) -> dict[str, Any] | None:
     """The date rules of ``lang``, or of the file that lists ``lang`` among its aliases."""
-    data = rules.toml(f"dates/{lang}.toml", required=False)
-    if data:
-        return data
-    seen: set[str] = set()
-    for base in rules.dirs:
-        folder = base / "dates"
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.toml")):
-            if path.stem in seen:
-                continue
-            seen.add(path.stem)
-            candidate = rules.toml(f"dates/{path.name}", required=False)
-            if lang in candidate.get("settings", {}).get("aliases", []):
-                return candidate
-    return None
+    return rules.date_rules(lang)
 
 
 @dataclass
