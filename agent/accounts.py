@@ -26,7 +26,7 @@ def open_source(
         from agent.sources.maildir import MaildirSource
 
         return MaildirSource(account.maildir, name=account.name)
-    from agent.logging_setup import register_secret
+    from agent.redaction import register_secret
     from agent.sources.imap import ImapSource
 
     password: str | None = None

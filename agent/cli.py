@@ -89,7 +89,7 @@ def handle_errors(func: Callable[[], Any]) -> Any:
     try:
         return func()
     except FollowupError as exc:
-        from agent.logging_setup import redact
+        from agent.redaction import redact
 
         click.secho(f"Error: {redact(str(exc))}", fg="red", err=True)
         if exc.hint:

@@ -91,7 +91,6 @@ __all__ = [
     "RealClock",
     "SimulatedClock",
     "StopRequested",
-    "prune_runs",
 ]
 
 
@@ -615,7 +614,7 @@ class Daemon:
     def _housekeeping(self, now: datetime) -> None:
         self._next_housekeeping = now + timedelta(seconds=self.settings.housekeeping_every)
         try:
-            pruned = prune_runs(self.store, before=now - self.settings.keep_runs)
+            pruned = self.store.prune_runs(before=now - self.settings.keep_runs)
             self.store.wal_checkpoint()
         except Exception as exc:  # noqa: BLE001 - retried tomorrow
             self._warn_once("housekeeping", "housekeeping failed: %s", exc)
@@ -675,19 +674,3 @@ def held_back(acc: AccountReport) -> str | None:
             "`followup scan --release-drafts` writes them"
         )
     return None
-
-
-def prune_runs(store: Any, *, before: datetime, keep_last: int = 50) -> int:
-    """Delete run records that started before ``before`` (keeping the last ``keep_last``)."""
-    own = getattr(store, "prune_runs", None)
-    if callable(own):
-        return int(own(before=before, keep_last=keep_last))
-    from agent.store_codec import ts
-
-    with store.transaction():
-        cursor = store._conn.execute(
-            "DELETE FROM runs WHERE started_at < ? AND id NOT IN "
-            "(SELECT id FROM runs ORDER BY id DESC LIMIT ?)",
-            (ts(before), keep_last),
-        )
-    return max(cursor.rowcount, 0)

@@ -43,7 +43,7 @@ from agent.errors import (
     TLSError,
     TransientMailboxError,
 )
-from agent.logging_setup import redact
+from agent.redaction import redact
 
 OFFLINE = "offline"
 SERVER = "server"

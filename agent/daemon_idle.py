@@ -32,7 +32,7 @@ from agent.daemon_faults import BUG, classify
 from agent.daemon_push import REASON_DISABLED, REASON_LOCAL, PushState, push_folder
 from agent.daemon_source import StopRequested
 from agent.errors import NoPushError
-from agent.logging_setup import redact
+from agent.redaction import redact
 from agent.sources.base import PushSession, Source
 
 if TYPE_CHECKING:

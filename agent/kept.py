@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from agent import store_codec as codec
 from agent.records import CompetingOffer, DraftRecord, ManualProcess, ProcessOverride
+from agent.store import codec
 
 # Bump when what is kept, or how it is derived, changes without the files below changing.
 KEPT_FORMAT = "1"
@@ -52,7 +52,7 @@ _DERIVING = (
     "views.py",
     "employers.py",
     "records.py",
-    "store_codec.py",
+    "store/codec.py",
     "analysis/calendar.py",
 )
 _RULES = ("policy.toml", "ats.toml", "employers.toml")

@@ -22,7 +22,6 @@ from agent.analysis import Analyzer
 from agent.config import AccountConfig, Config
 from agent.errors import FolderError, MailboxError
 from agent.kept import Deriver, refresh
-from agent.logging_setup import redact
 from agent.message import MARKER_HEADER
 from agent.records import (
     DRAFT_APPENDED,
@@ -33,6 +32,7 @@ from agent.records import (
     DRAFT_USER_EDITED,
     DraftRecord,
 )
+from agent.redaction import redact
 from agent.rules import Rules
 from agent.sources.base import Source
 from agent.store import Store

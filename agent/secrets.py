@@ -25,7 +25,7 @@ from typing import TypeVar
 
 from agent.config import AccountConfig
 from agent.errors import SecretError
-from agent.logging_setup import register_secret
+from agent.redaction import register_secret
 
 KEYRING_SERVICE = "followup"
 OAUTH2_SERVICE = "followup-oauth2"  # the refresh token of an OAuth2 account

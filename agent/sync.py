@@ -21,7 +21,7 @@ from agent.message import MARKER_HEADER, MAX_MESSAGE_BYTES, Message, parse_heade
 from agent.records import INBOUND, OUTBOUND, PassedOver, TrackedMessage
 from agent.sources.base import Fetched, Source
 from agent.store import Store
-from agent.store_mail import FLAP_WINDOW, STEADY_PASSES, FolderValidity, bare_subject
+from agent.store.mail import FLAP_WINDOW, STEADY_PASSES, FolderValidity, bare_subject
 from agent.sync_texts import Batch, Reading, TextItem, TextReader
 
 log = logging.getLogger(__name__)

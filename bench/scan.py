@@ -497,13 +497,13 @@ PHASES = [
     ("    sync_folder", "agent/sync.py", "sync_folder", ""),
     ("      FETCH headers", "agent/sources/imap.py", "fetch_headers", ""),
     ("      parse headers", "agent/message.py", "parse_header", "_read_headers"),
-    ("      known Message-IDs", "agent/store_mail.py", "known_message_ids", ""),
+    ("      known Message-IDs", "agent/store/mail.py", "known_message_ids", ""),
     ("      prefilter", "agent/analysis/__init__.py", "is_candidate", ""),
     ("      FETCH texts", "agent/sources/imap.py", "fetch_messages", ""),
     ("      parse texts", "agent/message.py", "parse_message", "_analyze_one"),
     ("      analyze", "agent/analysis/__init__.py", "analyze", ""),
-    ("      record passed over", "agent/store_mail.py", "record_passed_over", ""),
-    ("      record job mail", "agent/store_mail.py", "record_message", ""),
+    ("      record passed over", "agent/store/mail.py", "record_passed_over", ""),
+    ("      record job mail", "agent/store/mail.py", "record_message", ""),
     ("    build processes", "agent/scan.py", "processes", ""),
 ]
 

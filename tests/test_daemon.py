@@ -514,16 +514,14 @@ def test_a_bug_in_one_account_neither_stops_the_daemon_nor_the_other_account(wor
 
 
 def test_housekeeping_prunes_old_run_records_but_keeps_the_latest(tmp_path):
-    from agent.daemon import prune_runs
-
     t0 = datetime(2026, 3, 1, tzinfo=UTC)
     with Store.open(tmp_path / "followup.db") as store:
         for hour in range(0, 24 * 40, 6):  # 40 days, a run every 6 hours
             at = t0 + timedelta(hours=hour)
             store.finish_run(store.start_run("work", at), at, {"ok": True})
-        removed = prune_runs(store, before=t0 + timedelta(days=26), keep_last=10)
+        removed = store.prune_runs(before=t0 + timedelta(days=26), keep_last=10)
         left = store.last_runs(limit=1000)
-        prune_runs(store, before=t0 + timedelta(days=400), keep_last=10)
+        store.prune_runs(before=t0 + timedelta(days=400), keep_last=10)
         latest = store.last_runs(limit=1000)
         store.wal_checkpoint()
     assert removed == 26 * 4

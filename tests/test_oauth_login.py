@@ -184,7 +184,7 @@ def test_the_error_challenge_is_answered_without_sending_the_token_again(
     ca.cert_pem.write_to_path(str(ca_file))
     server = ScriptedServer(ca, offered)
     token = "S3cr3t-canary-at-scripted"
-    from agent.logging_setup import register_secret
+    from agent.redaction import register_secret
 
     register_secret(token)
     source = ImapSource(HOST, server.port, "kari", None, tokens=FixedToken(token),  # type: ignore[arg-type]

@@ -274,14 +274,14 @@ def test_token_command_runs_for_every_login(tmp_path: Path) -> None:
 
 def test_renewed_tokens_do_not_pile_up_in_the_redactor() -> None:
     """Hourly tokens for weeks would otherwise make every log line slower and memory grow."""
-    from agent import logging_setup
-    from agent.logging_setup import REDACTED, redact, register_secret
+    from agent import redaction
+    from agent.redaction import REDACTED, redact, register_secret
 
     register_secret("S3cr3t-canary-slot-0", slot="work:access")
-    before = len(logging_setup._secrets)
+    before = len(redaction._secrets)
     for hour in range(1, 200):
         register_secret(f"S3cr3t-canary-slot-{hour}", slot="work:access")
-    assert len(logging_setup._secrets) <= before + 16
+    assert len(redaction._secrets) <= before + 16
     assert redact("token S3cr3t-canary-slot-199") == f"token {REDACTED}"
     assert redact("token S3cr3t-canary-slot-197") == f"token {REDACTED}"  # the last few stay
     register_secret("S3cr3t-canary-fixed-password")  # a password stays for good

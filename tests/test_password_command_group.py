@@ -12,7 +12,7 @@ import pytest
 from agent.config import AccountConfig
 from agent.errors import SecretError
 from agent.secrets import get_password
-from agent.store_base import process_alive
+from agent.store.db import process_alive
 
 
 def account(command: str) -> AccountConfig:

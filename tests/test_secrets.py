@@ -22,7 +22,8 @@ from keyring.errors import KeyringLocked
 
 from agent.config import AccountConfig
 from agent.errors import SecretError
-from agent.logging_setup import REDACTED, redact, register_secret, setup_logging
+from agent.logging_setup import setup_logging
+from agent.redaction import REDACTED, redact, register_secret
 from agent.secrets import get_password
 
 CANARY = 'S3cr3t-canary-Ω{}"x'

@@ -20,7 +20,6 @@ import pytest
 
 from agent.analysis.types import Evidence
 from agent.errors import AlreadyRunningError, StateError
-from agent.logging_setup import register_secret
 from agent.records import (
     DRAFT_APPENDED,
     DRAFT_CANCELLED,
@@ -32,6 +31,7 @@ from agent.records import (
     ProcessOverride,
     TrackedMessage,
 )
+from agent.redaction import register_secret
 from agent.store import Store
 
 OSLO = timezone(timedelta(hours=1))
@@ -109,7 +109,7 @@ def finish(proc: subprocess.Popen[str]) -> None:
 def test_migrations_run_once_and_are_recorded(db_path: Path) -> None:
     with Store.open(db_path) as first:
         applied = first.migrations()
-    from agent.store_schema import MIGRATIONS
+    from agent.store.schema import MIGRATIONS
 
     assert [name for name, _ in applied] == [m.name for m in MIGRATIONS]
     assert [name for name, _ in applied][:2] == ["0001_initial", "0002_thin_not_job"]

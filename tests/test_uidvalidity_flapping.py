@@ -26,7 +26,7 @@ from imapproxy import ImapProxy
 from agent.config import load_config
 from agent.scan import Engine, run_pass
 from agent.store import Store
-from agent.store_mail import STEADY_PASSES
+from agent.store.mail import STEADY_PASSES
 
 pytestmark = pytest.mark.dovecot
 

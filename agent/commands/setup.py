@@ -35,7 +35,7 @@ from agent.config import (
     write_config,
 )
 from agent.errors import FollowupError, UsageError
-from agent.logging_setup import redact, register_secret
+from agent.redaction import redact, register_secret
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -25,7 +25,7 @@ from agent.errors import (
     TLSError,
     TransientMailboxError,
 )
-from agent.logging_setup import redact
+from agent.redaction import redact
 from agent.sources.base import DRAFTS, INBOX, SENT, Folder
 
 OK = "ok"

@@ -21,7 +21,7 @@ from agent.commands.common import config_option, load, now_option, open_store, r
 from agent.commands.review import Review
 from agent.records import DRAFT_APPENDED, DRAFT_INTENT, DRAFT_USER_EDITED
 from agent.store import RUN_INTERRUPTED
-from agent.store_mail import STEADY_PASSES
+from agent.store.mail import STEADY_PASSES
 
 HELD_FOLDER_REASON = "the server reports a different UIDVALIDITY again and again"
 

@@ -29,7 +29,7 @@ from agent.errors import (
     TLSError,
     TransientMailboxError,
 )
-from agent.logging_setup import register_secret
+from agent.redaction import register_secret
 
 log = logging.getLogger(__name__)
 

@@ -25,8 +25,8 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 from agent.errors import AuthError, UsageError
-from agent.logging_setup import register_secret
 from agent.oauth.client import DeviceCode, Grant, TokenClient
+from agent.redaction import register_secret
 
 SIGN_IN_WAIT = 600.0  # seconds the user has to finish signing in
 _DONE_PAGE = (

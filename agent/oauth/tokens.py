@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 from agent.config import AccountConfig
 from agent.errors import ReauthRequiredError, SecretError
-from agent.logging_setup import register_secret
+from agent.redaction import register_secret
 
 if TYPE_CHECKING:
     from agent.oauth.client import Grant

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from agent import store_codec as codec
 from agent.records import Reflection
-from agent.store_base import guarded
-from agent.store_mail import MailState
+from agent.store import codec
+from agent.store.db import Database, guarded
 
 
-class ReflectionState(MailState):
+class ReflectionTables(Database):
     """Interview reflections and the start of tracking."""
 
     @guarded

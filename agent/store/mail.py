@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from agent import store_codec as codec
 from agent.records import OUTBOUND, PassedOver, TrackedMessage
-from agent.store_base import StoreBase, guarded
+from agent.store import codec
+from agent.store.db import Database, guarded
 
 _SQL_CHUNK = 500
 
@@ -55,7 +55,7 @@ def _validity(row: Any) -> FolderValidity:
     )
 
 
-class MailState(StoreBase):
+class MailTables(Database):
     """Folder checkpoints and message records (the part of the Store a scan writes)."""
 
     # -- folders -----------------------------------------------------------

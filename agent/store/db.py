@@ -27,9 +27,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import ParamSpec, Self, TypeVar
 
-from agent import store_codec as codec
 from agent.errors import AlreadyRunningError, StateError
-from agent.store_schema import MIGRATIONS, MIGRATIONS_TABLE
+from agent.store import codec
+from agent.store.schema import MIGRATIONS, MIGRATIONS_TABLE
 
 log = logging.getLogger("agent.store")
 
@@ -61,7 +61,7 @@ def guarded(method: Callable[P, R]) -> Callable[P, R]:
             return method(*args, **kwargs)
         except sqlite3.Error as exc:
             store = args[0]
-            assert isinstance(store, StoreBase)
+            assert isinstance(store, Database)
             raise _state_error(exc, store.path, store.timeout) from exc
 
     return wrapper
@@ -174,7 +174,7 @@ def process_alive(pid: int | None, started: str | None = None) -> bool:
     return started is None or len(fields) <= 19 or fields[19] == started
 
 
-class StoreBase:
+class Database:
     """An open state database without its tables' API (see ``agent.store.Store``)."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, timeout: float) -> None:
