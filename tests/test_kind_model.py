@@ -27,6 +27,7 @@ def analyzer_with(probabilities: dict[str, float]) -> Analyzer:
     analyzer = Analyzer(Rules.load(None))
     analyzer.model = FixedModel(probabilities)  # type: ignore[assignment]
     analyzer.not_job_at, analyzer.not_job_at_with_job_context = 0.25, 0.7
+    analyzer.other_kind_at = 0.9
     return analyzer
 
 
@@ -70,6 +71,15 @@ def test_words_about_employment_make_the_veto_harder(raw: bytes, not_job: float,
     rest = (1 - not_job) / 7
     probabilities = {"not_job": not_job, "application_received": rest, "status_update": rest}
     analysis = analyzer_with(probabilities).analyze(parse_message(raw))
+    assert analysis.kind == kind
+
+
+@pytest.mark.parametrize(("sure", "kind"), [(0.95, "rejection"), (0.6, "application_received")])
+def test_a_sure_model_names_another_hiring_kind(sure: float, kind: str) -> None:
+    rest = (1 - sure) / 7
+    probabilities = {k: rest for k in ("not_job", "application_received", "status_update")}
+    probabilities["rejection"] = sure
+    analysis = analyzer_with(probabilities).analyze(parse_message(RECEIPT_FOR_A_JOB))
     assert analysis.kind == kind
 
 

@@ -106,6 +106,7 @@ class Analyzer:
             model_rules.get("not_job_at_with_job_context", self.not_job_at)
         )
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
+        self.other_kind_at = float(model_rules.get("other_kind_at", 1.01))
         self._job_context: dict[str, Any] = {}
         self._finders: dict[str, Any] = {}
         self._conditions: dict[str, list[tuple[str, Any]]] = {}
@@ -167,6 +168,9 @@ class Analyzer:
             )
             if probabilities.get("not_job", 0.0) >= not_job_at:
                 return "not_job"
+            best = max(probabilities, key=probabilities.__getitem__)
+            if best not in ("not_job", kind) and probabilities[best] >= self.other_kind_at:
+                return best  # a rejection in words no rule knows, around a rule's "update"
         if kind == "not_job" and not bulk:
             best = max(probabilities, key=probabilities.__getitem__)
             if best != "not_job" and probabilities[best] >= self.hiring_at:
