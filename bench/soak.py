@@ -63,8 +63,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(1, str(ROOT / "tests"))  # the local OAuth2 provider
 
 from agent.config import config_from_dict  # noqa: E402
-from agent.daemon import Daemon, DaemonSettings, SimulatedClock  # noqa: E402
-from agent.daemon_faults import RetryPolicy  # noqa: E402
+from agent.daemon.faults import RetryPolicy  # noqa: E402
+from agent.daemon.loop import Daemon, DaemonSettings, SimulatedClock  # noqa: E402
 from agent.errors import AuthError, MailboxError, SecretError, TransientMailboxError  # noqa: E402
 from agent.notify import ServiceNotifier  # noqa: E402
 from agent.scan import Engine  # noqa: E402

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from agent.analysis.calendar import BusinessCalendar, country_for_language  # noqa: E402
-from agent.analysis.dates import resolve_phrase  # noqa: E402
+from agent.analysis.dates.grammar import resolve_phrase  # noqa: E402
 
 LABEL_TO_KIND = {"recruiter_update": "status_update", "interview_followup_promise": "status_update"}
 

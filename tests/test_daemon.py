@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from dovecot import HOST, Dovecot, MailUser
 
-from agent.daemon_status import daemon_status
+from agent.daemon.status import daemon_status
 from agent.store import Store
 
 pytestmark = pytest.mark.dovecot
@@ -416,7 +416,7 @@ def test_a_draft_is_written_at_its_due_time_not_at_the_next_scan(workdir):
     from zoneinfo import ZoneInfo
 
     from agent.config import load_config
-    from agent.daemon import Daemon, DaemonSettings, SimulatedClock
+    from agent.daemon.loop import Daemon, DaemonSettings, SimulatedClock
     from agent.notify import ServiceNotifier
     from agent.sources.maildir import MaildirSource
 
@@ -465,8 +465,8 @@ def test_a_bug_in_one_account_neither_stops_the_daemon_nor_the_other_account(wor
     from zoneinfo import ZoneInfo
 
     from agent.config import load_config
-    from agent.daemon import Daemon, DaemonSettings, SimulatedClock
-    from agent.daemon_status import daemon_status
+    from agent.daemon.loop import Daemon, DaemonSettings, SimulatedClock
+    from agent.daemon.status import daemon_status
     from agent.sources.maildir import MaildirSource
 
     oslo = ZoneInfo("Europe/Oslo")

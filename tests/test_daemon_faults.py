@@ -208,7 +208,7 @@ def test_second_signal_while_stopping_is_harmless(dovecot, workdir):  # noqa: F8
 
 
 def test_failures_are_classified_by_what_helps():
-    from agent.daemon_faults import classify
+    from agent.daemon.faults import classify
     from agent.errors import (
         AuthError,
         FolderError,
@@ -233,7 +233,7 @@ def test_failures_are_classified_by_what_helps():
 def test_backoff_doubles_with_jitter_up_to_the_cap_and_logins_wait_an_hour():
     import random
 
-    from agent.daemon_faults import RetryPolicy
+    from agent.daemon.faults import RetryPolicy
 
     policy = RetryPolicy(base=30, cap=1800, auth_retry=3600)
     rng = random.Random(5)
@@ -246,7 +246,7 @@ def test_backoff_doubles_with_jitter_up_to_the_cap_and_logins_wait_an_hour():
 
 
 def test_backoff_settings_come_from_the_environment():
-    from agent.daemon_faults import RetryPolicy
+    from agent.daemon.faults import RetryPolicy
     from agent.errors import ConfigError
 
     policy = RetryPolicy.from_env({"FOLLOWUP_BACKOFF_BASE": "0.5", "FOLLOWUP_BACKOFF_CAP": "4"})
@@ -262,7 +262,7 @@ def test_backoff_settings_come_from_the_environment():
 def test_a_streak_is_announced_once_per_kind_and_its_end_is_reported():
     from datetime import UTC, datetime, timedelta
 
-    from agent.daemon_faults import AccountHealth
+    from agent.daemon.faults import AccountHealth
     from agent.errors import TLSError, TransientMailboxError
 
     t0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -290,8 +290,8 @@ def test_status_lines_say_what_is_going_on():
     from datetime import UTC, datetime, timedelta
     from zoneinfo import ZoneInfo
 
-    from agent.daemon_faults import AccountHealth
-    from agent.daemon_status import status_line
+    from agent.daemon.faults import AccountHealth
+    from agent.daemon.status import status_line
     from agent.errors import AuthError, TransientMailboxError
 
     oslo = ZoneInfo("Europe/Oslo")

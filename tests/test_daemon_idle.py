@@ -38,7 +38,7 @@ from test_daemon import (
     write_config,
 )
 
-from agent.daemon_push import (
+from agent.daemon.push import (
     IDLE,
     POLLING,
     RECONNECTING,
@@ -514,7 +514,7 @@ class _TwinSession:
 
 @pytest.mark.parametrize(("refresh", "server_limit"), [(1500, 29 * 60), (300, 8 * 60)])
 def test_a_simulated_day_reissues_idle_before_the_server_limit(workdir, refresh, server_limit):  # noqa: F811
-    from agent.daemon import SimulatedClock
+    from agent.daemon.loop import SimulatedClock
     from agent.notify import ServiceNotifier
     from agent.sources.maildir import MaildirSource
 
@@ -549,7 +549,7 @@ def test_a_simulated_day_reissues_idle_before_the_server_limit(workdir, refresh,
 
 
 def test_announcements_do_not_override_the_back_off_of_a_failing_account(workdir):  # noqa: F811
-    from agent.daemon import SimulatedClock
+    from agent.daemon.loop import SimulatedClock
     from agent.errors import TransientMailboxError
     from agent.sources.maildir import MaildirSource
 
@@ -592,8 +592,8 @@ def test_a_local_maildir_account_is_read_every_scan(workdir):  # noqa: F811
     from test_daemon import maildir_config
 
     from agent.config import load_config
-    from agent.daemon import Daemon
-    from agent.daemon_push import REASON_LOCAL
+    from agent.daemon.loop import Daemon
+    from agent.daemon.push import REASON_LOCAL
     from agent.store import Store
 
     config = load_config(maildir_config(workdir))
@@ -605,7 +605,7 @@ def test_a_local_maildir_account_is_read_every_scan(workdir):  # noqa: F811
 
 def _simulated_daemon(workdir, clock, source_factory, *, refresh=300, extra=""):  # type: ignore[no-untyped-def]  # noqa: F811
     from agent.config import load_config
-    from agent.daemon import Daemon, DaemonSettings
+    from agent.daemon.loop import Daemon, DaemonSettings
     from agent.store import Store
 
     maildir = workdir / "Maildir"

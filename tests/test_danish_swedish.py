@@ -10,7 +10,7 @@ import pytest
 
 from agent.analysis import Analyzer
 from agent.analysis.calendar import BusinessCalendar
-from agent.analysis.dates import DateGrammar
+from agent.analysis.dates.grammar import DateGrammar
 from agent.message import parse_message
 from agent.rules import Rules
 

@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from agent.analysis.calendar import BusinessCalendar
-from agent.analysis.dates import DateGrammar, TemporalMatch, resolve_phrase
+from agent.analysis.dates.grammar import DateGrammar, TemporalMatch, resolve_phrase
 from agent.errors import RulesError
 from agent.rules import Rules
 

@@ -244,7 +244,7 @@ def test_a_calendar_file_that_cannot_be_written_does_not_fail_the_scan(tmp_path:
 
 def test_the_daemon_keeps_the_calendar_file_up_to_date(tmp_path: Path) -> None:
     from agent.config import load_config
-    from agent.daemon import Daemon, DaemonSettings, SimulatedClock
+    from agent.daemon.loop import Daemon, DaemonSettings, SimulatedClock
     from agent.notify import ServiceNotifier
     from agent.sources.maildir import MaildirSource
     from agent.store import Store

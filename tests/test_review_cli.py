@@ -151,7 +151,7 @@ def test_status_reports_accounts_processes_next_action_and_drafts(config: Path) 
 
 
 def test_status_reads_the_daemon_state_from_the_database(config: Path) -> None:
-    from agent.daemon_status import write_status
+    from agent.daemon.status import write_status
 
     db = config.parent / "state" / "followup.db"
     with Store.open(db) as daemon_store:  # stands in for a running `followup run`

@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from agent.cli import cli
-from agent.daemon_units import (
+from agent.commands.service_units import (
     LAUNCHD_LABEL,
     SYSTEMD_TEMPLATE,
     example_launchd_plist,

@@ -207,9 +207,9 @@ def test_the_release_is_left_for_a_running_service(
 
 
 def test_the_service_status_line_says_what_is_held_back() -> None:
-    from agent.daemon import held_back
-    from agent.daemon_faults import AccountHealth
-    from agent.daemon_status import status_line
+    from agent.daemon.faults import AccountHealth
+    from agent.daemon.loop import held_back
+    from agent.daemon.status import status_line
     from agent.scan import AccountReport
 
     report = AccountReport("work")

@@ -194,8 +194,8 @@ class Analyzer:
         if finder is None:
             import spacy
 
-            from agent.analysis.dates import DateGrammar
-            from agent.analysis.dates_rules import date_rules_for
+            from agent.analysis.dates.grammar import DateGrammar
+            from agent.analysis.dates.rules import date_rules_for
             from agent.analysis.promises import PromiseFinder
 
             if date_rules_for(lang, self.rules) is None:

@@ -108,7 +108,7 @@ class BusinessCalendar:
 
 def country_for_language(lang: str, rules: Rules | None = None) -> str | None:
     """The holiday country a language implies (``settings.country`` of its date rules)."""
-    from agent.analysis.dates_rules import date_rules_for
+    from agent.analysis.dates.rules import date_rules_for
 
     data = date_rules_for(lang, rules or shipped_rules())
     if data is None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from agent.analysis.calendar import BusinessCalendar
 from agent.analysis.cues import compile_cues
-from agent.analysis.dates import DateGrammar, TemporalMatch
+from agent.analysis.dates.grammar import DateGrammar, TemporalMatch
 from agent.analysis.types import Evidence
 
 _CLAUSE_BREAK = re.compile(

@@ -163,7 +163,7 @@ def resolve_answer_by(
     except ValueError:
         pass
     from agent.analysis.calendar import BusinessCalendar
-    from agent.analysis.dates import resolve_phrase
+    from agent.analysis.dates.grammar import resolve_phrase
     from agent.errors import RulesError
 
     local = ref.astimezone(tz)

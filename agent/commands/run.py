@@ -17,7 +17,7 @@ def run_daemon(
 ) -> int:
     """Load, lock, announce READY and loop until SIGTERM/SIGINT. Returns the exit code."""
     from agent.config import load_config
-    from agent.daemon import Daemon, DaemonSettings
+    from agent.daemon.loop import Daemon, DaemonSettings
     from agent.errors import AlreadyRunningError, UsageError
     from agent.logging_setup import setup_logging
     from agent.store import Store

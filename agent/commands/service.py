@@ -128,7 +128,7 @@ def install_command(
     config_path: str | None, platform_name: str, dry_run: bool, no_start: bool
 ) -> None:
     """Write the service definition (with this Python and your config) and start it."""
-    from agent.daemon_units import (
+    from agent.commands.service_units import (
         exec_argv,
         launchd_log_dir,
         launchd_plist_path,
@@ -211,7 +211,7 @@ def _linger_advice(*, always: bool) -> None:
 
 
 def _start_launchd(target: Path) -> None:
-    from agent.daemon_units import LAUNCHD_LABEL
+    from agent.commands.service_units import LAUNCHD_LABEL
 
     domain = f"gui/{os.getuid()}"
     _call(["launchctl", "bootout", f"{domain}/{LAUNCHD_LABEL}"])
@@ -230,7 +230,7 @@ def _start_launchd(target: Path) -> None:
 @platform_option
 def uninstall_command(platform_name: str) -> None:
     """Stop the service and remove its definition (your config and data stay)."""
-    from agent.daemon_units import LAUNCHD_LABEL, launchd_plist_path, systemd_unit_path
+    from agent.commands.service_units import LAUNCHD_LABEL, launchd_plist_path, systemd_unit_path
 
     platform = _platform(platform_name)
     if platform == SYSTEMD:
@@ -257,7 +257,7 @@ def uninstall_command(platform_name: str) -> None:
 def status_command(config_path: str | None, platform_name: str, as_json: bool) -> None:
     """Is the service installed, what does the service manager say, and what did the
     daemon last do (last and next scan, last error)?"""
-    from agent.daemon_units import LAUNCHD_LABEL, launchd_plist_path, systemd_unit_path
+    from agent.commands.service_units import LAUNCHD_LABEL, launchd_plist_path, systemd_unit_path
 
     platform = _platform(platform_name)
     target = systemd_unit_path() if platform == SYSTEMD else launchd_plist_path()
@@ -327,7 +327,7 @@ def status_command(config_path: str | None, platform_name: str, as_json: bool) -
 
 def _daemon_status(config_path: str | None) -> dict[str, Any]:
     from agent.commands.common import load, open_store
-    from agent.daemon_status import daemon_status
+    from agent.daemon.status import daemon_status
     from agent.errors import FollowupError
 
     try:

@@ -35,7 +35,7 @@ def _run_state(store: Any, run: dict[str, Any]) -> str:
 
 def daemon_state(store: Any) -> dict[str, Any]:
     """Whether the background service runs, from the record it keeps in the database."""
-    from agent.daemon_status import daemon_status
+    from agent.daemon.status import daemon_status
 
     return dict(daemon_status(store))
 

@@ -1,7 +1,7 @@
 """Readings of periods and counted windows: months, weeks, quarters, years, seasons,
 "within N days", "a few weeks", the nth weekday of a month, holidays.
 
-Registered in :data:`agent.analysis.dates_readings.READINGS`; the groups they read are
+Registered in :data:`agent.analysis.dates.readings.READINGS`; the groups they read are
 listed there.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from dateutil.easter import easter
 
-from agent.analysis.dates_periods import (
+from agent.analysis.dates.arithmetic import (
     REL_OFFSET,
     Part,
     Span,
@@ -28,7 +28,7 @@ from agent.analysis.dates_periods import (
     safe_date,
     week_monday,
 )
-from agent.analysis.dates_readings import (
+from agent.analysis.dates.readings import (
     Context,
     Groups,
     Reading,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from agent.analysis.dates_regex import anchor_requirement, group_end, trie_regex
+from agent.analysis.dates.regex import anchor_requirement, group_end, trie_regex
 from agent.errors import RulesError
 from agent.rules import Rules
 

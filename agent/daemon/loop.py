@@ -8,7 +8,7 @@ manager's watchdog can see and restart. The loop:
 2. after a good pass, asks the policy when the next draft of that account is
    due and wakes then - a draft due at 09:00 is written at 09:00, not at the
    next regular scan;
-3. after a failure, waits as ``daemon_faults`` says (back-off with jitter,
+3. after a failure, waits as ``faults`` says (back-off with jitter,
    hourly after a refused login) and logs the fault once per streak;
 4. once a day: WAL checkpoint and pruning of old run records;
 5. sleeps in short slices, pinging the watchdog and watching for signals.
@@ -27,8 +27,8 @@ Push (``idle = true``, the default): each IMAP account also keeps a session
 in IDLE on its inbox (``agent.sources.imap_idle``); the loop's sleep is a
 ``select`` on those sessions, so an announcement of new mail starts a pass for
 that account at once, and the periodic pass still reads Sent and Drafts. The
-sessions are run by ``daemon_idle``; when to open, re-issue and give up on one
-is decided by ``daemon_push`` (pure). A session is opened only after a good
+sessions are run by ``idle``; when to open, re-issue and give up on one
+is decided by ``push`` (pure). A session is opened only after a good
 pass, and every new session is followed by a pass that catches up on mail that
 arrived while none watched.
 """
@@ -48,8 +48,8 @@ from typing import Any
 
 from agent.accounts import open_source
 from agent.config import AccountConfig, Config, load_config
-from agent.daemon_clock import Clock, RealClock, SimulatedClock
-from agent.daemon_faults import (
+from agent.daemon.clock import Clock, RealClock, SimulatedClock
+from agent.daemon.faults import (
     AUTH,
     BUG,
     CONFIG,
@@ -58,10 +58,10 @@ from agent.daemon_faults import (
     RetryPolicy,
     classify,
 )
-from agent.daemon_idle import IdleSessions
-from agent.daemon_push import PushPolicy
-from agent.daemon_source import PassErrorsOnce, StopRequested, WatchedSource
-from agent.daemon_status import (
+from agent.daemon.idle import IdleSessions
+from agent.daemon.push import PushPolicy
+from agent.daemon.source import PassErrorsOnce, StopRequested, WatchedSource
+from agent.daemon.status import (
     RUNNING,
     STARTING,
     STOPPED,
@@ -533,7 +533,7 @@ class Daemon:
             self._warn_once("outlook", "cannot compute the next due time: %s", exc)
             return None, None
 
-    # -- push (IMAP IDLE, see daemon_idle) -----------------------------------------------
+    # -- push (IMAP IDLE, see agent.daemon.idle) -----------------------------------------------
 
     @contextmanager
     def _talking(self) -> Iterator[None]:

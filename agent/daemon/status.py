@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from agent.daemon_faults import AUTH, CONFIG, CREDENTIALS, REAUTH, SERVER, AccountHealth
+from agent.daemon.faults import AUTH, CONFIG, CREDENTIALS, REAUTH, SERVER, AccountHealth
 
 STATUS_KEY = "daemon"
 

@@ -2,11 +2,11 @@
 
 :class:`IdleSessions` holds one live :class:`~agent.sources.base.PushSession`
 per account that has one, and every account's
-:class:`~agent.daemon_push.PushState` (the rules, pure). It runs in the
+:class:`~agent.daemon.push.PushState` (the rules, pure). It runs in the
 daemon's one thread:
 
 * ``tend()`` re-issues IDLE where due and opens the sessions that are wanted
-  (after a good pass only, see ``daemon_push``);
+  (after a good pass only, see ``push``);
 * ``wait()`` is the daemon's sleep: a ``select`` on the sessions' sockets
   that returns early when a server said something;
 * what the sessions learn goes back to the daemon through ``on_mail(account,
@@ -27,16 +27,16 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from agent.config import AccountConfig
-from agent.daemon_clock import Clock
-from agent.daemon_faults import BUG, classify
-from agent.daemon_push import REASON_DISABLED, REASON_LOCAL, PushState, push_folder
-from agent.daemon_source import StopRequested
+from agent.daemon.clock import Clock
+from agent.daemon.faults import BUG, classify
+from agent.daemon.push import REASON_DISABLED, REASON_LOCAL, PushState, push_folder
+from agent.daemon.source import StopRequested
 from agent.errors import NoPushError
 from agent.redaction import redact
 from agent.sources.base import PushSession, Source
 
 if TYPE_CHECKING:
-    from agent.daemon import DaemonSettings
+    from agent.daemon.loop import DaemonSettings
 
 log = logging.getLogger(__name__)
 

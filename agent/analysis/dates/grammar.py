@@ -11,7 +11,7 @@ Conventions (DESIGN.md): a deadline is the end of the promised window. "within t
 weeks" is ref + 14 days; "next week" the last business day of next week; "end of the
 month" its last business day; "by Friday" the next Friday after ref's day (a Friday
 said on a Friday means the following one; "today" says today); "next Friday" the
-Friday of next calendar week (``settings.next_weekday``). Readings: dates_readings.py.
+Friday of next calendar week (``settings.next_weekday``). Readings: readings.py.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ from datetime import date, datetime, time, timedelta
 from functools import cache
 
 from agent.analysis.calendar import BusinessCalendar, calendar_for_language
-from agent.analysis.dates_readings import READINGS, Clock, Context, Groups, Reading
-from agent.analysis.dates_readings_periods import PERIOD_READINGS  # registers its readings
-from agent.analysis.dates_regex import DIGIT
-from agent.analysis.dates_rules import CompiledDateRules, Pattern, load_date_rules
+from agent.analysis.dates.period_readings import PERIOD_READINGS  # registers its readings
+from agent.analysis.dates.readings import READINGS, Clock, Context, Groups, Reading
+from agent.analysis.dates.regex import DIGIT
+from agent.analysis.dates.rules import CompiledDateRules, Pattern, load_date_rules
 from agent.errors import RulesError
 from agent.rules import Rules, shipped_rules
 

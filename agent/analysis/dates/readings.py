@@ -15,7 +15,7 @@ quarter|year|hour|bday; ``nth`` 1..5 or -1 (last); ``season``; ``hour``/``minute
 ``before`` ("before December": the days up to the period). Constants a pattern may ``set``:
 ``offset`` (days, or from Easter), ``month``/``day``/``adjust`` (a fixed day and
 business_day_before|business_day_after), ``order`` (DMY|MDY), and any group above.
-Period and window readings live in ``dates_readings_periods.py``.
+Period and window readings live in ``period_readings.py``.
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from agent.analysis.calendar import BusinessCalendar
-from agent.analysis.dates_periods import (
+from agent.analysis.dates.arithmetic import (
     REL_OFFSET,
     add_months,
     safe_date,
     week_monday,
 )
-from agent.analysis.dates_rules import CompiledDateRules
+from agent.analysis.dates.rules import CompiledDateRules
 
 
 @dataclass(frozen=True)
