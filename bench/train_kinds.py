@@ -7,7 +7,10 @@ Trains on the project's corpus (``tests/corpus``), the public emails of
 ``test`` half. A bag of words and word pairs over the subject and the new text, the
 eight kinds exclusive. With ``--folds`` it first prints the out-of-fold scores on
 dev (the model's figures on mail it was not trained on), which is where the
-thresholds in ``rules/model.toml`` come from.
+thresholds in ``rules/model.toml`` come from:
+
+    python bench/train_kinds.py --oof /tmp/oof.json
+    python bench/understanding.py --oof /tmp/oof.json   # dev, each message by a model that never saw it
 """
 
 from __future__ import annotations

@@ -102,12 +102,12 @@ class Analyzer:
         model_rules = self.rules.toml("model.toml", required=False)
         self.model = KindModel() if model_rules.get("enabled", False) else KindModel(None)
         self.not_job_at = float(model_rules.get("not_job_at", 1.01))
-        by_language = model_rules.get("not_job_at_by_language", {})
-        self.not_job_at_by_language = {
-            str(k): float(v)
-            for k, v in (by_language.items() if isinstance(by_language, dict) else ())
-        }
+        self.not_job_at_with_job_context = float(
+            model_rules.get("not_job_at_with_job_context", self.not_job_at)
+        )
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
+        self.other_kind_at = float(model_rules.get("other_kind_at", 1.01))
+        self._job_context: dict[str, Any] = {}
         self._finders: dict[str, Any] = {}
         self._conditions: dict[str, list[tuple[str, Any]]] = {}
         self._stage_cues: dict[str, Any] = {}
@@ -159,14 +159,34 @@ class Analyzer:
         probabilities = self.model.probabilities(msg)
         if not probabilities:
             return kind
-        not_job_at = self.not_job_at_by_language.get(lang, self.not_job_at)
-        if kind != "not_job" and probabilities.get("not_job", 0.0) >= not_job_at:
-            return "not_job"
+        if kind != "not_job":
+            # Words about employment make the rules' hiring kind harder to discard.
+            not_job_at = (
+                self.not_job_at_with_job_context
+                if self._speaks_of_a_job(msg, lang)
+                else self.not_job_at
+            )
+            if probabilities.get("not_job", 0.0) >= not_job_at:
+                return "not_job"
+            best = max(probabilities, key=probabilities.__getitem__)
+            if best not in ("not_job", kind) and probabilities[best] >= self.other_kind_at:
+                return best  # a rejection in words no rule knows, around a rule's "update"
         if kind == "not_job" and not bulk:
             best = max(probabilities, key=probabilities.__getitem__)
             if best != "not_job" and probabilities[best] >= self.hiring_at:
                 return best
         return kind
+
+    def _speaks_of_a_job(self, msg: Message, lang: str) -> bool:
+        """Whether the subject or new text names employment (``[job_context]`` cues)."""
+        cues = self._job_context.get(lang)
+        if cues is None:
+            from agent.analysis.cues import compile_cues
+
+            section = self.lang_data.get(lang, {}).get("job_context", {})
+            cues = compile_cues(f"{lang}.toml:job_context.cues", section.get("cues"))
+            self._job_context[lang] = cues
+        return bool(cues.found(f"{msg.subject}\n{msg.text}"))
 
     # -- lazily built, heavy parts -------------------------------------------------------
     def _finder(self, lang: str) -> Any:

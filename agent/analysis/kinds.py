@@ -5,7 +5,8 @@ a subject cue 3. Bulk-mail headers and job-board senders push towards ``not_job`
 Conventions (they match how recruiting mail is labelled in practice):
   * a rejection or an offer outranks everything else in the same message;
   * a receipt and a status update compete on their scores: a receipt that mostly
-    reports progress ("we are currently reviewing…") is a ``status_update``.
+    reports progress ("we are currently reviewing…") is a ``status_update``; one whose
+    subject announces it ("Søknad mottatt") stays a receipt for a single promise of a reply.
 """
 
 from __future__ import annotations
@@ -62,6 +63,15 @@ class KindClassifier:
                 compile_cues(f"{origin}.cues", section.get("cues")),
                 compile_cues(f"{origin}.subject", section.get("subject")),
             )
+
+    def _subject_announces_receipt(self, subject: str) -> bool:
+        """A subject a receipt's cues name and a status update's do not ("takk for
+        søknaden" is a receipt's, though "takk for" alone is also a status update's)."""
+        receipt = {
+            s.lower() for s in self.cues["application_received"].subject.matched_texts(subject)
+        }
+        status = {s.lower() for s in self.cues["status_update"].subject.matched_texts(subject)}
+        return bool(receipt - status) and all(any(s in r for r in receipt) for s in status)
 
     def classify(
         self,
@@ -145,6 +155,14 @@ class KindClassifier:
                 break
         if kind == "application_received" and strong_hits["status_update"] >= 2:
             kind = "status_update"  # a receipt that mostly reports progress
+        elif (
+            kind == "status_update"
+            and strong_hits["status_update"] < 2
+            and self._subject_announces_receipt(subject)
+        ):
+            # "Søknad mottatt", "Your application was received": the promise of a reply
+            # around it is what every receipt says.
+            kind = "application_received"
         if kind == "status_update":
             # A concrete request (references, a test, an interview) is what the message is for;
             # any promise in it is still recorded.

@@ -1,0 +1,89 @@
+"""How the trained kind model's second opinion is weighed against the cue rules."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from agent.analysis import Analyzer
+from agent.message import parse_message
+from agent.rules import Rules
+
+
+class FixedModel:
+    """A kind model that gives every message the same probabilities."""
+
+    available = True
+
+    def __init__(self, probabilities: dict[str, float]) -> None:
+        self._probabilities = probabilities
+
+    def probabilities(self, msg: object) -> dict[str, float]:
+        return dict(self._probabilities)
+
+
+def analyzer_with(probabilities: dict[str, float]) -> Analyzer:
+    analyzer = Analyzer(Rules.load(None))
+    analyzer.model = FixedModel(probabilities)  # type: ignore[assignment]
+    analyzer.not_job_at, analyzer.not_job_at_with_job_context = 0.25, 0.7
+    analyzer.other_kind_at = 0.9
+    return analyzer
+
+
+def mail(subject: str, body: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Rekruttering <noreply@example.no>"
+    msg["To"] = "kandidat@example.org"
+    msg["Subject"] = subject
+    msg["Date"] = "Mon, 2 Mar 2026 10:00:00 +0100"
+    msg["Message-ID"] = f"<{abs(hash(subject + body))}@example.no>"
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+RECEIPT_FOR_A_JOB = mail(
+    "Takk for søknaden din",
+    "Hei Kari,\n\nTakk for din søknad på stillingen som lagerarbeider. "
+    "Vi har mottatt søknaden din og går gjennom den i løpet av neste uke.\n\nHilsen Lageret",
+)
+RECEIPT_FOR_A_LOAN = mail(
+    "Takk for søknaden din",
+    "Hei Kari,\n\nTakk for din søknad om boliglån. "
+    "Vi har mottatt søknaden din og går gjennom den i løpet av neste uke.\n\nHilsen Banken",
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "not_job", "kind"),
+    [
+        # The model is unsure (0.4): words about a job keep the rules' kind ...
+        (RECEIPT_FOR_A_JOB, 0.4, "application_received"),
+        # ... a receipt that names no job is discarded.
+        (RECEIPT_FOR_A_LOAN, 0.4, "not_job"),
+        # The model is sure (0.9): even words about a job do not save it.
+        (RECEIPT_FOR_A_JOB, 0.9, "not_job"),
+        # The model is hardly worried (0.1): both keep the rules' kind.
+        (RECEIPT_FOR_A_LOAN, 0.1, "application_received"),
+    ],
+)
+def test_words_about_employment_make_the_veto_harder(raw: bytes, not_job: float, kind: str) -> None:
+    rest = (1 - not_job) / 7
+    probabilities = {"not_job": not_job, "application_received": rest, "status_update": rest}
+    analysis = analyzer_with(probabilities).analyze(parse_message(raw))
+    assert analysis.kind == kind
+
+
+@pytest.mark.parametrize(("sure", "kind"), [(0.95, "rejection"), (0.6, "application_received")])
+def test_a_sure_model_names_another_hiring_kind(sure: float, kind: str) -> None:
+    rest = (1 - sure) / 7
+    probabilities = {k: rest for k in ("not_job", "application_received", "status_update")}
+    probabilities["rejection"] = sure
+    analysis = analyzer_with(probabilities).analyze(parse_message(RECEIPT_FOR_A_JOB))
+    assert analysis.kind == kind
+
+
+def test_job_context_cues_load_for_every_shipped_language() -> None:
+    analyzer = Analyzer(Rules.load(None))
+    for lang in ("en", "nb", "da", "sv"):
+        assert analyzer.lang_data[lang].get("job_context", {}).get("cues"), lang
