@@ -31,6 +31,7 @@ from agent.message import MARKER_HEADER
 from agent.policy import ACTIONS, CreateDraft
 from agent.records import DRAFT_INTENT, INBOUND, DraftRecord
 from agent.rules import Rules
+from agent.subjects import strip_reply_prefixes
 from agent.tracker import Process
 
 MAX_SUBJECT = 200
@@ -41,7 +42,6 @@ FALLBACK_LANGUAGE = "en"
 EXTRA_TEMPLATES = ("feedback_request_short",)  # variants of an action's template
 _ADDR_RE = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _MSGID_RE = re.compile(r"<[\x21-\x3b\x3d\x3f-\x7e]{1,250}>")  # no spaces, controls, < or >
-_REPLY_PREFIX = re.compile(r"^\s*(?:re|sv|aw|antw|ang)\s*(?:\[\d+\]|\(\d+\))?\s*:\s*", re.I)
 _SPACE = re.compile(r"\s+")
 _PHRASE_ORDER = (
     "greeting",
@@ -97,12 +97,7 @@ def clean_message_id(value: str | None) -> str | None:
 
 def reply_subject(subject: str) -> str:
     """``Re: <subject>`` with earlier reply prefixes (Re:, SV:, AW:, ...) removed."""
-    base = clean_text(subject, MAX_SUBJECT)
-    while True:
-        stripped = _REPLY_PREFIX.sub("", base, count=1)
-        if stripped == base:
-            break
-        base = stripped
+    base = strip_reply_prefixes(clean_text(subject, MAX_SUBJECT))
     return f"Re: {base}" if base else ""
 
 
