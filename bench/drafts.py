@@ -30,7 +30,6 @@ from understanding import build_message, realworld_rows  # noqa: E402
 
 from agent.analysis import Analyzer  # noqa: E402
 from agent.drafts import TemplateSet, render_draft  # noqa: E402
-from agent.employers import EmployerDirectory  # noqa: E402
 from agent.message import parse_message  # noqa: E402
 from agent.pipeline.ingest import tracked_from  # noqa: E402
 from agent.policy import (  # noqa: E402
@@ -41,7 +40,7 @@ from agent.policy import (  # noqa: E402
     CreateDraft,
 )
 from agent.records import INBOUND  # noqa: E402
-from agent.rules import Rules  # noqa: E402
+from agent.rules import Rules, load_parties  # noqa: E402
 from agent.tracker import build_processes  # noqa: E402
 
 ME = "candidate@example.org"
@@ -79,7 +78,7 @@ def main() -> int:
     rules = Rules.load(None)
     analyzer = Analyzer(rules)
     templates = TemplateSet.from_rules(rules)
-    directory = EmployerDirectory.from_rules(rules)
+    parties = load_parties(rules)
     failed: Counter[str] = Counter()
     neutral: Counter[str] = Counter()
     total = 0
@@ -97,7 +96,7 @@ def main() -> int:
         if not tm.to:
             tm = type(tm)(**{**tm.__dict__, "to": (ME,)})
         now = msg.date + timedelta(days=60)
-        [process] = build_processes([tm], own_addresses={ME}, directory=directory, now=now)
+        [process] = build_processes([tm], own_addresses={ME}, parties=parties, now=now)
         kind = action_for(process)
         action = CreateDraft(
             process_id=process.id,
