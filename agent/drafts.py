@@ -285,7 +285,7 @@ def _slots(process: Process, check: DraftCheck, neutral: bool) -> tuple[dict[str
     if neutral:
         return {"name": "", "role": "", "company": ""}, ["every name left out"]
     left_out: list[str] = []
-    company = clean_text(process.company_short or process.company or process.agency, MAX_VALUE)
+    company = clean_text(process.company_short or process.agency, MAX_VALUE)
     labels = [
         label
         for m in process.messages
@@ -403,6 +403,8 @@ def render_draft(
         if not problems:
             notes.extend(f"said neutrally: {reason}" for reason in left_out if not neutral)
             break
+    if process.company and not process.company_short:
+        notes.append(f"left out: the employer {process.company!r} is too uncertain to name")
     to_name, to_address = "", None
     if process.contact is not None:
         to_address = clean_address(process.contact.address)

@@ -81,6 +81,7 @@ def main() -> int:
     parties = load_parties(rules)
     failed: Counter[str] = Counter()
     neutral: Counter[str] = Counter()
+    uncertain: Counter[str] = Counter()  # slots the parties were too unsure of to offer
     total = 0
     shown: dict[str, int] = defaultdict(int)
     by_lang: Counter[str] = Counter()
@@ -117,6 +118,8 @@ def main() -> int:
         for problem in draft.problems:
             failed[_QUOTED.sub("…", problem)] += 1
         for note in draft.notes:
+            if note.startswith("left out: "):
+                uncertain[_QUOTED.sub("…", note.removeprefix("left out: "))] += 1
             if note.startswith("said neutrally: "):
                 reason = note.removeprefix("said neutrally: ")
                 neutral[_QUOTED.sub("…", reason)] += 1
@@ -144,6 +147,10 @@ def main() -> int:
         print(f"  {n:4}  {reason}")
     print(f"a slot said neutrally: {needing} ({100 * needing / max(1, total):.1f}%)")
     for reason, n in neutral.most_common():
+        print(f"  {n:4}  {reason}")
+    left = sum(uncertain.values())
+    print(f"a slot left out as uncertain: {left} ({100 * left / max(1, total):.1f}%)")
+    for reason, n in uncertain.most_common():
         print(f"  {n:4}  {reason}")
     return 0
 

@@ -104,6 +104,15 @@ def test_a_company_read_from_a_domain_or_a_signature_line_is_left_out(
     assert "the Volunteer Coordinator role" in draft.body
 
 
+def test_an_employer_known_only_by_its_mail_domain_is_left_out() -> None:
+    process = _process(company=None, role="Volunteer Coordinator", from_addr="kari@riverside.org")
+    draft = render(process)
+    assert process.company == "riverside.org" and "riverside" not in draft.body.lower()
+    assert "Volunteer Coordinator" in draft.body
+    assert any(note.startswith("left out: the employer") for note in draft.notes)
+    assert not draft.problems
+
+
 def test_a_compound_name_the_employer_signs_with_is_kept() -> None:
     draft = render(_process(company="Kompetansehuset", role="Rådgiver", language="nb",
                             from_addr="noreply@recman.no"))  # fmt: skip
