@@ -7,7 +7,6 @@ one that could not be analysed is kept as a skip with its reason.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,16 +15,14 @@ from typing import Any
 from agent.records import OUTBOUND, PassedOver, TrackedMessage
 from agent.store import codec
 from agent.store.db import Database, guarded
+from agent.subjects import strip_reply_prefixes
 
 _SQL_CHUNK = 500
 
 
-_REPLY_PREFIXES = re.compile(r"^(?:\s*(?:re|sv|vs|aw|fwd?|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
-
-
 def bare_subject(subject: str) -> str:
     """'Re: SV: Interview' -> 'interview'."""
-    return _REPLY_PREFIXES.sub("", subject).strip().lower()
+    return strip_reply_prefixes(subject, forwards=True).strip().lower()
 
 
 FLAP_WINDOW = timedelta(hours=24)  # a second UIDVALIDITY change this soon is no genuine reset
