@@ -31,7 +31,7 @@ from agent.message import MARKER_HEADER
 from agent.policy import ACTIONS, CreateDraft
 from agent.records import DRAFT_INTENT, INBOUND, DraftRecord
 from agent.rules import Rules
-from agent.subjects import REPLY_PREFIX
+from agent.subjects import strip_reply_prefixes
 from agent.tracker import Process
 
 MAX_SUBJECT = 200
@@ -97,12 +97,7 @@ def clean_message_id(value: str | None) -> str | None:
 
 def reply_subject(subject: str) -> str:
     """``Re: <subject>`` with earlier reply prefixes (Re:, SV:, AW:, ...) removed."""
-    base = clean_text(subject, MAX_SUBJECT)
-    while True:
-        stripped = REPLY_PREFIX.sub("", base, count=1)
-        if stripped == base:
-            break
-        base = stripped
+    base = strip_reply_prefixes(clean_text(subject, MAX_SUBJECT))
     return f"Re: {base}" if base else ""
 
 
@@ -290,7 +285,7 @@ def _slots(process: Process, check: DraftCheck, neutral: bool) -> tuple[dict[str
     if neutral:
         return {"name": "", "role": "", "company": ""}, ["every name left out"]
     left_out: list[str] = []
-    company = clean_text(process.company_short or process.company or process.agency, MAX_VALUE)
+    company = clean_text(process.company_short or process.agency, MAX_VALUE)
     labels = [
         label
         for m in process.messages
@@ -408,6 +403,8 @@ def render_draft(
         if not problems:
             notes.extend(f"said neutrally: {reason}" for reason in left_out if not neutral)
             break
+    if process.company and not process.company_short:
+        notes.append(f"left out: the employer {process.company!r} is too uncertain to name")
     to_name, to_address = "", None
     if process.contact is not None:
         to_address = clean_address(process.contact.address)

@@ -51,7 +51,7 @@ _DERIVING = (
     "policy.py",
     "board.py",
     "views.py",
-    "employers.py",
+    "parties.py",
     "records.py",
     "store/codec.py",
     "analysis/calendar.py",
@@ -307,7 +307,7 @@ class Board:
                 account=m.account,
                 manual=inputs.manual.get(m.manual_id) if m.manual_id else None,
                 own_addresses=d.own_addresses(account),
-                directory=d.directory,
+                parties=d.parties,
                 overrides=inputs.overrides,
                 now=self.now,
             )
@@ -442,7 +442,7 @@ def _memberships(board: Board) -> list[Any]:
     return group_processes(
         messages,
         own_addresses=d.own_addresses(account),
-        directory=d.directory,
+        parties=d.parties,
         manual=list(inputs.manual.values()),
     )
 

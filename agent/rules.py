@@ -8,12 +8,16 @@ same relative path. Loading reads files; everything built from the rules is pure
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.errors import RulesError
+
+if TYPE_CHECKING:
+    from agent.parties import PartyRules
 
 SHIPPED_RULES = Path(__file__).resolve().parent / "rules"
 
@@ -106,3 +110,22 @@ class Rules:
 @cache
 def shipped_rules() -> Rules:
     return Rules()
+
+
+def load_parties(rules: Rules, languages: Iterable[str] | None = None) -> PartyRules:
+    """The rules parties are read with: ``ats.toml``, ``employers.toml`` and the phrasing
+    of each language file (every cue file when ``languages`` is None)."""
+    from agent.parties import PartyRules
+
+    langs = rules.languages() if languages is None else list(languages)
+    return PartyRules.from_data(
+        rules.toml("ats.toml", required=False),
+        rules.toml("employers.toml", required=False),
+        {lang: data for lang in langs if (data := rules.toml(f"{lang}.toml", required=False))},
+    )
+
+
+@cache
+def shipped_parties() -> PartyRules:
+    """The shipped rules for parties, read once."""
+    return load_parties(shipped_rules())

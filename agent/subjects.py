@@ -1,26 +1,29 @@
-"""Subject lines of a thread: the prefixes replies and forwards add, and the bare
-subject a thread's messages share."""
+"""Subject lines: the reply and forward prefixes they gather.
+
+Defined once for drafts (``Re:`` without stacking), parties (a role named in a subject)
+and the store (the user's own subjects). Small on purpose: the review commands import
+the store without loading the mail parser.
+"""
 
 from __future__ import annotations
 
 import re
 
-# Subject prefixes of replies ("Re:", Norwegian/Danish/Swedish "SV:", German "AW:", Dutch
-# "Antw:", "Ang:") and of forwards ("Fwd:", "VS:", "TR:"), with a counter ("Re[2]:").
-_PREFIX = r"\s*(?:{words})\s*(?:\[\d+\]|\(\d+\))?\s*:\s*"
-_REPLY_WORDS = "re|sv|aw|antw|ang"
-_FORWARD_WORDS = "fwd?|vs|tr"
-REPLY_PREFIX = re.compile("^" + _PREFIX.format(words=_REPLY_WORDS), re.I)
-THREAD_PREFIXES = re.compile(
-    "^(?:" + _PREFIX.format(words=f"{_REPLY_WORDS}|{_FORWARD_WORDS}") + ")+", re.I
-)
+# Replies ("Re:", "SV:", "AW:", "Re[2]:") and forwards ("Fwd:", "VS:" in Danish and
+# Norwegian, "TR:" in French).
+_REPLY_WORDS = r"re|sv|aw|antw|ang"
+_FORWARD_WORDS = r"fwd?|vs|tr"
+_PREFIX = r"\s*(?:{})\s*(?:\[\d+\]|\(\d+\))?\s*:\s*"
+_REPLY_PREFIXES = re.compile(rf"^(?:{_PREFIX.format(_REPLY_WORDS)})+", re.I)
+_ANY_PREFIXES = re.compile(rf"^(?:{_PREFIX.format(_REPLY_WORDS + '|' + _FORWARD_WORDS)})+", re.I)
 
 
-def strip_thread_prefixes(subject: str) -> str:
-    """'Re: SV: Fwd: Interview' -> 'Interview'."""
-    return THREAD_PREFIXES.sub("", subject).strip()
+def strip_reply_prefixes(subject: str, *, forwards: bool = False) -> str:
+    """The subject without the reply prefixes it gathered ("SV: Re: Intervju" -> "Intervju");
+    with ``forwards``, without forward prefixes too ("Fwd: VS: Tilbud" -> "Tilbud")."""
+    return (_ANY_PREFIXES if forwards else _REPLY_PREFIXES).sub("", subject)
 
 
 def bare_subject(subject: str) -> str:
-    """'Re: SV: Interview' -> 'interview': the subject a thread's messages share."""
-    return strip_thread_prefixes(subject).lower()
+    """'Re: SV: Fwd: Interview' -> 'interview': the subject a thread's messages share."""
+    return strip_reply_prefixes(subject, forwards=True).strip().lower()

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from agent.analysis.types import Evidence
-from agent.employers import EmployerDirectory, choose_contact
+from agent.parties import PartyRules, thread_parties
 from agent.records import (  # the states are named in records; the tracker decides them
     ACTIVE_STATES,
     APPLIED,
@@ -242,7 +242,7 @@ def _relevant(messages: Iterable[TrackedMessage]) -> list[TrackedMessage]:
 
 
 def _keys_and_role(
-    messages: Iterable[TrackedMessage], directory: EmployerDirectory, own_domains: set[str]
+    messages: Iterable[TrackedMessage], parties: PartyRules, own_domains: set[str]
 ) -> tuple[set[str], str | None]:
     keys: set[str] = set()
     role: str | None = None
@@ -251,20 +251,20 @@ def _keys_and_role(
             role = m.role
         if m.direction == INBOUND:
             domain = _domain(m.from_addr)
-            agency = m.agency or directory.agency_for_domain(domain)
+            agency = m.agency or parties.agency_for_domain(domain)
             if agency:
-                client = directory.company_key(m.company) or role_key(m.role).replace(" ", "")
-                keys.add(f"agency:{directory.company_key(agency)}:{client}")
+                client = parties.company_key(m.company) or role_key(m.role).replace(" ", "")
+                keys.add(f"agency:{parties.company_key(agency)}:{client}")
                 continue
             domains = [domain] if domain not in own_domains else []
-            keys |= directory.employer_keys(m.company, domains)
+            keys |= parties.employer_keys(m.company, domains)
         elif m.kind != NOT_JOB:
             domains = [d for d in map(_domain, m.to) if d not in own_domains]
             if m.agency:
-                client = directory.company_key(m.company) or role_key(m.role).replace(" ", "")
-                keys.add(f"agency:{directory.company_key(m.agency)}:{client}")
+                client = parties.company_key(m.company) or role_key(m.role).replace(" ", "")
+                keys.add(f"agency:{parties.company_key(m.agency)}:{client}")
             else:
-                keys |= directory.employer_keys(m.company, domains)
+                keys |= parties.employer_keys(m.company, domains)
     return keys, role
 
 
@@ -302,10 +302,10 @@ class _Groups:
 def _group(
     messages: list[TrackedMessage],
     manual: Iterable[ManualProcess],
-    directory: EmployerDirectory,
+    parties: PartyRules,
     own: set[str],
 ) -> list[_Group]:
-    own_domains = {_domain(a) for a in own} - directory.free_mail_domains
+    own_domains = {_domain(a) for a in own} - parties.free_mail_domains
     uf = _UnionFind()
     for m in messages:
         uf.find(f"{m.account}\0{m.message_id}")
@@ -318,7 +318,7 @@ def _group(
 
     groups = _Groups()
     for mp in sorted(manual, key=lambda p: (p.created_at, p.process_id)):
-        keys = directory.employer_keys(mp.company, [_domain(mp.contact)] if mp.contact else [])
+        keys = parties.employer_keys(mp.company, [_domain(mp.contact)] if mp.contact else [])
         groups.add(_Group(account="", keys=keys, roles={role_key(mp.role)}, manual=mp))
 
     leftovers: list[list[TrackedMessage]] = []
@@ -326,7 +326,7 @@ def _group(
         if all(m.kind == NOT_JOB for m in comp):
             leftovers.append(comp)
             continue
-        keys, role = _keys_and_role(comp, directory, own_domains)
+        keys, role = _keys_and_role(comp, parties, own_domains)
         account = comp[0].account
         matches = [
             g
@@ -383,7 +383,7 @@ def group_processes(
     messages: Iterable[TrackedMessage],
     *,
     own_addresses: set[str],
-    directory: EmployerDirectory,
+    parties: PartyRules,
     manual: Iterable[ManualProcess] = (),
 ) -> list[Membership]:
     """Which records make up each hiring process in ``messages``, oldest first.
@@ -391,7 +391,7 @@ def group_processes(
     Grouping reads no clock and no correction but the processes added by hand, so it
     changes only when the mail or those do."""
     own = {a.lower() for a in own_addresses}
-    groups = _group(_relevant(messages), manual, directory, own)
+    groups = _group(_relevant(messages), manual, parties, own)
     return [
         Membership(
             g.account,
@@ -408,14 +408,14 @@ def derive_process(
     account: str,
     manual: ManualProcess | None,
     own_addresses: set[str],
-    directory: EmployerDirectory,
+    parties: PartyRules,
     overrides: Mapping[str, ProcessOverride] | None = None,
     now: datetime,
 ) -> Process:
     """One process from the records of its :class:`Membership`, with overrides applied."""
     own = {a.lower() for a in own_addresses}
     group = _Group(account, list(messages), manual=manual)
-    process = _derive(group, directory, own, now)
+    process = _derive(group, parties, own, now)
     override = _find_override(process, overrides or {})
     if override:
         process = apply_override(process, override, now=now)
@@ -426,17 +426,17 @@ def build_processes(
     messages: Iterable[TrackedMessage],
     *,
     own_addresses: set[str],
-    directory: EmployerDirectory,
+    parties: PartyRules,
     overrides: Mapping[str, ProcessOverride] | None = None,
     manual: Iterable[ManualProcess] = (),
     now: datetime,
 ) -> list[Process]:
     """Every hiring process in ``messages``, oldest first, with overrides applied."""
     own = {a.lower() for a in own_addresses}
-    groups = _group(_relevant(messages), manual, directory, own)
+    groups = _group(_relevant(messages), manual, parties, own)
     processes = []
     for g in sorted(groups, key=lambda g: g.first):
-        process = _derive(g, directory, own, now)
+        process = _derive(g, parties, own, now)
         override = _find_override(process, overrides or {})
         if override:
             process = apply_override(process, override, now=now)
@@ -657,7 +657,7 @@ def _latest(messages: Iterable[TrackedMessage], attr: str) -> str | None:
     return value
 
 
-def _derive(group: _Group, directory: EmployerDirectory, own: set[str], now: datetime) -> Process:
+def _derive(group: _Group, parties: PartyRules, own: set[str], now: datetime) -> Process:
     messages = sorted(group.messages, key=_order)
     mp = group.manual
     machine = _Machine()
@@ -674,20 +674,21 @@ def _derive(group: _Group, directory: EmployerDirectory, own: set[str], now: dat
     inbound = [m for m in messages if m.direction == INBOUND]
     outbound = [m for m in messages if m.direction == OUTBOUND]
     job_inbound = [m for m in inbound if m.kind != NOT_JOB]
-    company = mp.company if mp else directory.strip_via(_latest(messages, "company") or "")
-    agency = _latest(inbound, "agency")
-    if not company and not agency:
-        for m in reversed(inbound):
-            if directory.is_employer_domain(_domain(m.from_addr)):
-                company = directory.registrable_domain(_domain(m.from_addr))
-                break
-    role = _latest(messages, "role") or (mp.role if mp else None)
+    who = thread_parties(
+        messages,
+        own=own,
+        rules=parties,
+        manual=mp is not None,
+        company=mp.company if mp else None,
+        role=mp.role if mp else None,
+    )
+    company = who.company
     language = (
         (job_inbound or inbound or messages)[-1].language
         if messages
         else (mp.language if mp else "en")
     )
-    choice = choose_contact(messages, own=own, directory=directory, company=company)
+    choice = who.contact
     contact = None
     if choice.address:
         phone = next(
@@ -728,7 +729,7 @@ def _derive(group: _Group, directory: EmployerDirectory, own: set[str], now: dat
         id=process_id,
         account=group.account or (messages[0].account if messages else ""),
         company=company or None,
-        role=role,
+        role=who.role.value if who.role else None,
         state=machine.state or APPLIED,
         round=machine.round,
         language=language or "en",
@@ -745,9 +746,11 @@ def _derive(group: _Group, directory: EmployerDirectory, own: set[str], now: dat
         anchor=anchor,
         started_at=group.first,
         messages=tuple(messages),
-        company_short=directory.display_company(company),
+        company_short=parties.display_company(company)
+        if who.employer and who.employer.confident
+        else None,
         stage=machine.stage,
-        agency=agency,
+        agency=_latest(inbound, "agency"),
         ats=_latest(inbound, "ats"),
         contact_note=choice.note,
         manual=mp is not None,

@@ -30,7 +30,6 @@ from understanding import build_message, realworld_rows  # noqa: E402
 
 from agent.analysis import Analyzer  # noqa: E402
 from agent.drafts import TemplateSet, render_draft  # noqa: E402
-from agent.employers import EmployerDirectory  # noqa: E402
 from agent.message import parse_message  # noqa: E402
 from agent.pipeline.ingest import tracked_from  # noqa: E402
 from agent.policy import (  # noqa: E402
@@ -41,7 +40,7 @@ from agent.policy import (  # noqa: E402
     CreateDraft,
 )
 from agent.records import INBOUND  # noqa: E402
-from agent.rules import Rules  # noqa: E402
+from agent.rules import Rules, load_parties  # noqa: E402
 from agent.tracker import build_processes  # noqa: E402
 
 ME = "candidate@example.org"
@@ -79,9 +78,10 @@ def main() -> int:
     rules = Rules.load(None)
     analyzer = Analyzer(rules)
     templates = TemplateSet.from_rules(rules)
-    directory = EmployerDirectory.from_rules(rules)
+    parties = load_parties(rules)
     failed: Counter[str] = Counter()
     neutral: Counter[str] = Counter()
+    uncertain: Counter[str] = Counter()  # slots the parties were too unsure of to offer
     total = 0
     shown: dict[str, int] = defaultdict(int)
     by_lang: Counter[str] = Counter()
@@ -97,7 +97,7 @@ def main() -> int:
         if not tm.to:
             tm = type(tm)(**{**tm.__dict__, "to": (ME,)})
         now = msg.date + timedelta(days=60)
-        [process] = build_processes([tm], own_addresses={ME}, directory=directory, now=now)
+        [process] = build_processes([tm], own_addresses={ME}, parties=parties, now=now)
         kind = action_for(process)
         action = CreateDraft(
             process_id=process.id,
@@ -118,6 +118,8 @@ def main() -> int:
         for problem in draft.problems:
             failed[_QUOTED.sub("…", problem)] += 1
         for note in draft.notes:
+            if note.startswith("left out: "):
+                uncertain[_QUOTED.sub("…", note.removeprefix("left out: "))] += 1
             if note.startswith("said neutrally: "):
                 reason = note.removeprefix("said neutrally: ")
                 neutral[_QUOTED.sub("…", reason)] += 1
@@ -145,6 +147,10 @@ def main() -> int:
         print(f"  {n:4}  {reason}")
     print(f"a slot said neutrally: {needing} ({100 * needing / max(1, total):.1f}%)")
     for reason, n in neutral.most_common():
+        print(f"  {n:4}  {reason}")
+    left = sum(uncertain.values())
+    print(f"a slot left out as uncertain: {left} ({100 * left / max(1, total):.1f}%)")
+    for reason, n in uncertain.most_common():
         print(f"  {n:4}  {reason}")
     return 0
 

@@ -11,10 +11,9 @@ import pytest
 
 from agent import coaching
 from agent.commands.coach import editor_template, parse_editor_text
-from agent.employers import EmployerDirectory
 from agent.errors import RulesError
 from agent.records import INBOUND, OUTBOUND, CompetingOffer, Reflection, TrackedMessage
-from agent.rules import Rules, shipped_rules
+from agent.rules import Rules, shipped_parties, shipped_rules
 from agent.tracker import Process, build_processes
 
 OSLO = ZoneInfo("Europe/Oslo")
@@ -52,7 +51,7 @@ def process(messages: list[TrackedMessage], now: datetime) -> Process:
     (found,) = build_processes(
         messages,
         own_addresses={ME},
-        directory=EmployerDirectory.from_rules(shipped_rules()),
+        parties=shipped_parties(),
         now=now,
     )
     return found

@@ -11,12 +11,11 @@ from test_drafts import ME, NOW, TEMPLATES, acme, action, at, inbound, render
 
 from agent.analysis.types import Evidence
 from agent.draft_check import DraftCheck
-from agent.employers import EmployerDirectory
 from agent.policy import ACTIONS
-from agent.rules import shipped_rules
+from agent.rules import shipped_parties, shipped_rules
 from agent.tracker import build_processes
 
-DIRECTORY = EmployerDirectory.from_rules(shipped_rules())
+PARTIES = shipped_parties()
 
 
 def _process(**kw: object):  # type: ignore[no-untyped-def]
@@ -32,7 +31,7 @@ def _process(**kw: object):  # type: ignore[no-untyped-def]
             **kw,
         )
     ]
-    [process] = build_processes(mail, own_addresses={ME}, directory=DIRECTORY, now=NOW)
+    [process] = build_processes(mail, own_addresses={ME}, parties=PARTIES, now=NOW)
     return process
 
 
@@ -78,9 +77,13 @@ def test_a_person_is_greeted_by_first_name(from_name: str, from_addr: str, first
 def test_a_role_that_is_no_role_is_left_out(
     role: str, company: str, language: str, not_in_body: str
 ) -> None:
-    draft = render(_process(role=role, company=company, language=language))
+    process = _process(role=role, company=company, language=language)
+    draft = render(process)
     assert not_in_body not in draft.body
-    assert any("said neutrally" in note for note in draft.notes)
+    # A role that is the employer's name is never found (agent.parties); any other
+    # non-role is caught by the check and said neutrally.
+    assert process.role is None or any("said neutrally" in note for note in draft.notes)
+    assert (process.role is None) == (role == company)
     assert not draft.problems
 
 
@@ -99,6 +102,15 @@ def test_a_company_read_from_a_domain_or_a_signature_line_is_left_out(
     draft = render(_process(company=company, role="Volunteer Coordinator", from_addr=from_addr))
     assert company not in draft.body
     assert "the Volunteer Coordinator role" in draft.body
+
+
+def test_an_employer_known_only_by_its_mail_domain_is_left_out() -> None:
+    process = _process(company=None, role="Volunteer Coordinator", from_addr="kari@riverside.org")
+    draft = render(process)
+    assert process.company == "riverside.org" and "riverside" not in draft.body.lower()
+    assert "Volunteer Coordinator" in draft.body
+    assert any(note.startswith("left out: the employer") for note in draft.notes)
+    assert not draft.problems
 
 
 def test_a_compound_name_the_employer_signs_with_is_kept() -> None:

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from agent.drafts import TemplateSet, draft_message_id, references_for, render_draft, reply_subject
-from agent.employers import EmployerDirectory
 from agent.errors import RulesError
 from agent.policy import (
     ACTIONS,
@@ -23,12 +22,12 @@ from agent.policy import (
     CreateDraft,
 )
 from agent.records import DRAFT_INTENT, INBOUND, OUTBOUND, ManualProcess, TrackedMessage
-from agent.rules import Rules, shipped_rules
+from agent.rules import Rules, shipped_parties, shipped_rules
 from agent.tracker import Process, build_processes
 
 OSLO = ZoneInfo("Europe/Oslo")
 ME = "ola.nordmann@gmail.com"
-DIRECTORY = EmployerDirectory.from_rules(shipped_rules())
+PARTIES = shipped_parties()
 TEMPLATES = TemplateSet.from_rules(shipped_rules())
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=OSLO)
 EXPECTED_HEADERS = {
@@ -92,7 +91,7 @@ def acme(language: str = "en", **kw: object) -> Process:
             **kw,
         ),
     ]
-    [process] = build_processes(mail, own_addresses={ME}, directory=DIRECTORY, now=NOW)
+    [process] = build_processes(mail, own_addresses={ME}, parties=PARTIES, now=NOW)
     return process
 
 
@@ -224,7 +223,7 @@ def test_a_no_reply_sender_gives_an_empty_to_and_a_note() -> None:
         from_addr="no-reply@teamtailor.com",
         subject="Your application",
     )
-    [process] = build_processes([robot], own_addresses={ME}, directory=DIRECTORY, now=NOW)
+    [process] = build_processes([robot], own_addresses={ME}, parties=PARTIES, now=NOW)
     draft = render(process, action(process, FEEDBACK_REQUEST))
     assert draft.to == "" and draft.note is not None and "no recipient" in draft.note
     msg = reparse(draft.to_bytes())
@@ -324,9 +323,7 @@ def test_unknown_language_falls_back_to_english_and_no_anchor_uses_the_template_
         interview_at=at(12, 3, 13),
         language="de",
     )
-    [process] = build_processes(
-        [], own_addresses={ME}, directory=DIRECTORY, manual=[manual], now=NOW
-    )
+    [process] = build_processes([], own_addresses={ME}, parties=PARTIES, manual=[manual], now=NOW)
     draft = render(process, action(process, NEXT_STEPS))
     assert draft.language == "en" and draft.subject == "Application for Analyst"
     msg = reparse(draft.to_bytes())
@@ -349,7 +346,7 @@ def test_nudge_names_the_date_of_the_previous_follow_up() -> None:
             followup_id="abc",
         ),
     ]
-    [process] = build_processes(mail, own_addresses={ME}, directory=DIRECTORY, now=NOW)
+    [process] = build_processes(mail, own_addresses={ME}, parties=PARTIES, now=NOW)
     body = render(process, action(process, NUDGE)).body
     assert (
         "I'm following up on my message of Monday 7 December about the Backend Developer role at Acme."

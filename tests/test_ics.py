@@ -21,11 +21,10 @@ from test_review_cli import LATER, SCAN_AT, make_mailbox, ok, scanned_mailbox
 
 from agent.analysis.calendar import BusinessCalendar
 from agent.board import board
-from agent.employers import EmployerDirectory
 from agent.ics import CalendarTexts, build_calendar, calendar_events, interviews_of, same_calendar
 from agent.policy import load_policy
 from agent.records import INBOUND, TrackedMessage
-from agent.rules import shipped_rules
+from agent.rules import load_parties, shipped_rules
 from agent.tracker import build_processes
 
 TEXTS = CalendarTexts.from_mapping(shipped_rules().toml("calendar.toml"))
@@ -36,7 +35,7 @@ def _views(messages: list[TrackedMessage] | None = None, now: datetime = NOW):  
     processes = build_processes(
         messages if messages is not None else history.messages(),
         own_addresses={history.ME},
-        directory=EmployerDirectory.from_rules(rules),
+        parties=load_parties(rules),
         now=now,
     )
     return board(

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from agent.analysis.calendar import BusinessCalendar
-from agent.employers import EmployerDirectory
 from agent.errors import RulesError
 from agent.policy import (
     COMPETING_OFFER,
@@ -40,12 +39,12 @@ from agent.records import (
     ProcessOverride,
     TrackedMessage,
 )
-from agent.rules import Rules, shipped_rules
+from agent.rules import Rules, shipped_parties, shipped_rules
 from agent.tracker import Process, build_processes
 
 OSLO = ZoneInfo("Europe/Oslo")
 ME = "ola.nordmann@gmail.com"
-DIRECTORY = EmployerDirectory.from_rules(shipped_rules())
+PARTIES = shipped_parties()
 CALENDAR = BusinessCalendar("NO")
 POLICY = Policy()
 
@@ -76,7 +75,7 @@ def msg(mid: str, when: datetime, kind: str = "not_job", **kw: object) -> Tracke
 
 
 def processes(messages: list[TrackedMessage], now: datetime, **kw: object) -> list[Process]:
-    return build_processes(messages, own_addresses={ME}, directory=DIRECTORY, now=now, **kw)  # type: ignore[arg-type]
+    return build_processes(messages, own_addresses={ME}, parties=PARTIES, now=now, **kw)  # type: ignore[arg-type]
 
 
 def run(

@@ -16,7 +16,6 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from agent.analysis.calendar import BusinessCalendar
-from agent.employers import EmployerDirectory
 from agent.policy import (
     COMPETING_OFFER,
     FEEDBACK_REQUEST,
@@ -41,12 +40,12 @@ from agent.records import (
     DraftRecord,
     TrackedMessage,
 )
-from agent.rules import shipped_rules
+from agent.rules import shipped_parties
 from agent.tracker import Process, build_processes
 
 OSLO = ZoneInfo("Europe/Oslo")
 ME = "ola@gmail.com"
-DIRECTORY = EmployerDirectory.from_rules(shipped_rules())
+PARTIES = shipped_parties()
 CALENDAR = BusinessCalendar("NO")
 POLICY = Policy(max_drafts_per_pass=2)
 EMPLOYERS = ("acme", "beta", "gamma")
@@ -195,7 +194,7 @@ class FollowupMachine(RuleBasedStateMachine):
     @rule()
     def agent_pass(self) -> None:
         processes = build_processes(
-            self.messages, own_addresses={ME}, directory=DIRECTORY, now=self.now
+            self.messages, own_addresses={ME}, parties=PARTIES, now=self.now
         )
         actions = plan(
             processes,

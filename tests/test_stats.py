@@ -10,9 +10,8 @@ from history import EXPECTED, NOW, OSLO, PROMISES
 
 from agent.analysis.calendar import BusinessCalendar
 from agent.board import board
-from agent.employers import EmployerDirectory
 from agent.policy import load_policy
-from agent.rules import shipped_rules
+from agent.rules import load_parties, shipped_rules
 from agent.stats import UserPromise, job_search_stats
 from agent.tracker import build_processes
 
@@ -22,7 +21,7 @@ def _views(overrides=None):  # type: ignore[no-untyped-def]
     processes = build_processes(
         history.messages(),
         own_addresses={history.ME},
-        directory=EmployerDirectory.from_rules(rules),
+        parties=load_parties(rules),
         overrides=overrides or {},
         now=NOW,
     )

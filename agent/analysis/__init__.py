@@ -14,7 +14,7 @@ from typing import Any
 
 from agent.analysis.types import KINDS, Analysis, Evidence
 from agent.message import Message
-from agent.rules import Rules
+from agent.rules import Rules, load_parties
 
 __all__ = ["KINDS", "Analysis", "Analyzer", "Evidence"]
 
@@ -74,7 +74,6 @@ class Analyzer:
         languages: Sequence[str] = (),
         country: str | None = None,
     ) -> None:
-        from agent.analysis.company import PartyResolver
         from agent.analysis.kinds import KindClassifier
         from agent.analysis.language import LanguageIdentifier
 
@@ -96,7 +95,7 @@ class Analyzer:
         self.classifiers = {
             lang: KindClassifier(lang, data) for lang, data in self.lang_data.items()
         }
-        self.parties = PartyResolver(self.rules.toml("ats.toml", required=False), self.lang_data)
+        self.parties = load_parties(self.rules, self.lang_data)
         from agent.analysis.model import KindModel
 
         model_rules = self.rules.toml("model.toml", required=False)
@@ -289,12 +288,10 @@ class Analyzer:
             return (
                 True  # a newsletter from a known employer's domain is not news about an application
             )
-        party = self.parties
-        from agent.analysis.company import _domain_matches
-
-        if _domain_matches(sender.domain, party.job_boards):
+        parties = self.parties
+        if parties.is_job_board(sender.domain):
             return False
-        if _domain_matches(sender.domain, party.ats) or party._agency(sender):
+        if parties.ats_for(sender.domain) or parties.agency_named(sender):
             return True
         if bulk:  # newsletters: only a subject that speaks of the user's own application
             return bulk_cues.found(head.subject)
@@ -306,7 +303,7 @@ class Analyzer:
         rules_lang = (
             self.identifier.rules_language(language, self.lang_data) or self.default_language
         )
-        party = self.parties.resolve(msg, rules_lang)
+        party = self.parties.read(msg, rules_lang)
         bulk = _is_bulk(msg)
         finder = self._finder(rules_lang)
         calendar = self.calendar_for(rules_lang)
@@ -373,7 +370,7 @@ class Analyzer:
             company=party.company if kind != "not_job" else None,
             evidence=evidence,
             cues=result.cues,
-            role=party.role if kind != "not_job" else None,
+            role=party.role.value if party.role and kind != "not_job" else None,
             ats=party.ats,
             contact_name=party.contact_name,
             agency=party.agency,

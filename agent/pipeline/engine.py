@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from agent.analysis.calendar import BusinessCalendar
     from agent.config import AccountConfig, Config
     from agent.drafts import TemplateSet
-    from agent.employers import EmployerDirectory
+    from agent.parties import PartyRules
     from agent.policy import Policy
     from agent.rules import Rules
 
@@ -29,7 +29,7 @@ def _no_crash(step: str) -> None:
 
 
 class Engine:
-    """The rules, analyzer, policy, calendar, employers and templates of one config."""
+    """The rules, analyzer, policy, calendar, parties and templates of one config."""
 
     def __init__(
         self,
@@ -84,10 +84,10 @@ class Engine:
         return BusinessCalendar(self.country)
 
     @cached_property
-    def directory(self) -> EmployerDirectory:
-        from agent.employers import EmployerDirectory
+    def parties(self) -> PartyRules:
+        from agent.rules import load_parties
 
-        return EmployerDirectory.from_rules(self.rules)
+        return load_parties(self.rules)
 
     @cached_property
     def templates(self) -> TemplateSet:
@@ -106,7 +106,7 @@ class Engine:
     def built(self) -> Engine:
         """Build every part now, so that a broken rules file stops a command before it
         touches the mailbox (the review commands build only what they need)."""
-        for part in ("rules", "policy", "calendar", "directory", "templates", "analyzer"):
+        for part in ("rules", "policy", "calendar", "parties", "templates", "analyzer"):
             getattr(self, part)
         return self
 

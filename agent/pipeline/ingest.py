@@ -181,15 +181,13 @@ class FolderSync:
     def _extend_context(self, tracked: Iterable[TrackedMessage], news: _News | None = None) -> None:
         """Job mail's threads and senders' domains join the prefilter's context (and
         ``news``, which also gets the user's own mail among them)."""
-        from agent.analysis.company import _domain_matches
-
-        free_mail = self.analyzer.parties.free_mail
+        parties = self.analyzer.parties
         built = self._thread_ids is not None and self._domains is not None
         for tm in tracked:
             ids = {tm.message_id, *tm.thread_ids}
             addr = tm.from_addr if tm.direction == INBOUND else (tm.to[0] if tm.to else "")
             domain = addr.rpartition("@")[2] if "@" in addr else ""
-            known_domain = bool(domain) and not _domain_matches(domain, free_mail)
+            known_domain = bool(domain) and not parties.is_free_mail(domain)
             if news is not None:
                 news.thread_ids.update(ids)
                 if known_domain:
