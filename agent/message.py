@@ -120,7 +120,7 @@ HEADER_FIELDS = (
     "references",
     *KEPT_HEADERS,
 )
-_WANTED = frozenset(name.encode() for name in HEADER_FIELDS)
+_WANTED = {name.encode(): name for name in HEADER_FIELDS}  # lowered field name -> key
 _IDENTITY_FIELDS = ("from", "to", "cc", "subject", "date")
 
 
@@ -129,8 +129,11 @@ def _clean_header(value: object) -> str:
     if value is None:
         return ""
     text = str(value)
-    if "=?" not in text and text.isprintable() and "  " not in text:
-        return text.strip()[:MAX_HEADER_CHARS]  # the common case: nothing to decode or unfold
+    if "=?" not in text:
+        # The common case: nothing to decode or unfold (but the CR of a CRLF line end).
+        plain = text[:-1] if text.endswith("\r") else text
+        if plain.isprintable() and "  " not in plain:
+            return plain.strip()[:MAX_HEADER_CHARS]
     if "=?" in text:
         text = text[:MAX_ENCODED_HEADER_CHARS]  # decoding more could give nothing that is kept
         try:
@@ -520,23 +523,25 @@ def synthetic_message_id(raw: bytes) -> str:
 _FIELD_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{0,76}:", re.M)
 
 
-def _check_mail(raw: bytes) -> bytes:
+def _check_mail(raw: bytes) -> tuple[bytes, int]:
+    """``raw`` as bytes, and where its header block ends; refused if it is no mail."""
     if not isinstance(raw, (bytes, bytearray)):
         raise TypeError("parse_message expects bytes")
     raw = bytes(raw)
-    head = raw[: min(_end_of_header(raw[:65536]), 4096)]
+    end = _end_of_header(raw)
+    head = raw[: min(end, 4096)]
     if not raw.strip() or not _FIELD_LINE.search(head) or b"\x00" in head:
         raise BadInputError("not an email message (no header lines)")
-    return raw
+    return raw, end
 
 
 def _end_of_header(raw: bytes) -> int:
     """Where the header block ends: before the blank line (or the end of ``raw``)."""
-    ends = [at for at in (raw.find(b"\n\n"), raw.find(b"\n\r\n")) if at >= 0]
-    if not ends:
+    lf, crlf = raw.find(b"\n\n"), raw.find(b"\n\r\n")
+    at = lf if crlf < 0 or 0 <= lf < crlf else crlf
+    if at < 0:
         return len(raw)
-    at = min(ends)
-    return at - 1 if at > 0 and raw[at - 1 : at] == b"\r" else at
+    return at - 1 if at > 0 and raw[at - 1] == 13 else at  # before a CR
 
 
 def read_header_fields(raw: bytes) -> dict[str, list[str]]:
@@ -545,38 +550,56 @@ def read_header_fields(raw: bytes) -> dict[str, list[str]]:
     Values stay encoded (RFC 2047) and folded; 8-bit bytes are decoded as UTF-8,
     else Windows-1252. Lines that are not header fields are passed over.
     """
-    block = raw[: _end_of_header(raw)]
+    return _fields_of(raw[: _end_of_header(raw)])
+
+
+def _fields_of(block: bytes) -> dict[str, list[str]]:
+    """:func:`read_header_fields` of a header block."""
     if block.startswith((b"\r\n", b"\n")):
         return {}  # an empty header: everything is body
     fields: dict[str, list[str]] = {}
-    for match in _HEADER_FIELD.finditer(block):
-        name = match.group(1).lower()
-        if name in _WANTED:
-            fields.setdefault(name.decode(), []).append(_header_text(match.group(2)))
+    for name, value in _HEADER_FIELD.findall(block):
+        key = _WANTED.get(name.lower())
+        if key is not None:
+            values = fields.get(key)
+            if values is None:
+                fields[key] = [_header_text(value)]
+            else:
+                values.append(_header_text(value))
     return fields
+
+
+def _first(fields: dict[str, list[str]], name: str) -> str:
+    """The first ``name`` field, decoded and cleaned; "" when there is none."""
+    values = fields.get(name)
+    return _clean_header(values[0]) if values else ""
+
+
+def _lists(fields: dict[str, list[str]], name: str) -> list[str]:
+    """Every ``name`` field as an address or id list: unfolded, bounded, still encoded.
+
+    Lists are split while still encoded: decoding first would let an encoded word such
+    as =?utf-8?B?...?= smuggle in commas, brackets or a new address.
+    """
+    values = fields.get(name)
+    return [_unfolded_list(v) for v in values] if values else []
+
+
+def _unfolded_list(value: str) -> str:
+    """One list field unfolded, its control characters and runs of space made one space."""
+    plain = value[:-1] if value.endswith("\r") else value  # the CR of a CRLF line end
+    if plain.isprintable() and "  " not in plain and len(value) <= MAX_LIST_HEADER_CHARS:
+        return plain.strip()
+    return _SPACE_OR_CONTROL.sub(" ", value[:MAX_LIST_HEADER_CHARS]).strip()
 
 
 def _head(fields: dict[str, list[str]], fallback_date: datetime | None) -> dict:
     """The Message attributes that come from the header, and the header's defects."""
-    if not any(fields.get(h) for h in ("from", "subject", "date", "message-id", "to")):
+    get = fields.get
+    if not (get("from") or get("subject") or get("date") or get("message-id") or get("to")):
         raise BadInputError("not an email message (no From, To, Subject, Date or Message-ID)")
     defects: list[str] = []
-
-    def header(name: str) -> str:
-        values = fields.get(name)
-        return _clean_header(values[0]) if values else ""
-
-    def header_raw_all(name: str) -> list[str]:
-        # Address and id lists are split while still encoded: decoding first would let an
-        # encoded word such as =?utf-8?B?...?= smuggle in commas, brackets or a new address.
-        return [
-            v.strip()
-            if v.isprintable() and "  " not in v and len(v) <= MAX_LIST_HEADER_CHARS
-            else _SPACE_OR_CONTROL.sub(" ", v[:MAX_LIST_HEADER_CHARS]).strip()
-            for v in fields.get(name, ())
-        ]
-
-    ids = _msgids(header("message-id"))
+    ids = _msgids(_first(fields, "message-id"))
     if ids:
         message_id = ids[0]
     else:
@@ -584,25 +607,26 @@ def _head(fields: dict[str, list[str]], fallback_date: datetime | None) -> dict:
         identity = "\0".join("\1".join(fields.get(h, ())) for h in _IDENTITY_FIELDS)
         message_id = synthetic_message_id(identity.encode("utf-8", "surrogatepass"))
         defects.append("no Message-ID")
-    date = _parse_date(header("date"))
+    date = _parse_date(_first(fields, "date"))
     date_missing = date is None
     if date is None:
         defects.append("no usable Date")
         date = fallback_date or datetime(1970, 1, 1, tzinfo=UTC)
-    in_reply_to = _msgids(header("in-reply-to"))
-    from_list = _addresses(header_raw_all("from"))
+    in_reply_to = _msgids(_first(fields, "in-reply-to")) if "in-reply-to" in fields else ()
+    from_list = _addresses(_lists(fields, "from"))
+    references = _lists(fields, "references")
     return {
         "message_id": message_id,
-        "subject": header("subject"),
+        "subject": _first(fields, "subject"),
         "date": date,
         "date_missing": date_missing,
         "from_": from_list[0] if from_list else None,
-        "reply_to": _addresses(header_raw_all("reply-to")),
-        "to": _addresses(header_raw_all("to")),
-        "cc": _addresses(header_raw_all("cc")),
+        "reply_to": _addresses(_lists(fields, "reply-to")),
+        "to": _addresses(_lists(fields, "to")),
+        "cc": _addresses(_lists(fields, "cc")),
         "in_reply_to": in_reply_to[0] if in_reply_to else None,
-        "references": _msgids(" ".join(header_raw_all("references"))),
-        "headers": {h: header(h) for h in KEPT_HEADERS if h in fields},
+        "references": _msgids(" ".join(references)) if references else (),
+        "headers": {h: _first(fields, h) for h in KEPT_HEADERS if h in fields},
         "defects": defects,
     }
 
@@ -613,17 +637,17 @@ def parse_header(raw: bytes, *, fallback_date: datetime | None = None) -> Messag
     The same values as :func:`parse_message` gives for the whole message, at a
     fraction of its cost: a scan reads every message's header this way.
     """
-    return Message(**_head(read_header_fields(_check_mail(raw)), fallback_date))
+    raw, end = _check_mail(raw)
+    return Message(**_head(_fields_of(raw[:end]), fallback_date))
 
 
 def parse_message(raw: bytes, *, fallback_date: datetime | None = None) -> Message:
     """Parse one RFC 5322 message. ``fallback_date`` (e.g. INTERNALDATE) fills a missing Date."""
-    raw = _check_mail(raw)
-    head = _head(read_header_fields(raw), fallback_date)
+    raw, end = _check_mail(raw)
+    head = _head(_fields_of(raw[:end]), fallback_date)
     defects: list[str] = head.pop("defects")
     # The MIME parser gets the top level's MIME fields and the body: the other fields are
     # read above, and a header block of megabytes would cost it time and memory for nothing.
-    end = _end_of_header(raw)
     mime_fields = [m.group(0) for m in _MIME_FIELD.finditer(raw, 0, end) if m.end() <= end]
     blank = re.match(rb"\r?\n\r?\n", raw[end : end + 4])
     start = end + (blank.end() if blank else 0)

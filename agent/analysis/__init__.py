@@ -13,11 +13,12 @@ from dataclasses import replace
 from typing import Any
 
 from agent.analysis.types import KINDS, Analysis, Evidence
-from agent.message import Message
+from agent.message import Address, Message
 from agent.rules import Rules, load_parties
 
 __all__ = ["KINDS", "Analysis", "Analyzer", "Evidence"]
 
+_SENDER_MEMO_SIZE = 4096  # senders whose prefilter verdict is kept
 _BULK_PRECEDENCE = re.compile(r"\b(bulk|list|junk)\b", re.I)
 _AUTO_SUBJECT = re.compile(
     r"^(automatic reply|auto[- ]?reply|out of (the )?office|automatisk svar|autosvar|fraværsmelding|abwesenheit)",
@@ -112,6 +113,7 @@ class Analyzer:
         self._stage_cues: dict[str, Any] = {}
         self._calendars: dict[str | None, Any] = {}
         self._places: Any = None
+        self._senders: dict[Address, tuple[bool | None, bool]] = {}
 
     def _phone(self, msg: Message) -> str | None:
         from agent.analysis.phone import phone_in
@@ -288,14 +290,30 @@ class Analyzer:
             return (
                 True  # a newsletter from a known employer's domain is not news about an application
             )
-        parties = self.parties
-        if parties.is_job_board(sender.domain):
-            return False
-        if parties.ats_for(sender.domain) or parties.agency_named(sender):
-            return True
+        verdict, sender_cue = self._sender(sender, sender_cues)
+        if verdict is not None:
+            return verdict
         if bulk:  # newsletters: only a subject that speaks of the user's own application
             return bulk_cues.found(head.subject)
-        return subject_cues.found(head.subject) or sender_cues.found(f"{sender.name} {sender.addr}")
+        return subject_cues.found(head.subject) or sender_cue
+
+    def _sender(self, sender: Address, sender_cues: Any) -> tuple[bool | None, bool]:
+        """What the sender alone tells the prefilter: False for a job board, True for an ATS
+        or a staffing agency, else None; and whether a sender cue names it. Kept for each
+        sender, as a mailbox has few (up to a bound)."""
+        known = self._senders.get(sender)
+        if known is None:
+            parties = self.parties
+            verdict: bool | None = None
+            if parties.is_job_board(sender.domain):
+                verdict = False
+            elif parties.ats_for(sender.domain) or parties.agency_named(sender):
+                verdict = True
+            known = (verdict, sender_cues.found(f"{sender.name} {sender.addr}"))
+            if len(self._senders) >= _SENDER_MEMO_SIZE:
+                self._senders.clear()
+            self._senders[sender] = known
+        return known
 
     # -- the analysis -------------------------------------------------------------------
     def analyze(self, msg: Message) -> Analysis:

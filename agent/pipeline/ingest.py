@@ -362,10 +362,10 @@ class FolderSync:
                 decisions[uid] = "own"
                 continue
             outbound = bool(head.from_ and head.from_.addr in self.own)
-            thread = bool(set(head.thread_ids) & thread_ids) or (
-                head.subject != bare_subject(head.subject)
-                and bare_subject(head.subject) in own_subjects
-            )
+            thread = not thread_ids.isdisjoint(head.thread_ids)
+            if not thread and own_subjects:
+                bare = bare_subject(head.subject)
+                thread = head.subject != bare and bare in own_subjects
             to_domains = {a.domain for a in head.to + head.cc}
             try:
                 candidate = self.analyzer.is_candidate(

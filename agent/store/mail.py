@@ -7,6 +7,7 @@ one that could not be analysed is kept as a skip with its reason.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,6 +45,26 @@ def _validity(row: Any) -> FolderValidity:
         steady_passes=row["steady_passes"],
         changes=row["changes"],
         held_since=codec.parse_ts(row["held_since"]),
+    )
+
+
+_PASSED_OVER_WIDTH = 11  # values of one passed-over row
+_PASSED_OVER_ROWS = 90  # rows an INSERT: within the 999 variables older SQLite allows
+
+
+@functools.cache
+def _passed_over_sql(rows: int) -> str:
+    """The upsert of ``rows`` passed-over messages; never overwrites job mail."""
+    return (
+        "INSERT INTO messages (account, message_id, folder, uid, uidvalidity, direction, "
+        "folder_role, date, subject, kind, first_seen_at, updated_at) VALUES "
+        + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, 'not_job', ?, ?)"] * rows)
+        + " ON CONFLICT (account, message_id) DO UPDATE SET folder = excluded.folder, "
+        "uid = excluded.uid, uidvalidity = excluded.uidvalidity, "
+        "direction = excluded.direction, folder_role = excluded.folder_role, "
+        "date = excluded.date, subject = excluded.subject, kind = 'not_job', "
+        "skip_reason = NULL, updated_at = excluded.updated_at "
+        "WHERE messages.kind = 'not_job' OR messages.skip_reason IS NOT NULL"
     )
 
 
@@ -213,8 +234,9 @@ class MailTables(Database):
         overwrites a message that was analysed as job mail.
         """
         seen = codec.ts(first_seen_at)
-        rows = [
-            (
+        values: list[Any] = []
+        for p in passed:
+            values += (
                 account,
                 p.message_id,
                 p.folder,
@@ -227,23 +249,15 @@ class MailTables(Database):
                 seen,
                 seen,
             )
-            for p in passed
-        ]
-        if not rows:
+        if not values:
             return
+        # Many rows a statement, in order (a later row updates an earlier one with its
+        # Message-ID): one statement per row costs a statement journal per row.
+        step = _PASSED_OVER_ROWS * _PASSED_OVER_WIDTH
         with self.transaction():
-            self._conn.executemany(
-                "INSERT INTO messages (account, message_id, folder, uid, uidvalidity, direction, "
-                "folder_role, date, subject, kind, first_seen_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'not_job', ?, ?) "
-                "ON CONFLICT (account, message_id) DO UPDATE SET folder = excluded.folder, "
-                "uid = excluded.uid, uidvalidity = excluded.uidvalidity, "
-                "direction = excluded.direction, folder_role = excluded.folder_role, "
-                "date = excluded.date, subject = excluded.subject, kind = 'not_job', "
-                "skip_reason = NULL, updated_at = excluded.updated_at "
-                "WHERE messages.kind = 'not_job' OR messages.skip_reason IS NOT NULL",
-                rows,
-            )
+            for start in range(0, len(values), step):
+                part = values[start : start + step]
+                self._conn.execute(_passed_over_sql(len(part) // _PASSED_OVER_WIDTH), part)
 
     @guarded
     def record_skip(
