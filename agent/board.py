@@ -33,8 +33,6 @@ if TYPE_CHECKING:  # loaded when a process is derived, not to show what is kept
 OPEN_OR_YOURS = (DRAFT_INTENT, DRAFT_APPENDED, DRAFT_USER_EDITED)
 
 
-
-
 ACTION_LABELS = {
     "followup_after_promise": "follow-up",
     "next_steps": "next steps",
@@ -46,9 +44,6 @@ ACTION_LABELS = {
 
 def action_label(action: str | None) -> str:
     return ACTION_LABELS.get(action or "", (action or "").replace("_", " "))
-
-
-
 
 
 @dataclass
@@ -193,7 +188,6 @@ def _why_no_draft(
 
 def _draft_order(d: DraftRecord) -> tuple[datetime, str]:
     return (d.created_at or d.due_at, d.followup_id)
-
 
 
 def next_due(views: Iterable[Any]) -> Any:

@@ -97,8 +97,7 @@ def fingerprint(config: Any, rules: Any) -> str:
         "languages": list(c.languages),  # with no country, the first one's holidays count
         "max_drafts_per_pass": c.max_drafts_per_pass,
         "accounts": [
-            [a.name, a.address.lower(), sorted(x.lower() for x in a.aliases)]
-            for a in c.accounts
+            [a.name, a.address.lower(), sorted(x.lower() for x in a.aliases)] for a in c.accounts
         ],
     }
     digest.update(json.dumps(settings, sort_keys=True, default=str).encode())

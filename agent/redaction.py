@@ -28,6 +28,7 @@ _IMAP_AUTH = re.compile(
     r"|(?P<head2>\bAUTHENTICATE\s+\S+\s+)(?P<secret2>[A-Za-z0-9+/=]{8,})"
 )
 
+
 def _variants(secret: str) -> set[str]:
     """The forms a secret takes on its way into text: raw, repr-escaped, JSON, base64."""
     forms = {secret, secret.encode("unicode_escape").decode("ascii"), json.dumps(secret)[1:-1]}

@@ -16,7 +16,9 @@ from agent.errors import UsageError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _config_from_group(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+def _config_from_group(
+    ctx: click.Context, param: click.Parameter, value: Path | None
+) -> Path | None:
     """``followup --config FILE scan`` and ``followup scan --config FILE`` alike: the
     command's own option wins, then the group's; without either, ``load_config`` looks
     at ``$FOLLOWUP_CONFIG`` and then the user config dir."""

@@ -326,7 +326,9 @@ def edit_command(config_path: str | None, now_text: str | None, draft_id: str) -
                 folder, _new_version(fetched.data, body, now), flags=("\\Draft",), when=now
             )
             if new_uid is None:
-                fresh = [u for u in find_drafts(source, folder, record.followup_id) if u not in found]
+                fresh = [
+                    u for u in find_drafts(source, folder, record.followup_id) if u not in found
+                ]
                 new_uid = fresh[-1] if fresh else None
             removed = source.delete(folder, old_uid)
         store.set_draft_state(

@@ -355,9 +355,7 @@ def show_command(
     print_coaching(config, data, view.process, tz, now)
 
 
-def _print_detail(
-    view: ProcessView, data: dict[str, Any], tz: ZoneInfo, now: datetime
-) -> None:
+def _print_detail(view: ProcessView, data: dict[str, Any], tz: ZoneInfo, now: datetime) -> None:
     p = view.process
     echo = click.echo
     title = views.company_label(p) + (f" — {p.role}" if p.role else "")

@@ -156,7 +156,9 @@ class DraftExecutor:
                 continue
             found = self._find(record.followup_id)
             if not found:
-                self._set_state(record.followup_id, DRAFT_USER_DELETED, reason="no longer in Drafts")
+                self._set_state(
+                    record.followup_id, DRAFT_USER_DELETED, reason="no longer in Drafts"
+                )
                 report.handed_off["deleted"] += 1
             elif record.uid is not None and record.uid not in found:
                 self._set_state(
@@ -254,7 +256,10 @@ class DraftExecutor:
         theirs = [uid for uid in found if not self._is_ours_untouched(uid, record)]
         if theirs:
             self._set_state(
-                followup_id, DRAFT_USER_EDITED, reason=f"edited; not removed: {reason}", uid=theirs[-1]
+                followup_id,
+                DRAFT_USER_EDITED,
+                reason=f"edited; not removed: {reason}",
+                uid=theirs[-1],
             )
             return
         for uid in found:

@@ -172,5 +172,3 @@ def _hold_reason(report: AccountReport, breaker: dict[str, Any] | None) -> str |
     if breaker is not None:
         return HOLD_BREAKER
     return None
-
-

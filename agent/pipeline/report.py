@@ -71,5 +71,3 @@ class PassReport:
             "ok": self.ok,
             "accounts": [a.to_json() for a in self.accounts],
         }
-
-

@@ -77,4 +77,3 @@ class CorrectionTables(Database):
                     codec.dump(dict(o.extra)),
                 ),
             )
-

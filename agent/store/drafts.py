@@ -131,7 +131,6 @@ class DraftTables(Database):
         ).fetchall()
         return [dict(row) | {"at": codec.parse_ts(row["at"])} for row in rows]
 
-
     @guarded
     def draft_ids(self, account: str) -> set[str]:
         rows = self._conn.execute("SELECT followup_id FROM drafts WHERE account = ?", (account,))
@@ -153,4 +152,3 @@ class DraftTables(Database):
         return sorted(
             out, key=lambda d: (codec.ts(d.created_at) if d.created_at else "", d.followup_id)
         )
-

@@ -169,4 +169,3 @@ class KeptTables(Database):
         with self.transaction():
             self._conn.execute("DELETE FROM kept_processes")
             self._conn.execute("DELETE FROM kept_accounts")
-

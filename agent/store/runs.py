@@ -83,7 +83,6 @@ class RunTables(Database):
             for row in rows
         ]
 
-
     @guarded
     def prune_runs(self, *, before: datetime, keep_last: int = 50) -> int:
         """Delete run records that started before ``before`` (keeping the last ``keep_last``)."""
