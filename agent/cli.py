@@ -116,7 +116,7 @@ class LazyGroup(click.Group):
                 return None
             raise
         command = getattr(module, attr)
-        return command  # type: ignore[no-any-return]
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [(name, help_text) for name, (_, help_text) in COMMANDS.items()]

@@ -185,7 +185,7 @@ def coaching_texts(rules: Rules, language: str) -> CoachingTexts:
     read_as = profile.get("read_as") if isinstance(profile, dict) else None
     for lang in dict.fromkeys((language, str(read_as or language), FALLBACK_LANGUAGE)):
         relative = f"coaching/{lang}.toml"
-        if rules.path(relative) is not None:
+        if rules.has(relative):
             return texts_from_mapping(rules.toml(relative), lang, relative)
     raise RulesError(f"rules file coaching/{FALLBACK_LANGUAGE}.toml not found")
 

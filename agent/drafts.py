@@ -133,9 +133,7 @@ class TemplateSet:
     def from_rules(cls, rules: Rules, languages: tuple[str, ...] = ()) -> TemplateSet:
         # Every language with templates: a thread is answered in its language whether or
         # not the analysis has a cue file for it.
-        shipped = {
-            p.parent.name for base in rules.dirs for p in base.glob("templates/*/locale.toml")
-        }
+        shipped = {name.split("/")[1] for name in rules.names("templates/*/locale.toml")}
         langs = set(languages or rules.languages()) | shipped | {FALLBACK_LANGUAGE}
         templates: dict[tuple[str, str], str] = {}
         locales: dict[str, Mapping[str, Any]] = {}
@@ -146,7 +144,7 @@ class TemplateSet:
             locales[lang] = locale
             for action in (*ACTIONS, *EXTRA_TEMPLATES):
                 path = f"templates/{lang}/{action}.txt"
-                if rules.path(path) is not None:
+                if rules.has(path):
                     templates[(lang, action)] = rules.text(path)
         if (FALLBACK_LANGUAGE, ACTIONS[0]) not in templates:
             raise RulesError("templates/en: the English templates are missing")

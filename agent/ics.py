@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 
 from agent.board import ProcessView, action_label
 from agent.errors import RulesError
-from agent.records import INBOUND
+from agent.records import ACTIVE_STATES, INBOUND
 from agent.rules import Rules
-from agent.tracker import ACTIVE_STATES, Process
+from agent.tracker import Process
 from agent.views import company_label
 
 PRODID = "-//followup//followup-agent//EN"
@@ -221,7 +221,7 @@ def build_calendar(
             event.add("transp", "OPAQUE")
             event.add("categories", ["Job search", "Interview"])
         cal.add_component(event)
-    return cal.to_ical()
+    return bytes(cal.to_ical())
 
 
 def same_calendar(old: bytes, new: bytes) -> bool:

@@ -88,8 +88,7 @@ def fingerprint(config: Any, rules: Any) -> str:
         version = Path(holidays.origin).with_name("version.py")
         digest.update(version.read_bytes() if version.is_file() else holidays.origin.encode())
     for name in _RULES:
-        path = rules.path(name)
-        digest.update(name.encode() + b"\0" + (path.read_bytes() if path else b"-"))
+        digest.update(name.encode() + b"\0" + (rules.data(name) if rules.has(name) else b"-"))
     c = config
     settings = {
         "timezone": c.timezone,
@@ -615,7 +614,7 @@ def _kept_row(view: Any, membership: Any, position: int, tz: ZoneInfo) -> dict[s
 def _zoned(process: Any) -> bool:
     """Does deriving ``process`` read the zone ``now`` is given in? A window whose silence
     is the answer lapses at midnight there."""
-    from agent.tracker import SILENCE_MEANS_NO
+    from agent.records import SILENCE_MEANS_NO
 
     return any(ev.condition == SILENCE_MEANS_NO for m in process.messages for ev in m.evidence)
 

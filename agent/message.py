@@ -221,7 +221,7 @@ def _parsed_pairs(values: list[str]) -> list[tuple[str, str]]:
                 header = _ADDRESS_HEADER("to", entry)
             except Exception:  # noqa: BLE001 - an unreadable entry gives no address
                 continue
-            pairs.extend((a.display_name, a.addr_spec) for a in header.addresses)
+            pairs.extend((a.display_name, a.addr_spec) for a in header.addresses)  # type: ignore[attr-defined]
             if len(pairs) >= MAX_ADDRESSES:
                 return pairs
     return pairs
@@ -363,7 +363,7 @@ def _decode_part(part: EmailMessage, defects: list[str]) -> str:
         payload = part.get_payload(decode=True)
     except Exception:  # noqa: BLE001
         payload = None
-    if payload is None:
+    if not isinstance(payload, bytes):
         raw = part.get_payload()
         return raw if isinstance(raw, str) else ""
     charset = (part.get_content_charset() or "").lower()
@@ -420,7 +420,8 @@ def _filename(part: EmailMessage) -> str:
 
 
 def _body_parts(msg: EmailMessage, defects: list[str]) -> tuple[str, str, list[bytes]]:
-    plain, html, calendars = "", "", []
+    plain, html = "", ""
+    calendars: list[bytes] = []
     for count, part in enumerate(msg.walk()):
         if count >= MAX_PARTS:
             defects.append(f"parts after the first {MAX_PARTS} not read")
@@ -434,7 +435,7 @@ def _body_parts(msg: EmailMessage, defects: list[str]) -> tuple[str, str, list[b
                 data = part.get_payload(decode=True)
             except Exception:  # noqa: BLE001
                 data = None
-            if data and len(calendars) < 3:
+            if isinstance(data, bytes) and data and len(calendars) < 3:
                 calendars.append(data[:MAX_PART_BYTES])
             continue
         if "attachment" in disposition:
@@ -593,7 +594,7 @@ def _unfolded_list(value: str) -> str:
     return _SPACE_OR_CONTROL.sub(" ", value[:MAX_LIST_HEADER_CHARS]).strip()
 
 
-def _head(fields: dict[str, list[str]], fallback_date: datetime | None) -> dict:
+def _head(fields: dict[str, list[str]], fallback_date: datetime | None) -> dict[str, Any]:
     """The Message attributes that come from the header, and the header's defects."""
     get = fields.get
     if not (get("from") or get("subject") or get("date") or get("message-id") or get("to")):

@@ -31,24 +31,22 @@ from zoneinfo import ZoneInfo
 
 from agent.errors import RulesError
 from agent.records import (
-    DRAFT_SENT,
-    DRAFT_USER_EDITED,
-    OPEN_DRAFT_STATES,
-    CompetingOffer,
-    DraftRecord,
-)
-from agent.rules import Rules
-from agent.tracker import (
     ACTIVE_STATES,
     AWAITING_DECISION,
     CLOSED,
+    DRAFT_SENT,
+    DRAFT_USER_EDITED,
     HIRED,
+    OPEN_DRAFT_STATES,
     REJECTED,
     REJECTED_BY_SILENCE,
     SILENCE_MEANS_NO,
     WITHDRAWN,
-    Process,
+    CompetingOffer,
+    DraftRecord,
 )
+from agent.rules import Rules
+from agent.tracker import Process
 
 FOLLOWUP_AFTER_PROMISE = "followup_after_promise"
 NEXT_STEPS = "next_steps"

@@ -15,6 +15,7 @@ lines, so replies written below or between quoted lines are kept.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 MAX_TEXT_CHARS = 200_000
 
@@ -36,7 +37,7 @@ _QUOTE_IDS = (
 _OUTLOOK_BORDERS = ("border-top:solid#e1e1e1", "border-top:solid#b5c4df")
 
 
-def _parse_html(html: str):
+def _parse_html(html: str) -> Any:
     """The lxml tree of ``html`` without script/style/head, or None when there is none."""
     import lxml.html
     from lxml import etree
@@ -66,12 +67,12 @@ def _strip_tags(html: str) -> str:
     return "".join(out)
 
 
-def _tree_text(tree) -> str:
+def _tree_text(tree: Any) -> str:
     from inscriptis import Inscriptis
     from inscriptis.css_profiles import CSS_PROFILES
     from inscriptis.model.config import ParserConfig
 
-    return Inscriptis(tree, ParserConfig(css=CSS_PROFILES["strict"])).get_text()
+    return str(Inscriptis(tree, ParserConfig(css=CSS_PROFILES["strict"])).get_text())
 
 
 def html_to_text(html: str) -> str:
@@ -85,7 +86,7 @@ def html_to_text(html: str) -> str:
         return _strip_tags(html)
 
 
-def _is_quote_container(element) -> bool:
+def _is_quote_container(element: Any) -> bool:
     tag = element.tag
     if not isinstance(tag, str):
         return False
@@ -322,7 +323,7 @@ def split_quoted(text: str) -> tuple[str, str]:
             start = view.attribution_start(end)
             if start is not None:
                 break
-        if start == idx:
+        if start == idx and end is not None:
             after = end + 1
             while after < len(lines) and not lines[after].strip():
                 after += 1

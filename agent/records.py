@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+_Date = date  # for classes with a field named "date"
+
 if TYPE_CHECKING:  # the review commands read records without loading the analysis
     from agent.analysis.types import Evidence
 
@@ -27,6 +29,10 @@ WITHDRAWN = "withdrawn"
 HIRED = "hired"
 CLOSED = "closed"
 GHOSTED = "ghosted"
+# A promise window whose silence means no, and the event that closes it when it lapses.
+SILENCE_MEANS_NO = "silence_means_no"
+REJECTED_BY_SILENCE = "rejected_by_silence"  # the event that closes such a window
+
 ACTIVE_STATES = (APPLIED, INTERVIEWING, AWAITING_DECISION)
 
 # Draft states. "intent" is committed before the APPEND; the others follow it.
@@ -87,7 +93,7 @@ class TrackedMessage:
     language: str = "en"
     kind: str = "not_job"
     confidence: float = 0.0
-    promised_by: date | None = None
+    promised_by: _Date | None = None
     interview_at: datetime | None = None
     company: str | None = None
     role: str | None = None

@@ -30,15 +30,17 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from agent.board import ProcessView
-from agent.records import INBOUND, OUTBOUND, TrackedMessage
-from agent.tracker import (
+from agent.records import (
     GHOSTED,
     HIRED,
+    INBOUND,
     OFFER,
+    OUTBOUND,
     REJECTED,
     REJECTED_BY_SILENCE,
-    Process,
+    TrackedMessage,
 )
+from agent.tracker import Process
 
 ANSWER_KINDS = frozenset(
     {

@@ -39,6 +39,8 @@ from agent.records import (  # the states are named in records; the tracker deci
     OFFER,
     OUTBOUND,
     REJECTED,
+    REJECTED_BY_SILENCE,
+    SILENCE_MEANS_NO,
     WITHDRAWN,
     ManualProcess,
     ProcessOverride,
@@ -48,7 +50,6 @@ from agent.records import (
     GHOSTED as GHOSTED,
 )
 
-SILENCE_MEANS_NO = "silence_means_no"
 AFTER_INTERVIEW_KINDS = (
     "status_update",
     "rejection",
@@ -56,7 +57,6 @@ AFTER_INTERVIEW_KINDS = (
     "reference_request",
     "assessment_request",
 )
-REJECTED_BY_SILENCE = "rejected_by_silence"  # the event that closes such a window
 # ProcessOverride.closed_reason -> state
 CLOSE_REASONS = {"withdrawn": WITHDRAWN, "hired": HIRED, "other": CLOSED}
 

@@ -229,6 +229,10 @@ def test_a_server_without_idle_is_polled_and_status_says_why(dovecot, workdir): 
             wait_for(lambda: _push(workdir).get("mode") == POLLING, 20, "polling")
             dovecot.deliver(user, job_mail(days_ago=25)[0])
             wait_for(lambda: len(draft_ids(dovecot, user)) == 1, 20, "the draft by polling")
+            # The reason is written after the pass that wrote the draft has ended.
+            wait_for(
+                lambda: "does not offer IDLE" in _push(workdir).get("reason", ""), 20, "the reason"
+            )
             text = _cli_status(config)
             daemon.stop()
         finally:

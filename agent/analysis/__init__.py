@@ -284,7 +284,7 @@ class Analyzer:
             return bool(recipient_domains & set(known_domains)) or subject_cues.found(head.subject)
         sender = head.from_
         if sender is None:
-            return subject_cues.found(head.subject)
+            return bool(subject_cues.found(head.subject))
         bulk = _is_bulk(head)
         if sender.domain in known_domains and not bulk:
             return (
@@ -294,8 +294,8 @@ class Analyzer:
         if verdict is not None:
             return verdict
         if bulk:  # newsletters: only a subject that speaks of the user's own application
-            return bulk_cues.found(head.subject)
-        return subject_cues.found(head.subject) or sender_cue
+            return bool(bulk_cues.found(head.subject))
+        return bool(subject_cues.found(head.subject)) or sender_cue
 
     def _sender(self, sender: Address, sender_cues: Any) -> tuple[bool | None, bool]:
         """What the sender alone tells the prefilter: False for a job board, True for an ATS

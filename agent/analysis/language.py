@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 # Links and addresses are no language: "jobbtorget.no" says nothing of the text's.
@@ -37,8 +38,8 @@ class LanguageProfile:
 
 
 def _profile(code: str, section: Mapping[str, object]) -> LanguageProfile:
-    stopwords = section.get("stopwords", [])
-    distinctive = section.get("distinctive", [])
+    stopwords: Any = section.get("stopwords", [])
+    distinctive: Any = section.get("distinctive", [])
     read_as = section.get("read_as")
     return LanguageProfile(
         code,
@@ -68,7 +69,7 @@ class LanguageIdentifier:
 
     @classmethod
     def from_rules(
-        cls, per_language: Mapping[str, dict], extra: Mapping[str, dict]
+        cls, per_language: Mapping[str, dict[str, Any]], extra: Mapping[str, dict[str, Any]]
     ) -> LanguageIdentifier:
         """Profiles from the cue files' ``[language]`` tables and ``langid.toml``.
 

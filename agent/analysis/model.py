@@ -40,5 +40,6 @@ class KindModel:
         if self._nlp is None:
             import spacy
 
+            assert self.path is not None  # available
             self._nlp = spacy.load(self.path)
         return dict(self._nlp(model_text(msg)).cats)

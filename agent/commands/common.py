@@ -63,13 +63,13 @@ def resolve_now(text: str | None, tz: str = "UTC") -> datetime:
     return parsed
 
 
-def load(config_path: str | None):  # type: ignore[no-untyped-def]
+def load(config_path: str | None):
     from agent.config import load_config
 
     return load_config(config_path)
 
 
-def open_store(config: Any, *, timeout: float = 5.0):  # type: ignore[no-untyped-def]
+def open_store(config: Any, *, timeout: float = 5.0):
     from agent.store import Store
 
     return Store.open(config.db_path, timeout=timeout)

@@ -23,7 +23,7 @@ from agent.records import CompetingOffer, ManualProcess, ProcessOverride
 from agent.tracker import CLOSE_REASONS, Process
 
 
-def _open(config_path: str | None, now_text: str | None):  # type: ignore[no-untyped-def]
+def _open(config_path: str | None, now_text: str | None):
     from agent.commands.review import Review
 
     config = load(config_path)

@@ -94,7 +94,7 @@ def demo_command(keep: str | None, now_text: str | None, as_json: bool) -> None:
         console.print("(temporary directory; run with --keep DIR to keep it)")
 
 
-def _show(console, views, drafts, engine, now) -> None:  # type: ignore[no-untyped-def]
+def _show(console, views, drafts, engine, now) -> None:
     from rich.rule import Rule
     from rich.table import Table
 

@@ -41,7 +41,7 @@ _CLOSED_WHY = {
 }
 
 
-def _review(config_path: str | None, now_text: str | None):  # type: ignore[no-untyped-def]
+def _review(config_path: str | None, now_text: str | None):
     from agent.commands.review import Review
 
     config = load(config_path)

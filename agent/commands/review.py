@@ -120,7 +120,7 @@ class Review:
             return None
         for pid, aliases in board.ids_and_aliases():
             if draft.process_id == pid or draft.process_id in aliases:
-                return board.view(pid).process  # type: ignore[no-any-return]
+                return board.view(pid).process
         return None
 
     # -- finding things by id -----------------------------------------------------------
@@ -142,7 +142,7 @@ class Review:
         exact = [(b, pid) for b, pid, aliases in index if needle == pid or needle in aliases]
         if exact:
             board, pid = exact[0]
-            return board.view(pid)  # type: ignore[no-any-return]
+            return board.view(pid)
         found = [(b, pid) for b, pid, _ in index if pid.startswith(needle)]
         if not found:
             found = [
@@ -150,7 +150,7 @@ class Review:
             ]
         if len(found) == 1:
             board, pid = found[0]
-            return board.view(pid)  # type: ignore[no-any-return]
+            return board.view(pid)
         if len(found) > 1:
             shown = [b.view(pid) for b, pid in found[:6]]
             raise UsageError(
@@ -170,8 +170,10 @@ class Review:
         if len(found) == 1:
             return found[0]
         if len(found) > 1:
-            ids = ", ".join(d.followup_id for d in found[:8])
-            raise UsageError(f"draft id {text!r} is ambiguous", hint=f"use more characters: {ids}")
+            listed = ", ".join(d.followup_id for d in found[:8])
+            raise UsageError(
+                f"draft id {text!r} is ambiguous", hint=f"use more characters: {listed}"
+            )
         ids = [d.followup_id for d in self.drafts]
         close = difflib.get_close_matches(needle, [i[: len(needle)] for i in ids], n=3, cutoff=0.5)
         near = [i for i in ids if i[: len(needle)] in close][:3]
@@ -253,12 +255,12 @@ def processes_command(
         _Column("promised", 0, 0),
         _Column("next", 4, 14),
     ]
-    rows = [list(views.row_from_json(data, tz, now)) for data in shown]
+    rows: list[list[Any]] = [list(views.row_from_json(data, tz, now)) for data in shown]
     if narrow:
         del columns[2]
         for row in rows:
             role = row.pop(2)
-            row[1] = [row[1], click.style(role, dim=True)] if role else row[1]  # type: ignore[call-overload]
+            row[1] = [row[1], click.style(role, dim=True)] if role else row[1]
     if not show_all:
         click.echo(click.style("Active hiring processes".center(width).rstrip(), italic=True))
     for line in _table(columns, rows, width):

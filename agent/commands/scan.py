@@ -11,7 +11,7 @@ import click
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 
 
-def print_report(report: dict, *, console=None) -> None:  # type: ignore[no-untyped-def]
+def print_report(report: dict, *, console=None) -> None:
     from rich.console import Console
 
     console = console or Console()
@@ -142,7 +142,7 @@ def scan_command(
         sys.exit(1)
 
 
-def _run_with_progress(engine, store, *, now, dry_run, accounts, quiet, release_drafts=False):  # type: ignore[no-untyped-def]
+def _run_with_progress(engine, store, *, now, dry_run, accounts, quiet, release_drafts=False):
     from agent.pipeline.passes import run_pass
 
     if quiet or not sys.stderr.isatty():

@@ -9,6 +9,7 @@ existing account in again without touching the config.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -163,7 +164,7 @@ def sign_in(account: AccountConfig, options: dict[str, Any]) -> Any:
         grant = sign_in_device(client, say=click.echo)
     else:
         try:
-            paste_fd: int | None = click.get_text_stream("stdin").fileno()
+            paste_fd: int | None = sys.stdin.fileno()
         except (OSError, ValueError):  # no real standard input (a test runner's)
             paste_fd = None
         grant = sign_in_loopback(

@@ -176,8 +176,8 @@ def print_stats(stats: Any, tz: ZoneInfo, now: datetime) -> None:
         )
     console.print(table)
     settled, kept = stats.promises_settled, stats.promises_kept
-    share = f" ({100 * kept / settled:.0f}%)" if settled else ""
-    console.print(f"Promises kept: {kept} of {settled} settled{share}")
+    kept_share = f" ({100 * kept / settled:.0f}%)" if settled else ""
+    console.print(f"Promises kept: {kept} of {settled} settled{kept_share}")
     width = max((len(e.company) for e in stats.by_employer if e.settled), default=0)
     for e in stats.by_employer:
         if e.settled:

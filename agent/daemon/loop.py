@@ -412,14 +412,14 @@ class Daemon:
             if acc.error is None:
                 self._succeeded(h, acc, now, end)
                 continue
-            exc = failures.get(acc.account)
-            if exc is None:
+            fault = failures.get(acc.account)
+            if fault is None:
                 # run_pass reports a Drafts folder it cannot identify without raising.
-                exc = (
+                fault = (
                     FolderError(acc.error) if acc.drafts_folder is None else MailboxError(acc.error)
                 )
-            self._failed(h, exc, end)
-            if classify(exc) == CONFIG:
+            self._failed(h, fault, end)
+            if classify(fault) == CONFIG:
                 h.processes = acc.processes
 
     def _succeeded(

@@ -213,7 +213,9 @@ class TokenClient:
 
     # -- plumbing -------------------------------------------------------------------------
 
-    def _grant(self, what: str, call: Any, passthrough: tuple[type, ...] = ()) -> Grant:
+    def _grant(
+        self, what: str, call: Any, passthrough: tuple[type[BaseException], ...] = ()
+    ) -> Grant:
         from authlib.integrations.base_client import OAuthError
 
         try:
@@ -244,7 +246,7 @@ class TokenClient:
             scope=scope if isinstance(scope, str) else None,
         )
 
-    def _call(self, what: str, call: Any, passthrough: tuple[type, ...] = ()) -> Any:
+    def _call(self, what: str, call: Any, passthrough: tuple[type[BaseException], ...] = ()) -> Any:
         import requests
 
         host = self.endpoints.label

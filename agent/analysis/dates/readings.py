@@ -75,7 +75,8 @@ class Groups:
 
     def text(self, name: str) -> str | None:
         if name in self.match.re.groupindex:
-            return self.match.group(name)
+            value: str | None = self.match.group(name)
+            return value
         return None
 
     def get(self, *names: str) -> Any:
