@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 _Date = date  # for classes with a field named "date"
@@ -19,16 +20,31 @@ if TYPE_CHECKING:  # the review commands read records without loading the analys
 INBOUND = "inbound"
 OUTBOUND = "outbound"
 
-# The states of a hiring process (``agent.tracker`` decides them; ghosted: ``agent.policy``).
-APPLIED = "applied"
-INTERVIEWING = "interviewing"
-AWAITING_DECISION = "awaiting_decision"
-OFFER = "offer"
-REJECTED = "rejected"
-WITHDRAWN = "withdrawn"
-HIRED = "hired"
-CLOSED = "closed"
-GHOSTED = "ghosted"
+
+class State(StrEnum):
+    """The states of a hiring process (``agent.tracker`` decides them; ghosted:
+    ``agent.policy``). Members are strings: stored, printed and compared as such."""
+
+    APPLIED = "applied"
+    INTERVIEWING = "interviewing"
+    AWAITING_DECISION = "awaiting_decision"
+    OFFER = "offer"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    HIRED = "hired"
+    CLOSED = "closed"
+    GHOSTED = "ghosted"
+
+
+APPLIED = State.APPLIED
+INTERVIEWING = State.INTERVIEWING
+AWAITING_DECISION = State.AWAITING_DECISION
+OFFER = State.OFFER
+REJECTED = State.REJECTED
+WITHDRAWN = State.WITHDRAWN
+HIRED = State.HIRED
+CLOSED = State.CLOSED
+GHOSTED = State.GHOSTED
 # A promise window whose silence means no, and the event that closes it when it lapses.
 SILENCE_MEANS_NO = "silence_means_no"
 REJECTED_BY_SILENCE = "rejected_by_silence"  # the event that closes such a window

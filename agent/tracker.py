@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
-from agent.analysis.types import Evidence
+from agent.analysis.types import Evidence, Kind
 from agent.parties import PartyRules, thread_parties
 from agent.records import (  # the states are named in records; the tracker decides them
     ACTIVE_STATES,
@@ -502,6 +502,31 @@ def _evidence_for(m: TrackedMessage) -> Evidence | None:
     return m.evidence[0] if m.evidence else None
 
 
+# What a message of each kind does to a process: the event's summary and the state it
+# moves to, from the state before and whether an interview has been held (``None``:
+# the state stays). Kinds not listed (not_job) are a plain reply.
+_Target = Callable[[str | None, bool], str | None]
+_TRANSITIONS: dict[str, tuple[str, _Target]] = {
+    Kind.APPLICATION_RECEIVED: ("application received", lambda state, held: state or APPLIED),
+    Kind.INTERVIEW_INVITATION: ("interview invitation (round {round})", lambda *_: INTERVIEWING),
+    Kind.ASSESSMENT_REQUEST: ("assessment requested", lambda *_: INTERVIEWING),
+    Kind.REFERENCE_REQUEST: ("references requested (late stage)", lambda *_: AWAITING_DECISION),
+    Kind.STATUS_UPDATE: (
+        "status update",
+        lambda state, held: AWAITING_DECISION if held else (state or APPLIED),
+    ),
+    Kind.OFFER: ("offer", lambda *_: OFFER),
+    Kind.REJECTION: ("rejection", lambda *_: REJECTED),
+}
+# The stage a kind of message opens (or, for None, closes): shown beside the state.
+_STAGES: dict[str, str | None] = {
+    Kind.INTERVIEW_INVITATION: None,
+    Kind.ASSESSMENT_REQUEST: "assessment",
+    Kind.REFERENCE_REQUEST: "references",
+    Kind.OFFER: None,
+}
+
+
 class _Machine:
     """Walks a process's messages in date order and records every state change."""
 
@@ -617,34 +642,28 @@ class _Machine:
                 self.promise_source = m.message_id
             else:  # a later answer settles an earlier promise
                 self.promised_by = self.evidence = self.promise_source = None
-        if kind == "application_received":
-            self.record(m.date, kind, "application received", self.state or APPLIED, m)
-        elif kind == "interview_invitation":
+        if kind == Kind.INTERVIEW_INVITATION:
             if self.held and self.round > 0:
                 self.round += 1
                 self.interview_at, self.held = m.interview_at, False
             else:
                 self.round = max(self.round, 1)
                 self.interview_at = m.interview_at or self.interview_at
-            self.stage = None
-            self.record(m.date, kind, f"interview invitation (round {self.round})", INTERVIEWING, m)
-        elif kind == "assessment_request":
-            self.stage = "assessment"
-            self.record(m.date, kind, "assessment requested", INTERVIEWING, m)
-        elif kind == "reference_request":
-            self.stage = "references"
-            self.record(m.date, kind, "references requested (late stage)", AWAITING_DECISION, m)
-        elif kind == "status_update":
-            after_interview = self.held or self.state == AWAITING_DECISION
-            target = AWAITING_DECISION if after_interview else (self.state or APPLIED)
-            self.record(m.date, kind, "status update", target, m)
-        elif kind == "offer":
-            self.stage = None
-            self.record(m.date, kind, "offer", OFFER, m)
-        elif kind == "rejection":
-            self.record(m.date, kind, "rejection", REJECTED, m)
-        else:
+        if kind in _STAGES:
+            self.stage = _STAGES[kind]
+        step = _TRANSITIONS.get(kind)
+        if step is None:
             self.record(m.date, "reply", "reply", None, m)
+        else:
+            summary, target = step
+            after_interview = self.held or self.state == AWAITING_DECISION
+            self.record(
+                m.date,
+                kind,
+                summary.format(round=self.round),
+                target(self.state, after_interview),
+                m,
+            )
         if m.interview_at and kind != "interview_invitation" and not self.held:
             if self.state == INTERVIEWING:
                 self.interview_at = m.interview_at

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
-KINDS = (
-    "application_received",
-    "interview_invitation",
-    "status_update",
-    "assessment_request",
-    "reference_request",
-    "offer",
-    "rejection",
-    "not_job",
-)
+
+class Kind(StrEnum):
+    """What a message is. Members are strings: stored, printed and compared as such."""
+
+    APPLICATION_RECEIVED = "application_received"
+    INTERVIEW_INVITATION = "interview_invitation"
+    STATUS_UPDATE = "status_update"
+    ASSESSMENT_REQUEST = "assessment_request"
+    REFERENCE_REQUEST = "reference_request"
+    OFFER = "offer"
+    REJECTION = "rejection"
+    NOT_JOB = "not_job"
+
+
+KINDS = tuple(Kind)
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,6 @@ class AccountHealth:
     last_ok: datetime | None = None
     processes: int = 0
     next_due: datetime | None = None
-    next_due_action: str | None = None
     outlook_at: datetime | None = None
     drafts_created: int = 0
     notice: str | None = None  # a good pass that still holds something back (drafts, a folder)

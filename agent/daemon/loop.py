@@ -458,7 +458,7 @@ class Daemon:
             or (h.next_due is not None and h.next_due <= end)
         )
         if changed or stale:
-            h.next_due, h.next_due_action = self._next_due(h.name, end)
+            h.next_due = self._next_due(h.name, end)
             h.outlook_at = end
         wait = self.settings.scan_interval
         if h.next_due is not None:
@@ -524,17 +524,17 @@ class Daemon:
                 "followup", f"The server refused the login for {h.name}: check the password"
             )
 
-    def _next_due(self, account_name: str, now: datetime) -> tuple[datetime | None, str | None]:
+    def _next_due(self, account_name: str, now: datetime) -> datetime | None:
         """When the policy next wants something for this account (drafts, nudges, ghosting)."""
         from agent.kept import refresh
 
         try:
             account = self.config.account(account_name)
             board = refresh(self.store, self.engine, account, now, save=False)
-            return board.next_wake()
+            return board.next_wake()[0]
         except Exception as exc:  # the wake-up time is an optimisation; scanning goes on
             self._warn_once("outlook", "cannot compute the next due time: %s", exc)
-            return None, None
+            return None
 
     # -- push (IMAP IDLE, see agent.daemon.idle) -----------------------------------------------
 

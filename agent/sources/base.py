@@ -12,17 +12,31 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from agent.errors import FolderError
 
-# Folder roles (RFC 6154 SPECIAL-USE names without the backslash, plus "inbox").
-INBOX = "inbox"
-DRAFTS = "drafts"
-SENT = "sent"
-TRASH = "trash"
-JUNK = "junk"
-ARCHIVE = "archive"
-ALL = "all"
+
+class FolderRole(StrEnum):
+    """What a folder is for: RFC 6154 SPECIAL-USE names without the backslash, plus
+    "inbox". Members are strings."""
+
+    INBOX = "inbox"
+    DRAFTS = "drafts"
+    SENT = "sent"
+    TRASH = "trash"
+    JUNK = "junk"
+    ARCHIVE = "archive"
+    ALL = "all"
+
+
+INBOX = FolderRole.INBOX
+DRAFTS = FolderRole.DRAFTS
+SENT = FolderRole.SENT
+TRASH = FolderRole.TRASH
+JUNK = FolderRole.JUNK
+ARCHIVE = FolderRole.ARCHIVE
+ALL = FolderRole.ALL
 
 
 DRAFT_FLAG = "\\Draft"

@@ -252,7 +252,7 @@ class ImapSource(Source):
         self._ca_file = ca_file
         self._timeout = timeout
         self.configured_drafts = drafts_folder
-        self._configured = {DRAFTS: drafts_folder or "", SENT: sent_folder or ""}
+        self._configured: dict[str, str] = {DRAFTS: drafts_folder or "", SENT: sent_folder or ""}
         self._client: IMAPClient | None = None
         self._selected: tuple[str, bool] | None = None  # (folder, readonly)
 

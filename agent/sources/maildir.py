@@ -149,7 +149,7 @@ class MaildirSource(Source):
         self.root = Path(root).expanduser()
         self.name = name
         self.configured_drafts = drafts_folder
-        self._configured = {DRAFTS: drafts_folder or "", SENT: sent_folder or ""}
+        self._configured: dict[str, str] = {DRAFTS: drafts_folder or "", SENT: sent_folder or ""}
         self._paths: dict[str, Path] = {}
         self._indexes: dict[Path, _Index] = {}
 

@@ -65,7 +65,9 @@ def normalise_name(name: str) -> str:
 
 
 def assign_roles(
-    entries: Iterable[Entry], *, configured: Mapping[str, str] | None = None
+    entries: Iterable[Entry],
+    *,
+    configured: Mapping[str, str] | None = None,
 ) -> list[Folder]:
     """Folders with their roles.
 
@@ -76,7 +78,7 @@ def assign_roles(
     parsed: list[tuple[str, str, set[str], bool]] = []
     for flags, delimiter, name in entries:
         attributes = {_text(flag).lower() for flag in flags}
-        roles = {ROLE_BY_ATTRIBUTE[a] for a in attributes if a in ROLE_BY_ATTRIBUTE}
+        roles: set[str] = {ROLE_BY_ATTRIBUTE[a] for a in attributes if a in ROLE_BY_ATTRIBUTE}
         if name.upper() == "INBOX":
             roles.add(INBOX)
         selectable = not (attributes & NOT_SELECTABLE)
