@@ -65,6 +65,34 @@ def _mail(body: str, subject: str = "Your application for Data Engineer") -> byt
             "2026-03-17",
             None,
         ),
+        (
+            "Dear Ola,\n\nThank you for applying. If selected for a first interview, we will "
+            "reach out to you by Friday 13 March.\n\nKind regards,\nAcme",
+            "2026-03-13",
+            "shortlisted",
+        ),
+        # The condition in the next sentence, pointing back at the promised time.
+        (
+            "Dear Ola,\n\nWe have received your application and will make our decision within "
+            "three weeks. We will contact you at that time if an interview is to be arranged."
+            "\n\nKind regards,\nAcme",
+            "2026-03-24",
+            "shortlisted",
+        ),
+        (
+            "Dear Ola,\n\nThank you for applying. We aim to contact candidates for interview "
+            "within 10 working days. If you have not heard from us by then, please assume that "
+            "you have not been shortlisted on this occasion.\n\nKind regards,\nAcme",
+            "2026-03-17",
+            "silence_means_no",
+        ),
+        (
+            "Hei Ola,\n\nTakk for søknaden. Vi gir svar til de som går videre innen tre uker. "
+            "Har du ikke hørt fra oss innen den tid, har du dessverre ikke nådd opp denne gangen."
+            "\n\nMed vennlig hilsen\nAcme",
+            "2026-03-24",
+            "silence_means_no",
+        ),
     ],
 )
 def test_the_condition_of_a_promise_is_read_from_its_sentence(

@@ -150,6 +150,7 @@ NB_TUESDAY = [
     ("Du vil høre fra oss innen to uker.", date(2026, 12, 8)),
     ("Vi gir svar i løpet av 14 dager.", date(2026, 12, 8)),
     ("Vi svarer innen 3 virkedager.", date(2026, 11, 27)),
+    ("Du får svar senest to uker etter intervjuet.", date(2026, 12, 8)),  # "at the latest N weeks"
     ("Svar kommer i løpet av to eller tre dager.", date(2026, 11, 27)),
     ("Svar kommer innen to–tre dager.", date(2026, 11, 27)),
     ("Vi kommer tilbake til deg om et par dager.", date(2026, 11, 26)),
@@ -239,6 +240,20 @@ FRIDAY = [
     ("nb", "Vi svarer innen 3 virkedager.", date(2026, 12, 2)),
     ("nb", "Vi kommer tilbake til deg om noen dager.", date(2026, 12, 2)),
 ]
+
+
+# "senest"/"senast" before a count of days or weeks is the window's end, as "within".
+NORDIC_LATEST = [
+    ("da", "Du får svar senest 2 uger efter ansøgningsfristen.", date(2026, 12, 8)),
+    ("da", "Vi vender tilbage senest 5 arbejdsdage efter samtalen.", date(2026, 12, 1)),
+    ("sv", "Vi återkommer senast två veckor efter intervjun.", date(2026, 12, 8)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), NORDIC_LATEST)
+def test_at_the_latest_a_count_of_days(lang: str, text: str, expected: date) -> None:
+    calendar = BusinessCalendar({"da": "DK", "sv": "SE"}[lang])
+    assert longest(DateGrammar(lang), text, TUE, calendar).resolved == expected
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), FRIDAY)

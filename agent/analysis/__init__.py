@@ -346,7 +346,9 @@ class Analyzer:
         text = msg.text
         for e in conditional:
             if e.condition == "silence_means_no":
-                text = text.replace(e.sentence, " ")  # "… consider it unsuccessful" is no rejection
+                # "… consider it unsuccessful" is no rejection (the evidence joins lines)
+                words = (re.escape(word) for word in e.sentence.split())
+                text = re.sub(r"\s+".join(words), " ", text)
         result = self.classifiers[rules_lang].classify(
             msg.subject,
             text,

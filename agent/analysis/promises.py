@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -18,9 +18,13 @@ from agent.analysis.calendar import BusinessCalendar
 from agent.analysis.cues import compile_cues
 from agent.analysis.dates.grammar import DateGrammar, TemporalMatch
 from agent.analysis.types import Evidence
+from agent.errors import RulesError
 
+# "Interviews are held in week 12 and we will answer everyone by 27 March": a new
+# subject or a sender's verb after "and" starts a clause of its own.
 _CLAUSE_BREAK = re.compile(
-    r"[;:–—]|,\s+(?=(?:and|but|or|og|men|eller|so|så|then|deretter|while|mens|before|after|før|etter|please|vennligst)\b)|\s+(?:but|men|however|imidlertid)\s+",
+    r"[;:–—]|,\s+(?=(?:and|but|or|og|men|eller|so|så|then|deretter|while|mens|before|after|før|etter|please|vennligst)\b)|\s+(?:but|men|however|imidlertid)\s+"
+    r"|\s+(?:and|og|och)\s+(?=(?:(?:we|vi)\s+)?(?:will|shall|expect|aim|hope|plan|intend|vil|skal|kommer|regner|forventer|räknar|gir|giver|ger|lämnar|sender|skickar|melder|meddelar|svarer|svarar|kontakter|kontaktar|tar|tager|vender|återkommer)\b)",
     re.I,
 )
 _MAX_PROMISE_DAYS = 200
@@ -138,6 +142,17 @@ class PromiseFinder:
             f"{lang}.toml:promise_conditions.silence_means_no",
             conditions.get("silence_means_no") if isinstance(conditions, dict) else None,
         )
+        # "within three weeks of the closing date": the window runs from the deadline the
+        # mail names ("The vacancy closes on 8 February"), not from the message's day.
+        self.deadline = compile_cues(f"{origin}.deadline", commitment.get("deadline"))
+        self._after_deadline = _anchor_regex(
+            f"{origin}.after_deadline", commitment.get("after_deadline")
+        )
+        # "If you have not heard from us by then, …": a condition in the next sentence
+        # that points back at the promised time.
+        self._refers_back = _anchor_regex(
+            f"{origin}.refers_back", commitment.get("refers_back"), anywhere=True
+        )
         self.grammar = grammar
         self.nlp = nlp
         date_labels = [re.escape(x) for x in interview.get("date_labels", [])]
@@ -225,6 +240,25 @@ class PromiseFinder:
                 return True
         return False
 
+    def _anchored(self, sentence: str, match: TemporalMatch) -> int:
+        """The length of "of the closing date" right after a window, else 0."""
+        if match.kind not in ("window", "business_days"):
+            return 0
+        after = self._after_deadline.match(sentence, match.end)
+        return after.end() - match.end if after else 0
+
+    def _closing_day(
+        self, dated: list[tuple[str, list[TemporalMatch]]], ref: datetime
+    ) -> date | None:
+        """The day the mail names as the application deadline ("closes on 8 February")."""
+        for sentence, matches in dated:
+            if not self.deadline.found(sentence):
+                continue
+            for match in matches:
+                if match.kind == "date" and match.at is None:
+                    return match.resolved
+        return None
+
     def find(
         self,
         text: str,
@@ -239,12 +273,31 @@ class PromiseFinder:
         interview_at: datetime | None = None
         found: list[SentenceDates] = []
         ref_day = ref.date()
-        for sentence in self.sentences(text):
-            matches = self.grammar.find(sentence, ref, calendar)
+        sentences = self.sentences(text)
+        dated = [(sentence, self.grammar.find(sentence, ref, calendar)) for sentence in sentences]
+        closing: date | None = None
+        for index, (sentence, matches) in enumerate(dated):
             if not matches:
                 continue
             found.append(SentenceDates(sentence, tuple(matches)))
+            following = sentences[index + 1] if index + 1 < len(sentences) else ""
+            if following and (dated[index + 1][1] or not self._refers_back.search(following)):
+                following = ""
             for match in matches:
+                anchor = self._anchored(sentence, match)
+                if anchor:
+                    if closing is None:
+                        closing = self._closing_day(dated, ref)
+                    if closing is None:
+                        continue  # a window from a deadline the mail does not name
+                    start = datetime.combine(closing, ref.timetz())
+                    again = self.grammar.find(match.phrase, start, calendar)
+                    if not again:
+                        continue
+                    match = replace(match, resolved=again[0].resolved, first_day=closing)
+                    sentence_for_cues = sentence[: match.end] + sentence[match.end + anchor :]
+                else:
+                    sentence_for_cues = sentence
                 if want_interview and match.at is not None and interview_at is None:
                     if match.at > ref and (
                         self.interview.found(sentence) or self.candidate.found(sentence)
@@ -257,13 +310,30 @@ class PromiseFinder:
                     match.resolved < ref_day or (match.resolved - ref_day).days > _MAX_PROMISE_DAYS
                 ):
                     continue
-                if not self._is_promise(sentence, match, tuple(matches)):
+                if not self._is_promise(sentence_for_cues, match, tuple(matches)):
                     continue
+                said = f"{sentence} {following}" if following else sentence
                 evidence.append(
-                    Evidence(sentence=sentence, phrase=match.phrase, resolved=match.resolved)
+                    Evidence(sentence=said, phrase=match.phrase, resolved=match.resolved)
                 )
                 if promised is None or match.resolved > promised:
                     promised = match.resolved
         if want_interview:
             interview_at = self.labelled_time(text, ref, calendar) or interview_at
         return PromiseResult(promised, evidence, interview_at, found)
+
+
+def _anchor_regex(origin: str, patterns: Any, *, anywhere: bool = False) -> re.Pattern[str]:
+    """One case-insensitive alternation of the rules' patterns; unless ``anywhere``, it
+    must start where it is applied (after optional spaces)."""
+    if not patterns:
+        return re.compile(r"(?!)")
+    if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
+        raise RulesError(f"{origin}: expected a list of strings")
+    for index, pattern in enumerate(patterns):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise RulesError(f"{origin}[{index}]: {exc}") from None
+    body = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(rf"\b(?:{body})\b" if anywhere else rf"\s*,?\s*(?:{body})\b", re.I)

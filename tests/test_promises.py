@@ -1,0 +1,148 @@
+"""Promise sentences in whole messages: which clause commits the sender, and to which day.
+
+Real-style sentences of recruiting mail; the message is sent Tue 3 March 2026, 10:00 CET.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agent.analysis import Analyzer
+from agent.message import parse_message
+from agent.rules import Rules
+
+OPENINGS = {
+    "en": ("Dear Ola,", "Thank you for applying for the Data Engineer position.", "Kind regards"),
+    "nb": ("Hei Ola,", "Takk for søknaden din på stillingen som dataingeniør.", "Vennlig hilsen"),
+    "da": ("Kære Ole,", "Tak for din ansøgning til stillingen som dataingeniør.", "Venlig hilsen"),
+    "sv": (
+        "Hej Olle,",
+        "Tack för din ansökan till tjänsten som dataingenjör.",
+        "Vänliga hälsningar",
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer(Rules.load(None))
+
+
+def _analyze(analyzer: Analyzer, lang: str, body: str):  # type: ignore[no-untyped-def]
+    greeting, thanks, closing = OPENINGS[lang]
+    raw = (
+        "From: Acme Recruitment <jobs@acme-robotics.com>\r\nTo: ola@example.org\r\n"
+        "Subject: Data Engineer\r\nDate: Tue, 3 Mar 2026 10:00:00 +0100\r\n"
+        "Message-ID: <p1@acme-robotics.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"{greeting}\r\n\r\n{thanks}\r\n{body}\r\n\r\n{closing}\r\nAcme Robotics\r\n"
+    )
+    return analyzer.analyze(parse_message(raw.encode()))
+
+
+# A window "of the closing date" runs from the deadline the mail names.
+FROM_THE_DEADLINE = [
+    (
+        "en",
+        "The post closes on 16 March 2026.\n\nWe aim to contact shortlisted applicants within "
+        "two weeks of the closing date.",
+        "2026-03-30",
+    ),
+    (
+        "en",
+        "Applications close on 13 March 2026. If you have not heard from us within 3-4 weeks "
+        "after the closing date, please assume your application has been unsuccessful.",
+        "2026-04-10",
+    ),
+    (
+        "nb",
+        "Søknadsfristen er 10. mars. Vi gir svar innen tre uker etter søknadsfristen.",
+        "2026-03-31",
+    ),
+    (
+        "da",
+        "Ansøgningsfristen er den 9. marts. Du hører fra os senest 2 uger efter ansøgningsfristen.",
+        "2026-03-23",
+    ),
+    (
+        "sv",
+        "Sista ansökningsdag är 12 mars. Vi återkommer inom 10 arbetsdagar efter sista "
+        "ansökningsdagen.",
+        "2026-03-26",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "body", "promised_by"), FROM_THE_DEADLINE)
+def test_a_window_after_the_closing_date_runs_from_it(
+    analyzer: Analyzer, lang: str, body: str, promised_by: str
+) -> None:
+    assert str(_analyze(analyzer, lang, body).promised_by) == promised_by
+
+
+def test_a_window_after_a_deadline_the_mail_does_not_name_promises_no_day(
+    analyzer: Analyzer,
+) -> None:
+    body = "We will contact successful candidates within 10 days of the closing date."
+    assert _analyze(analyzer, "en", body).promised_by is None
+
+
+# "Interviews in week 12, and we will answer everyone by …": the second clause promises.
+COORDINATED = [
+    (
+        "en",
+        "We plan to conduct interviews during the week of 16 March and will inform all "
+        "applicants by Friday 20 March.",
+        "2026-03-20",
+    ),
+    (
+        "en",
+        "Interviews are expected to take place in week 14 and we will notify all applicants "
+        "by 27 March.",
+        "2026-03-27",
+    ),
+    (
+        "nb",
+        "Vi planlegger å gjennomføre intervjuer i uke 12 og vil gi alle søkere svar innen "
+        "fredag 27. mars.",
+        "2026-03-27",
+    ),
+    (
+        "sv",
+        "Intervjuer planeras till vecka 13 och vi lämnar besked till alla senast 27 mars.",
+        "2026-03-27",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "body", "promised_by"), COORDINATED)
+def test_interview_weeks_beside_a_promise_are_not_the_promise(
+    analyzer: Analyzer, lang: str, body: str, promised_by: str
+) -> None:
+    assert str(_analyze(analyzer, lang, body).promised_by) == promised_by
+
+
+def test_the_start_of_interview_scheduling_is_no_promise(analyzer: Analyzer) -> None:
+    body = (
+        "We expect to begin scheduling interviews starting from 23 March. If selected for an "
+        "interview, we will reach out to you by Friday 20 March."
+    )
+    analysis = _analyze(analyzer, "en", body)
+    assert str(analysis.promised_by) == "2026-03-20"
+    assert analysis.promise_condition == "shortlisted"
+
+
+def test_candidates_told_in_the_passive_is_a_promise(analyzer: Analyzer) -> None:
+    body = "All applicants will be notified of the outcome by mid-March."
+    assert str(_analyze(analyzer, "en", body).promised_by) == "2026-03-20"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Please review the attached contract and respond within 5 business days.",
+        "To move forward, please send us:\n- your CV\n- your availability within the next few "
+        "days for a video interview",
+    ],
+)
+def test_what_the_candidate_is_asked_to_do_is_no_promise(analyzer: Analyzer, body: str) -> None:
+    assert _analyze(analyzer, "en", body).promised_by is None
