@@ -492,19 +492,19 @@ def scan_line(label: str, run: ScanRun) -> None:
 # Where a scan's time goes: (label, file suffix, function, calling function or "").
 PHASES = [
     ("whole process", "agent/cli.py", "main", ""),
-    ("  Engine (rules, analyzer)", "agent/scan.py", "__init__", ""),
-    ("  run_pass", "agent/scan.py", "run_pass", ""),
-    ("    sync_folder", "agent/sync.py", "sync_folder", ""),
+    ("  Engine (rules, analyzer)", "agent/pipeline/engine.py", "built", ""),
+    ("  run_pass", "agent/pipeline/passes.py", "run_pass", ""),
+    ("    sync_folder", "agent/pipeline/ingest.py", "sync_folder", ""),
     ("      FETCH headers", "agent/sources/imap.py", "fetch_headers", ""),
     ("      parse headers", "agent/message.py", "parse_header", "_read_headers"),
     ("      known Message-IDs", "agent/store/mail.py", "known_message_ids", ""),
     ("      prefilter", "agent/analysis/__init__.py", "is_candidate", ""),
     ("      FETCH texts", "agent/sources/imap.py", "fetch_messages", ""),
-    ("      parse texts", "agent/message.py", "parse_message", "_analyze_one"),
+    ("      parse texts", "agent/message.py", "parse_message", "read_text"),
     ("      analyze", "agent/analysis/__init__.py", "analyze", ""),
     ("      record passed over", "agent/store/mail.py", "record_passed_over", ""),
     ("      record job mail", "agent/store/mail.py", "record_message", ""),
-    ("    build processes", "agent/scan.py", "processes", ""),
+    ("    processes kept", "agent/kept.py", "refresh", ""),
 ]
 
 
