@@ -20,7 +20,7 @@ they were derived from (``kept_accounts``):
   then on it is derived again. A ``now`` before the state was derived gets a full
   derivation; one in another zone re-derives the processes that read it.
 
-So what is kept equals a full derivation at every ``now`` (``tests/test_kept_state.py``).
+So what is kept equals a full derivation at every ``now`` (``tests/store/test_kept_state.py``).
 A pass (and a correction) refreshes and saves it; the review commands read it and
 re-derive in memory only what changed since.
 """

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+# The helpers here (dovecot, hostile mail, ...) and the test modules of every folder
+# (some share their builders, e.g. test_daemon's) import by name from any folder.
+for _folder in (
+    Path(__file__).parent,
+    *sorted(p for p in Path(__file__).parent.iterdir() if p.is_dir()),
+):
+    if (_folder / "__init__.py").exists() or _folder.name.startswith(("_", ".")):
+        continue
+    sys.path.insert(0, str(_folder))
 
 from dovecot import HOST, Dovecot, MailUser, dovecot_available  # noqa: E402
 from oauth_provider import OAuthProvider  # noqa: E402

@@ -17,11 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from locations import CORPUS, ROOT
 
 from agent.analysis.types import KINDS
 from agent.message import parse_message
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = CORPUS
 MESSAGES = sorted(CORPUS.glob("*.eml"))
 CHECKED_KEYS = ("kind", "language", "promised_by", "interview_at", "company")
 ALLOWED_KEYS = {*CHECKED_KEYS, "note"}
@@ -159,7 +160,7 @@ def test_corpus_holds_promises_and_their_absence_in_both_languages() -> None:
 
 # --- the demo mailbox (examples/mailbox) ---------------------------------------------------
 
-DEMO = Path(__file__).resolve().parent.parent / "examples" / "mailbox"
+DEMO = ROOT / "examples" / "mailbox"
 
 
 def test_demo_mailbox_is_a_well_formed_maildir_with_closed_threads() -> None:

@@ -24,13 +24,14 @@ from pathlib import Path
 
 import pytest
 from dovecot import HOST, Dovecot, MailUser
+from locations import ROOT
 
 from agent.daemon.status import daemon_status
 from agent.store import Store
 
 pytestmark = pytest.mark.dovecot
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = ROOT
 _serial = itertools.count(1)
 _SCRUBBED_ENV = (
     "NOTIFY_SOCKET",

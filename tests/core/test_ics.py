@@ -17,6 +17,7 @@ import history
 import pytest
 from history import NOW, OSLO
 from icalendar import Calendar
+from locations import CORPUS
 from test_review_cli import LATER, SCAN_AT, make_mailbox, ok, scanned_mailbox
 
 from agent.analysis.calendar import BusinessCalendar
@@ -248,7 +249,7 @@ def test_the_daemon_keeps_the_calendar_file_up_to_date(tmp_path: Path) -> None:
     from agent.sources.maildir import MaildirSource
     from agent.store import Store
 
-    corpus = Path(__file__).parent / "corpus"
+    corpus = CORPUS
     maildir = tmp_path / "Maildir"
     for folder in ("", ".Drafts", ".Sent"):
         for sub in ("cur", "new", "tmp"):

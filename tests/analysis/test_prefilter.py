@@ -7,10 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from locations import CORPUS
 
 from agent.message import parse_message
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = CORPUS
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def _cases(job: bool) -> list[Path]:
 def test_every_hiring_message_in_the_corpus_passes_the_prefilter(analyzer) -> None:  # type: ignore[no-untyped-def]
     """A reply counts as in a known thread: in a scan the Sent folder is read first, and a
     reply to anything the user sent (by In-Reply-To, or by its subject when the client
-    dropped the threading headers) is always read; tests/test_sync.py shows both."""
+    dropped the threading headers) is always read; tests/pipeline/test_sync.py shows both."""
     missed = []
     for eml in _cases(job=True):
         head = parse_message(_headers_only(eml.read_bytes()))

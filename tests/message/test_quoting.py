@@ -10,6 +10,7 @@ import signal
 from pathlib import Path
 
 import pytest
+from locations import REPLIES
 
 from agent.quoting import (
     clean_body,
@@ -19,7 +20,7 @@ from agent.quoting import (
     split_signature,
 )
 
-REPLIES = Path(__file__).parent / "replies"
+REPLIES = REPLIES
 
 
 # --- fixtures and how a result is judged ---------------------------------------------------

@@ -13,11 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from locations import COACHING
 from test_review_cli import as_json, by_company, invoke, ok, scanned_mailbox
 
 from agent.errors import UsageError
 
-FJELLVIND = Path(__file__).parent / "coaching"
+FJELLVIND = COACHING
 NB_ADDRESS = "ola.nordmann@gmail.com"
 
 

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
+from locations import CORPUS
 
 from agent.analysis.cues import CueSet, _first_letter, _lowercased, compile_cues
 from agent.errors import RulesError
 from agent.message import parse_message
 from agent.rules import shipped_rules
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = CORPUS
 
 
 def _cue_lists(data: Any, path: str = "") -> list[tuple[str, list[str]]]:

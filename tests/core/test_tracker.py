@@ -607,7 +607,7 @@ def test_process_ids_are_stable_and_derived_from_the_earliest_message() -> None:
 
 
 def test_the_process_takes_its_contact_and_anchor_from_the_parties() -> None:
-    """Who to write to is decided in agent.parties (tests/test_parties.py); the process
+    """Who to write to is decided in agent.parties (tests/core/test_parties.py); the process
     keeps it and anchors its drafts on the message the contact wrote."""
     human = msg(
         "k1@acme.no",

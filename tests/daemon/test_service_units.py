@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from locations import ROOT
 
 from agent.cli import cli
 from agent.commands.service_units import (
@@ -33,7 +34,7 @@ from agent.commands.service_units import (
 )
 from agent.errors import ConfigError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = ROOT
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 needs_systemd_analyze = pytest.mark.skipif(
     SYSTEMD_ANALYZE is None, reason="systemd-analyze is not installed (apt-get install systemd)"

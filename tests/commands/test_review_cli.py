@@ -17,13 +17,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from locations import CORPUS
 
 from agent.cli import cli
 from agent.errors import UsageError
 from agent.store import Store
 from agent.views import DETAIL_KEYS, PROCESS_KEYS
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = CORPUS
 MESSAGES = (
     "en_ack_lever",  # Tindra Labs, from a no-reply address, promised 2026-11-24
     "en_status_couple_of_weeks",  # Greyhaven, promised 2026-12-02

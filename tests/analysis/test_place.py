@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from locations import CORPUS, REALWORLD
 
 from agent.analysis import Analyzer
 from agent.analysis.place import PlaceFinder
@@ -14,7 +15,7 @@ from agent.errors import RulesError
 from agent.message import parse_message
 from agent.rules import Rules, shipped_rules
 
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = CORPUS
 FINDER = PlaceFinder.from_rules(shipped_rules(), ["en", "nb", "da", "sv"])
 
 
@@ -115,7 +116,7 @@ def _realworld(ident: str) -> tuple[str, str]:
     import json
 
     lang = ident.split("-", 1)[0]
-    path = Path(__file__).parent / "realworld" / f"{lang}.jsonl"
+    path = REALWORLD / f"{lang}.jsonl"
     for line in path.read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         if row["id"] == ident:

@@ -17,12 +17,13 @@ from pathlib import Path
 import pytest
 from dovecot import HOST, Dovecot, MailUser
 from file_keyring import read_items, write_item
+from locations import TESTS
 from oauth_provider import OAuthProvider, leaked
 from test_daemon import DaemonProcess, draft_ids, job_mail, status_of, wait_for
 
 pytestmark = pytest.mark.dovecot
 
-TESTS = Path(__file__).resolve().parent
+TESTS = TESTS
 
 
 def write_oauth_config(

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from locations import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -98,7 +99,7 @@ def test_the_thanks_for_an_interview_in_the_demo_counts_the_interview() -> None:
     from agent.message import parse_message
     from agent.rules import Rules
 
-    mailbox = Path(__file__).resolve().parent.parent / "examples" / "mailbox"
+    mailbox = ROOT / "examples" / "mailbox"
     [raw] = [
         p.read_bytes()
         for p in sorted(mailbox.glob("*/*"))

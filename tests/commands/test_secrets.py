@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringLocked
+from locations import TESTS
 
 from agent.config import AccountConfig
 from agent.errors import SecretError
@@ -27,7 +28,7 @@ from agent.redaction import REDACTED, redact, register_secret
 from agent.secrets import get_password
 
 CANARY = 'S3cr3t-canary-Ω{}"x'
-TESTS_DIR = Path(__file__).resolve().parent
+TESTS_DIR = TESTS
 
 
 class DictKeyring(KeyringBackend):

@@ -19,12 +19,13 @@ from pathlib import Path
 import pytest
 from dovecot import HOST, Dovecot, MailUser
 from file_keyring import read_items
+from locations import TESTS
 from oauth_provider import Client, OAuthProvider, leaked
 from test_daemon import draft_ids, job_mail
 
 pytestmark = pytest.mark.dovecot
 
-TESTS = Path(__file__).resolve().parent
+TESTS = TESTS
 FOLLOWUP = str(Path(sys.executable).with_name("followup"))
 ADDRESS = "kari@example.org"
 
