@@ -28,7 +28,6 @@ from agent.redaction import REDACTED, redact, register_secret
 from agent.secrets import get_password
 
 CANARY = 'S3cr3t-canary-Ω{}"x'
-TESTS_DIR = TESTS
 
 
 class DictKeyring(KeyringBackend):
@@ -163,7 +162,8 @@ def run_keyring_child(tmp_path: Path, backend: str, *args: str) -> dict[str, obj
         "XDG_CONFIG_HOME": str(home / ".config"),
         "XDG_DATA_HOME": str(home / ".local/share"),
         "PYTHON_KEYRING_BACKEND": backend,
-        "PYTHONPATH": str(TESTS_DIR),
+        # test_secrets.*Keyring, and the helpers it imports
+        "PYTHONPATH": os.pathsep.join((str(Path(__file__).resolve().parent), str(TESTS))),
     }
     result = subprocess.run(
         [sys.executable, "-c", KEYRING_CHILD, *args],
