@@ -5,7 +5,6 @@ status`` checks that this very process is alive and holds the writer lock."""
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from cli_process import followup
 from rebuilt import assert_kept_equals_rebuild
 
 from agent.config import load_config
@@ -44,22 +44,6 @@ def write_config(root: Path) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-def followup(
-    config: Path, *args: str, crash_at: int | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "FOLLOWUP_CRASH_AT_STEP"}
-    if crash_at is not None:
-        env["FOLLOWUP_CRASH_AT_STEP"] = str(crash_at)
-    return subprocess.run(
-        [sys.executable, "-m", "agent.cli", *args, "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
 
 
 def last_scan(config: Path) -> dict:

@@ -11,15 +11,13 @@ and every due draft is written, once. The breaker writes at most
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from cli_process import followup
 from dovecot import HOST, Dovecot, MailUser
 from imapproxy import ImapProxy
 
@@ -66,18 +64,6 @@ folders = ["INBOX"]
         encoding="utf-8",
     )
     return path
-
-
-def followup(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "FOLLOWUP_CRASH_AT_STEP"}
-    return subprocess.run(
-        [sys.executable, "-m", "agent.cli", *args, "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
 
 
 def status(config: Path, now: datetime) -> tuple[dict, str]:

@@ -4,12 +4,10 @@ SQLite, is reported with what to do; it is never quietly taken for a new, empty 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_process import followup
 
 from agent.config import load_config
 from agent.store import Store
@@ -27,18 +25,6 @@ def write_config(root: Path) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-def followup(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "FOLLOWUP_CRASH_AT_STEP"}
-    return subprocess.run(
-        [sys.executable, "-m", "agent.cli", *args, "--config", str(config)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-        check=False,
-    )
 
 
 DAMAGE = {
