@@ -52,6 +52,7 @@ _DERIVING = (
     "board.py",
     "views.py",
     "parties.py",
+    "subjects.py",
     "records.py",
     "store/codec.py",
     "analysis/calendar.py",
