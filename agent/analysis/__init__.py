@@ -65,6 +65,14 @@ class _NoDates:
         return _NO_PROMISE
 
 
+# Analysed by warm_up: loads what the first real message would wait for.
+WARM_UP_MESSAGE = (
+    b"From: Hiring Team <jobs@example.com>\r\nSubject: Application received\r\n"
+    b"Date: Mon, 2 Mar 2026 10:00:00 +0100\r\nMessage-ID: <warm-up@followup.invalid>\r\n\r\n"
+    b"Thank you for applying. We will get back to you within two weeks.\r\n"
+)
+
+
 class Analyzer:
     """Reusable analysis engine. Build once, call :meth:`analyze` per message."""
 
@@ -238,9 +246,14 @@ class Analyzer:
         return self._calendars[country]
 
     def warm_up(self) -> None:
+        """Load what analysing is lazy about (spaCy, the date grammars, the calendars, the
+        kind model, the cues) now, so that the first message does not wait for it."""
+        from agent.message import parse_message
+
         for lang in self.lang_data:
             self._finder(lang)
             self.calendar_for(lang)
+        self.analyze(parse_message(WARM_UP_MESSAGE))
 
     # -- the header-only prefilter ------------------------------------------------------
     def _prefilter_cues(self) -> tuple[Any, Any, Any]:

@@ -79,13 +79,6 @@ from agent.sources.base import Source
 
 log = logging.getLogger(__name__)
 
-# Analysed once when push starts: loads what the first real message would wait for.
-WARM_UP_MESSAGE = (
-    b"From: Hiring Team <jobs@example.com>\r\nSubject: Application received\r\n"
-    b"Date: Mon, 2 Mar 2026 10:00:00 +0100\r\nMessage-ID: <warm-up@followup.invalid>\r\n\r\n"
-    b"Thank you for applying. We will get back to you within two weeks.\r\n"
-)
-
 __all__ = [
     "Clock",
     "Daemon",
@@ -569,11 +562,8 @@ class Daemon:
         for them (about 1.5 s here)."""
         self._warmed = True
         try:
-            from agent.message import parse_message
-
             with self._talking():  # a stop signal does not wait for it
                 self.engine.analyzer.warm_up()
-                self.engine.analyzer.analyze(parse_message(WARM_UP_MESSAGE))
         except Exception as exc:  # noqa: BLE001 - only an optimisation
             log.debug("warming up the analysis failed: %s", exc)
 

@@ -74,6 +74,14 @@ def _start_helper(
     from agent.rules import Rules
 
     _helper_analyzer = Analyzer(Rules(rule_dirs), languages=languages, country=country)
+    try:  # while this process's first chunks are in their header FETCH
+        _helper_analyzer.warm_up()
+    except Exception:  # noqa: BLE001 - only an optimisation: the first text meets it again
+        log.debug("warming up the helper's analyzer failed", exc_info=True)
+
+
+def _helper_ready() -> None:
+    """Nothing: submitted first, so that the helper starts and builds its analyzer now."""
 
 
 def _read_in_helper(items: Sequence[TextItem]) -> list[Reading]:
@@ -93,7 +101,8 @@ class TextReader:
         return self._pool is not None
 
     def start_helper(self) -> None:
-        """Start the helper process (once); on failure, texts are read in this process."""
+        """Start the helper process (once), at once; on failure, texts are read in this
+        process."""
         if self._pool is not None or self._helper_failed:
             return
         try:
@@ -108,6 +117,9 @@ class TextReader:
                     self.analyzer.country,
                 ),
             )
+            # The pool starts its process on the first task: this one, so that spaCy's
+            # import and the rules' compilation overlap the first chunks' headers.
+            self._pool.submit(_helper_ready)
         except (OSError, RuntimeError, ValueError) as exc:
             self._helper_failed = True
             self.close()

@@ -121,6 +121,19 @@ def test_a_helper_that_dies_leaves_the_reading_to_this_process() -> None:
         reader.close()
 
 
+def test_the_helper_starts_before_the_first_texts_arrive() -> None:
+    """Its imports and rules load while this process reads the first chunks' headers."""
+    analyzer = Analyzer(shipped_rules(), languages=["en", "nb"], country="NO")
+    reader = TextReader(analyzer)
+    reader.start_helper()
+    try:
+        pool = reader._pool
+        assert pool is not None
+        assert [p.is_alive() for p in pool._processes.values()] == [True]
+    finally:
+        reader.close()
+
+
 def test_a_broken_rules_file_stops_the_pass_with_the_helper_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
