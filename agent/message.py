@@ -136,11 +136,27 @@ def _clean_header(value: object) -> str:
             return plain.strip()[:MAX_HEADER_CHARS]
     if "=?" in text:
         text = text[:MAX_ENCODED_HEADER_CHARS]  # decoding more could give nothing that is kept
-        try:
-            text = str(make_header(decode_header(text)))
-        except Exception:  # noqa: BLE001 - broken encoded words stay as they are
-            pass
+        decoded = _DECODED_MEMO.get(text)
+        if decoded is None:
+            decoded = _decoded_words(text)
+            if len(text) <= MAX_HEADER_CHARS:  # a mailbox repeats its short encoded subjects
+                if len(_DECODED_MEMO) >= _DECODED_MEMO_SIZE:
+                    _DECODED_MEMO.clear()
+                _DECODED_MEMO[text] = decoded
+        text = decoded
     return _SPACE_OR_CONTROL.sub(" ", text).strip()[:MAX_HEADER_CHARS]
+
+
+_DECODED_MEMO: dict[str, str] = {}
+_DECODED_MEMO_SIZE = 1024
+
+
+def _decoded_words(text: str) -> str:
+    """``text`` with its RFC 2047 encoded words decoded; broken ones stay as they are."""
+    try:
+        return str(make_header(decode_header(text)))
+    except Exception:  # noqa: BLE001 - broken encoded words stay as they are
+        return text
 
 
 def _header_text(value: bytes) -> str:

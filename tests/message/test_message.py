@@ -558,3 +558,21 @@ def test_the_header_block_ends_at_the_first_blank_line(raw: bytes) -> None:
 
     blank = re.search(rb"\r?\n\r?\n", raw)
     assert _end_of_header(raw) == (blank.start() if blank else len(raw))
+
+
+def test_decoded_subjects_are_kept_for_reuse_within_a_bound() -> None:
+    """A mailbox repeats its encoded subjects, so their decoding is kept; a header of
+    many kilobytes is not, and the memo never holds more than its size."""
+    import agent.message as message
+
+    message._DECODED_MEMO.clear()
+    for n in range(message._DECODED_MEMO_SIZE + 10):
+        subject = f"=?utf-8?q?S=C3=B8knad_{n}?="
+        head = message.parse_header(f"Subject: {subject}\r\nMessage-ID: <{n}@x>\r\n\r\n".encode())
+        assert head.subject == f"Søknad {n}"
+        assert message.parse_header(f"Subject: {subject}\r\n\r\n".encode()).subject == head.subject
+        assert len(message._DECODED_MEMO) <= message._DECODED_MEMO_SIZE
+    long_subject = "=?utf-8?q?" + "a" * (MAX_HEADER_CHARS + 1) + "?="
+    message.parse_header(f"Subject: {long_subject}\r\n\r\n".encode())
+    assert all(len(text) <= MAX_HEADER_CHARS for text in message._DECODED_MEMO)
+    assert message.parse_header(b"Subject: =?bogus?q?x?=\r\n\r\n").subject == "=?bogus?q?x?="
