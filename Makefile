@@ -16,8 +16,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/followup demo
 
+# Two workers: most of the suite waits on a private Dovecot or a daemon in real time.
 test: $(STAMP)
-	$(BIN)/python -m pytest tests
+	$(BIN)/python -m pytest -n 2 tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check agent tests bench
