@@ -311,8 +311,11 @@ def test_hostile_messages_are_fetched_without_error(source, backend):
 def test_imap_scan_sends_only_read_only_commands(dovecot, mail_user, imap_factory, caplog):
     dovecot.deliver(mail_user, make_message())
     dovecot.deliver(mail_user, make_message(), flags=("\\Seen",))
-    source = imap_factory(mail_user)
-    caplog.set_level(logging.DEBUG, logger="imapclient")
+    # Both loggers: a command run earlier in this process (setup_logging) may have set
+    # the protocol logger to WARNING.
+    for name in ("imapclient", "imapclient.imaplib"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    source = imap_factory(mail_user)  # connected with the protocol log on
     caplog.clear()  # only the source's own session from here on
 
     for folder in ("INBOX", "Drafts"):
