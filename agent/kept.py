@@ -33,7 +33,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -167,11 +167,35 @@ class Board:
             row.position = n
         return ordered
 
-    def json_rows(self) -> list[dict[str, Any]]:
-        """``views.process_json`` of every process, in order."""
+    def json_rows(self, *, interviewed_since: datetime | None = None) -> list[dict[str, Any]]:
+        """``views.process_json`` of every process, in order. With ``interviewed_since``,
+        only of those whose interview was held on that day or later: the kept ones are
+        chosen in SQL (a day early, whatever the offsets), so the rest are never decoded."""
         if self.rebuilt:
-            return [_view_json(self.fresh[pid], self.engine.tz) for pid in self._order()]
-        kept = self.store.kept_rows(self.account.name, ("process_id", "position", "view_json"))
+            rows = [_view_json(self.fresh[pid], self.engine.tz) for pid in self._order()]
+        else:
+            rows = self._kept_json_rows(interviewed_since)
+        if interviewed_since is None:
+            return rows
+        return [
+            d
+            for d in rows
+            if d["interview_held"]
+            and d["interview_at"]
+            and datetime.fromisoformat(d["interview_at"]) >= interviewed_since
+        ]
+
+    def _kept_json_rows(self, interviewed_since: datetime | None) -> list[dict[str, Any]]:
+        where, params = "", ()
+        if interviewed_since is not None:
+            where = (
+                "json_extract(view_json, '$.interview_held') "
+                "AND substr(json_extract(view_json, '$.interview_at'), 1, 10) >= ?"
+            )
+            params = ((interviewed_since.date() - timedelta(days=1)).isoformat(),)
+        kept = self.store.kept_rows(
+            self.account.name, ("process_id", "position", "view_json"), where=where, params=params
+        )
         out: dict[str, Any] = {
             r["process_id"]: (r["position"], r["view_json"])
             for r in kept
@@ -387,7 +411,7 @@ class Board:
 
     def _ordered_items(self, by_id: dict[str, Any]) -> list[tuple[str, Any]]:
         if self.order is not None:
-            return [(pid, by_id[pid]) for pid in self.order]
+            return [(pid, by_id[pid]) for pid in self.order if pid in by_id]
 
         def position(item: tuple[str, Any]) -> int:
             value = item[1]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -118,7 +118,8 @@ def reflect_suggestions(review: Any) -> list[dict[str, Any]]:
     out = []
     for board in review.boards().values():
         aliases = dict(board.ids_and_aliases())
-        for data in board.json_rows():
+        since = review.now - timedelta(days=settings.suggest_reflect_within_days)
+        for data in board.json_rows(interviewed_since=since):
             at = datetime.fromisoformat(data["interview_at"]) if data["interview_at"] else None
             seen = _Interviewed(
                 data["id"], aliases[data["id"]], at, data["interview_held"], data["round"]

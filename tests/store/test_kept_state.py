@@ -306,6 +306,15 @@ class KeptMachine(RuleBasedStateMachine):
         full = rebuild(self.store, self.engine, self.account, now, save=False)
         assert kept.json_rows() == full.json_rows()  # followup processes --json
         assert kept.rows() == full.rows()  # followup status
+        for days in (0, 3, 14):  # followup status: interviews to look back on
+            since = now - timedelta(days=days)
+            held = [
+                d
+                for d in full.json_rows()
+                if d["interview_held"] and datetime.fromisoformat(d["interview_at"]) >= since
+            ]
+            assert kept.json_rows(interviewed_since=since) == held
+            assert full.json_rows(interviewed_since=since) == held
         assert len(kept) == len(full)
         assert kept.ids_and_aliases() == full.ids_and_aliases()  # finding one by id
         policy = self.engine.policy
@@ -400,3 +409,26 @@ def test_a_rules_change_derives_everything_again(tmp_path: Path) -> None:
         again = refresh(store, Engine(changed), account, now, save=True)
         assert again.rebuilt  # another fingerprint
         assert not refresh(store, Engine(changed), account, now, save=False).rebuilt
+
+
+def test_interviews_to_look_back_on_are_chosen_from_the_kept_rows(tmp_path: Path) -> None:
+    """`followup status` decodes only the kept processes whose interview was held since a
+    moment (an interview on that very day included), not every process."""
+    config = make_config(tmp_path, None)
+    account = config.accounts[0]
+    now = datetime(2026, 11, 20, 12, tzinfo=OSLO)
+    since = now - timedelta(days=7)
+    ahead = {"future": 2, "edge": -7 + 1 / 24, "recent": -1, "old": -20, "never": None}
+    with Store.open(config.db_path) as store:
+        for name, days in ahead.items():
+            at = now + timedelta(days=days) if days is not None else None
+            store.add_manual_process(
+                ManualProcess(name, name.capitalize(), now - timedelta(days=30), interview_at=at)
+            )
+        refresh(store, Engine(config), account, now, save=True)
+        kept = refresh(store, Engine(config), account, now, save=False)
+        assert not kept.rebuilt and not kept.fresh  # read from what was kept
+        chosen = [d["company"] for d in kept.json_rows(interviewed_since=since)]
+        assert sorted(chosen) == ["Edge", "Recent"]
+        full = rebuild(store, Engine(config), account, now, save=False)
+        assert full.json_rows(interviewed_since=since) == kept.json_rows(interviewed_since=since)
