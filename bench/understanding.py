@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -26,7 +27,7 @@ import time
 from collections import defaultdict
 from datetime import date, datetime
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, formataddr, parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +211,10 @@ def run_dates(rows: list[dict[str, Any]], verbose: bool) -> None:
 # -- emails ----------------------------------------------------------------------------------
 def build_message(row: dict[str, Any], index: int) -> bytes:
     msg = EmailMessage()
-    msg["From"] = row["from"]
+    try:
+        msg["From"] = row["from"]
+    except (AttributeError, ValueError, IndexError):  # ".legal <…>": the library trips on it
+        msg["From"] = formataddr(parseaddr(row["from"]))
     msg["To"] = "candidate@example.org"
     msg["Subject"] = row.get("subject") or ""
     msg["Date"] = format_datetime(datetime.fromisoformat(row["sent"]))
@@ -278,7 +282,7 @@ KINDS = (
     "rejection",
     "not_job",
 )
-REALWORLD = ROOT / "tests" / "realworld"
+REALWORLD = Path(os.environ.get("FOLLOWUP_REALWORLD", ROOT / "tests" / "realworld"))
 
 
 def split_of(row_id: str) -> str:

@@ -4,9 +4,11 @@ Scores add up per kind: a strong cue counts 5, a weak cue 2 (at most three of th
 a subject cue 3. Bulk-mail headers and job-board senders push towards ``not_job``.
 Conventions (they match how recruiting mail is labelled in practice):
   * a rejection or an offer outranks everything else in the same message;
-  * a receipt and a status update compete on their scores: a receipt that mostly
-    reports progress ("we are currently reviewing…") is a ``status_update``; one whose
-    subject announces it ("Søknad mottatt") stays a receipt for a single promise of a reply.
+  * a message that acknowledges an application ("thank you for applying", "vi har mottatt
+    søknaden din", or a subject that announces it) is a receipt, whatever it says of the
+    review ahead and the reply to come; it is a ``status_update`` only when it also says
+    the process has moved on or stalled since (the ``progress`` cues of the status update:
+    "still reviewing", "an update on your application", "delayed", "not decided yet").
 """
 
 from __future__ import annotations
@@ -54,6 +56,10 @@ class KindClassifier:
         if not isinstance(kinds, dict):
             kinds = {}
         self.lang = lang
+        status = kinds.get("status_update", {}) if isinstance(kinds, dict) else {}
+        self.progress = compile_cues(
+            f"{lang}.toml:kinds.status_update.progress", status.get("progress")
+        )
         self.cues: dict[str, KindCues] = {}
         for kind in KINDS:
             section = kinds.get(kind, {}) if isinstance(kinds, dict) else {}
@@ -153,15 +159,16 @@ class KindClassifier:
                     continue
                 kind = decisive
                 break
-        if kind == "application_received" and strong_hits["status_update"] >= 2:
-            kind = "status_update"  # a receipt that mostly reports progress
+        moved_on = bool(self.progress.hits(body))
+        if kind == "application_received" and moved_on and strong_hits["status_update"]:
+            kind = "status_update"  # the application is acknowledged again, with news
         elif (
             kind == "status_update"
-            and strong_hits["status_update"] < 2
-            and self._subject_announces_receipt(subject)
+            and not moved_on
+            and (strong_hits["application_received"] or self._subject_announces_receipt(subject))
         ):
-            # "Søknad mottatt", "Your application was received": the promise of a reply
-            # around it is what every receipt says.
+            # "Thank you for applying … we will get back to you within two weeks": the
+            # review ahead and the promise of a reply are what every receipt says.
             kind = "application_received"
         if kind == "status_update":
             # A concrete request (references, a test, an interview) is what the message is for;

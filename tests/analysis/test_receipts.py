@@ -1,0 +1,88 @@
+"""A receipt is a receipt, whatever it says of the review ahead and the reply to come;
+a status update is a message that says the process has moved on or stalled since."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from agent.analysis import Analyzer
+from agent.message import parse_message
+from agent.rules import Rules
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    analyzer = Analyzer(Rules.load(None))
+    analyzer.model.path = None  # the cue rules alone
+    return analyzer
+
+
+def mail(subject: str, body: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Recruitment <careers@example.com>"
+    msg["To"] = "candidate@example.org"
+    msg["Subject"] = subject
+    msg["Date"] = "Wed, 4 Mar 2026 10:00:00 +0100"
+    msg["Message-ID"] = f"<{abs(hash(body))}@example.com>"
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Your application: Payroll Assistant",
+            "Thank you for applying for the Payroll Assistant position. We are currently "
+            "reviewing all applications and will get back to you within two weeks.",
+        ),
+        (
+            "Application for Warehouse Lead",
+            "We have received your application. Our team will review it carefully, and you "
+            "will hear from us as soon as we have made a decision.",
+        ),
+        (
+            "Søknad på stilling som lærer",
+            "Takk for søknaden din! Vi går nå gjennom søknadene og gir deg svar innen to uker.",
+        ),
+        (
+            "Ansøgning modtaget",
+            "Tak for din ansøgning. Vi gennemgår ansøgningerne løbende og vender tilbage "
+            "inden for to uger.",
+        ),
+        (
+            "Din ansökan",
+            "Tack för din ansökan! Vi går igenom ansökningarna och återkommer inom två veckor.",
+        ),
+    ],
+)
+def test_a_receipt_that_promises_a_reply_is_a_receipt(
+    analyzer: Analyzer, subject: str, body: str
+) -> None:
+    result = analyzer.analyze(parse_message(mail(subject, body)))
+    assert result.kind == "application_received"
+    assert result.promised_by is not None or "decision" in body
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "An update on your application",
+            "Thank you again for your application. We are still reviewing candidates and the "
+            "process is taking longer than we expected; we will be in touch by the end of the month.",
+        ),
+        (
+            "Status for søknaden din",
+            "Takk for søknaden din. Prosessen er dessverre forsinket, og vi er ikke ferdige "
+            "ennå. Du hører fra oss innen utgangen av måneden.",
+        ),
+    ],
+)
+def test_a_receipt_with_news_of_the_process_is_a_status_update(
+    analyzer: Analyzer, subject: str, body: str
+) -> None:
+    result = analyzer.analyze(parse_message(mail(subject, body)))
+    assert result.kind == "status_update"
