@@ -371,6 +371,7 @@ class Analyzer:
             has_calendar_invite=invite,
             ats=party.ats is not None,
             job_subject=self._prefilter_cues()[0].found(msg.subject),
+            job_context=self._speaks_of_a_job(msg, rules_lang),
         )
         kind = self._second_opinion(msg, result.kind, bulk=bulk, lang=rules_lang)
         if _is_auto_reply(msg):

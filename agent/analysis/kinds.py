@@ -60,6 +60,8 @@ class KindClassifier:
         self.progress = compile_cues(
             f"{lang}.toml:kinds.status_update.progress", status.get("progress")
         )
+        not_job = kinds.get("not_job", {}) if isinstance(kinds, dict) else {}
+        self.about = compile_cues(f"{lang}.toml:kinds.not_job.about", not_job.get("about"))
         self.cues: dict[str, KindCues] = {}
         for kind in KINDS:
             section = kinds.get(kind, {}) if isinstance(kinds, dict) else {}
@@ -90,6 +92,7 @@ class KindClassifier:
         has_calendar_invite: bool = False,
         ats: bool = False,
         job_subject: bool = False,
+        job_context: bool = True,
     ) -> KindResult:
         scores: dict[str, float] = {}
         strong_hits: dict[str, int] = {}
@@ -146,6 +149,12 @@ class KindClassifier:
             total = not_job + best_score
             conf = 0.9 if best_score == 0 else max(0.55, min(0.95, (not_job + 3) / (total + 3)))
             return KindResult("not_job", conf, evidence["not_job"][:6], scores)
+
+        elsewhere = self.about.matched_texts(f"{subject}\n{body}")
+        if elsewhere and not job_context:
+            # A scholarship, a loan, a talk, a study place: not a job, whatever the words
+            # of application and decision around it.
+            return KindResult("not_job", 0.8, [f"about: {elsewhere[0].lower()}"], scores)
 
         kind = best_job
         # A rejection or an offer outranks the politeness around it.

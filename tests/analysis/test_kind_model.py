@@ -47,10 +47,10 @@ RECEIPT_FOR_A_JOB = mail(
     "Hei Kari,\n\nTakk for din søknad på stillingen som lagerarbeider. "
     "Vi har mottatt søknaden din og går gjennom den i løpet av neste uke.\n\nHilsen Lageret",
 )
-RECEIPT_FOR_A_LOAN = mail(
+RECEIPT_FOR_A_CAMP = mail(
     "Takk for søknaden din",
-    "Hei Kari,\n\nTakk for din søknad om boliglån. "
-    "Vi har mottatt søknaden din og går gjennom den i løpet av neste uke.\n\nHilsen Banken",
+    "Hei Kari,\n\nTakk for din søknad til sommerleiren. "
+    "Vi har mottatt søknaden din og går gjennom den i løpet av neste uke.\n\nHilsen Leiren",
 )
 
 
@@ -60,11 +60,11 @@ RECEIPT_FOR_A_LOAN = mail(
         # The model is unsure (0.4): words about a job keep the rules' kind ...
         (RECEIPT_FOR_A_JOB, 0.4, "application_received"),
         # ... a receipt that names no job is discarded.
-        (RECEIPT_FOR_A_LOAN, 0.4, "not_job"),
+        (RECEIPT_FOR_A_CAMP, 0.4, "not_job"),
         # The model is sure (0.9): even words about a job do not save it.
         (RECEIPT_FOR_A_JOB, 0.9, "not_job"),
         # The model is hardly worried (0.1): both keep the rules' kind.
-        (RECEIPT_FOR_A_LOAN, 0.1, "application_received"),
+        (RECEIPT_FOR_A_CAMP, 0.1, "application_received"),
     ],
 )
 def test_words_about_employment_make_the_veto_harder(raw: bytes, not_job: float, kind: str) -> None:

@@ -86,3 +86,43 @@ def test_a_receipt_with_news_of_the_process_is_a_status_update(
 ) -> None:
     result = analyzer.analyze(parse_message(mail(subject, body)))
     assert result.kind == "status_update"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Søknaden din er mottatt",
+            "Takk for din søknad om boliglån. Vi har mottatt søknaden og gir deg svar innen fem virkedager.",
+            "not_job",
+        ),
+        (
+            "Financial aid decision",
+            "Thank you for applying for the conference financial aid programme. Unfortunately "
+            "we regret to inform you that you have not been selected this year.",
+            "not_job",
+        ),
+        (
+            "Your talk proposal",
+            "Thank you for your submission. Unfortunately your talk was not selected for the "
+            "programme; we had many strong proposals.",
+            "not_job",
+        ),
+        (  # the same words, about a job: the object does not decide it
+            "Søknaden din er mottatt",
+            "Takk for din søknad på stillingen som rådgiver for boliglån. Vi har mottatt "
+            "søknaden og gir deg svar innen fem virkedager.",
+            "application_received",
+        ),
+        (
+            "Your application",
+            "Thank you for applying for the Loan Officer position. Unfortunately we regret to "
+            "inform you that you have not been selected for an interview.",
+            "rejection",
+        ),
+    ],
+)
+def test_an_application_for_something_else_than_a_job_is_not_job(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
