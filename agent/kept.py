@@ -186,7 +186,8 @@ class Board:
         ]
 
     def _kept_json_rows(self, interviewed_since: datetime | None) -> list[dict[str, Any]]:
-        where, params = "", ()
+        where = ""
+        params: tuple[str, ...] = ()
         if interviewed_since is not None:
             where = (
                 "json_extract(view_json, '$.interview_held') "
