@@ -10,6 +10,8 @@ A dataset is recognised by its fields:
 - emails (``body``, ``sent``, ``label``): each row becomes an RFC 5322 message, parsed with
   ``agent.message.parse_message`` and analysed with ``agent.analysis.Analyzer``; kind and
   ``promised_by`` accuracy per language.
+With ``FOLLOWUP_RULES_ONLY=1`` the kind model is left out (the cue rules alone, to
+compare). ``FOLLOWUP_REALWORLD=DIR`` scores another copy of the real-world set.
 ``--speed`` times the whole analysis of ``tests/corpus/**/*.eml`` on one core and the
 start of ``.venv/bin/followup --help``.
 """
@@ -230,7 +232,10 @@ def load_analyzer() -> Any:
         raise SystemExit(f"emails: agent.analysis.Analyzer is not available yet ({exc})") from None
     from agent.rules import Rules
 
-    return Analyzer(Rules.load(None))
+    analyzer = Analyzer(Rules.load(None))
+    if os.environ.get("FOLLOWUP_RULES_ONLY"):
+        analyzer.model.path = None  # the cue rules alone, to compare
+    return analyzer
 
 
 def run_emails(rows: list[dict[str, Any]], verbose: bool) -> None:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from agent.analysis.types import KINDS, Analysis, Evidence
 from agent.message import Address, Message
 from agent.rules import Rules, load_parties
+
+if TYPE_CHECKING:
+    from agent.analysis.kinds import KindResult
 
 __all__ = ["KINDS", "Analysis", "Analyzer", "Evidence"]
 
@@ -56,6 +59,10 @@ _AFTER_INTERVIEW_KINDS = (
     "reference_request",
     "assessment_request",
 )
+
+
+# When sentences promising the same day differ, the first of these found wins.
+_CONDITION_WEIGHT = ("silence_means_no", "shortlisted")
 
 
 class _NoDates:
@@ -163,9 +170,24 @@ class Analyzer:
             self._conditions[lang] = cached
         return cached
 
-    def _second_opinion(self, msg: Message, kind: str, *, bulk: bool, lang: str) -> str:
+    def _second_opinion(
+        self,
+        msg: Message,
+        result: KindResult,
+        *,
+        bulk: bool,
+        lang: str,
+        silence_means_no: bool = False,
+    ) -> str:
         """The cue rules' kind, weighed against the trained model's probabilities."""
+        kind = result.kind
+        if result.settled:
+            return kind
         probabilities = self.model.probabilities(msg)
+        if silence_means_no:
+            # "If you have not heard from us by then, we have chosen other candidates" is
+            # no rejection yet: the model reads those words as one, the rules know better.
+            probabilities = {k: p for k, p in probabilities.items() if k != "rejection"}
         if not probabilities:
             return kind
         if kind != "not_job":
@@ -373,7 +395,13 @@ class Analyzer:
             job_subject=self._prefilter_cues()[0].found(msg.subject),
             job_context=self._speaks_of_a_job(msg, rules_lang),
         )
-        kind = self._second_opinion(msg, result.kind, bulk=bulk, lang=rules_lang)
+        kind = self._second_opinion(
+            msg,
+            result,
+            bulk=bulk,
+            lang=rules_lang,
+            silence_means_no=any(e.condition == "silence_means_no" for e in conditional),
+        )
         if _is_auto_reply(msg):
             kind = "not_job"  # an out-of-office answer is no news from the employer
         interview_at = None
@@ -389,7 +417,11 @@ class Analyzer:
         if kind in ("rejection", "not_job"):
             evidence = []
         promised_by = max((e.resolved for e in evidence), default=None)
-        condition = next((e.condition for e in evidence if e.resolved == promised_by), None)
+        # Of the sentences that promise that day, the one that says what silence means
+        # decides ("those selected will hear within two weeks; if you have not heard by
+        # then, assume you were not selected").
+        conditions = {e.condition for e in evidence if e.resolved == promised_by}
+        condition = next((c for c in _CONDITION_WEIGHT if c in conditions), None)
         return Analysis(
             message_id=msg.message_id,
             language=language,

@@ -48,6 +48,8 @@ class KindResult:
     confidence: float
     cues: list[str] = field(default_factory=list)
     scores: dict[str, float] = field(default_factory=dict)
+    # Decided by what the message is about (a scholarship, a loan): no second opinion.
+    settled: bool = False
 
 
 class KindClassifier:
@@ -154,7 +156,9 @@ class KindClassifier:
         if elsewhere and not job_context:
             # A scholarship, a loan, a talk, a study place: not a job, whatever the words
             # of application and decision around it.
-            return KindResult("not_job", 0.8, [f"about: {elsewhere[0].lower()}"], scores)
+            return KindResult(
+                "not_job", 0.8, [f"about: {elsewhere[0].lower()}"], scores, settled=True
+            )
 
         kind = best_job
         # A rejection or an offer outranks the politeness around it.
