@@ -109,7 +109,7 @@ def test_a_poison_message_never_stops_the_batch(
         report = run_pass(engine, store, now=NOW).accounts[0]
         assert report.error is None
         assert report.stats.seen == 10
-        assert report.stats.kinds["status_update"] >= 9
+        assert report.stats.kinds["application_received"] >= 9
         assert (
             report.stats.analyzed
             + sum(report.stats.skipped.values())
@@ -168,7 +168,7 @@ def test_a_step_that_fails_on_one_message_skips_only_that_message(
         report = run_pass(engine, store, now=NOW).accounts[0]
         assert report.error is None
         assert report.stats.seen == 10
-        assert report.stats.kinds["status_update"] == 9
+        assert report.stats.kinds["application_received"] == 9
         assert sum(report.stats.skipped.values()) == 1
         assert store.folder_checkpoint("work", "INBOX")[1] == 10  # the cursor passed #4
         skipped = store.skipped("work")

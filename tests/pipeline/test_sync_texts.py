@@ -90,7 +90,7 @@ def test_the_helper_reads_texts_as_this_process_does(
     assert started == [True]
     assert here_reads == []  # every text was read by the helper
     assert here.error is None and there.error is None
-    assert here.stats.kinds["status_update"] >= 8
+    assert here.stats.kinds["application_received"] >= 8
     assert sum(here.stats.skipped.values()) >= 1
     assert (there.stats.seen, there.stats.analyzed, there.stats.kinds, there.stats.skipped) == (
         here.stats.seen,
