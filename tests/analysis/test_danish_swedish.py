@@ -92,6 +92,16 @@ DANISH_PROMISES = [
         "Vi giver alle ansøgere besked senest d. 27. marts.",
         date(2026, 3, 27),
     ),
+    (  # before next week begins: by the end of this one
+        "Tue, 3 Mar 2026 09:30:00 +0100",
+        "Vi vurderer nu alle kandidater og vender retur inden næste uge.",
+        date(2026, 3, 6),
+    ),
+    (
+        "Tue, 3 Mar 2026 09:30:00 +0100",
+        "Du hører fra os inden næste måned.",
+        date(2026, 3, 31),
+    ),
 ]
 
 
