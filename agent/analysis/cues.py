@@ -35,11 +35,15 @@ class CueSet:
 
     name: str
     patterns: tuple[str, ...]
-    regex: re.Pattern[str] | None
+    source: str | None  # the alternation (checked when the rules were read)
     bounded: bool = True
     folding_only: bool = False  # a pattern that cannot be lowercased: ``regex`` alone
 
     # Built on first use: a process that only runs the prefilter compiles no more.
+    @cached_property
+    def regex(self) -> re.Pattern[str] | None:
+        return None if self.source is None else re.compile(self.source, re.IGNORECASE)
+
     @cached_property
     def fast(self) -> re.Pattern[str] | None:
         return self._lowered(ordered=True)
@@ -49,7 +53,7 @@ class CueSet:
         return self._lowered(ordered=False)
 
     def _lowered(self, *, ordered: bool) -> re.Pattern[str] | None:
-        if self.folding_only or self.regex is None:
+        if self.folding_only or self.source is None:
             return None
         try:
             return _dispatched(
@@ -60,13 +64,14 @@ class CueSet:
 
     def _matches(self, text: str) -> Iterator[tuple[re.Match[str], str]]:
         """(match, the text it indexes) for every non-overlapping match."""
-        if self.regex is None or not text:
+        if self.source is None or not text:
             return
         lowered = text.lower()
         if self.fast is not None and len(lowered) == len(text):
             for match in self.fast.finditer(lowered):
                 yield match, text
         else:
+            assert self.regex is not None
             for match in self.regex.finditer(text):
                 yield match, text
 
@@ -87,15 +92,16 @@ class CueSet:
 
     def found(self, text: str) -> bool:
         """Does any cue occur in ``text``?"""
-        if self.regex is None or not text:
+        if self.source is None or not text:
             return False
         lowered = text.lower()
         if self.probe is not None and len(lowered) == len(text):
             return self.probe.search(lowered) is not None
+        assert self.regex is not None
         return self.regex.search(text) is not None
 
     def __bool__(self) -> bool:
-        return self.regex is not None
+        return self.source is not None
 
 
 def _first_letter(pattern: str) -> str | None:
@@ -173,20 +179,28 @@ def compile_cues(origin: str, patterns: Any, *, bounded: bool = True) -> CueSet:
         return CueSet(origin, (), None)
     if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
         raise RulesError(f"{origin}: expected a list of strings")
-    parts = []
-    for index, pattern in enumerate(patterns):
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise RulesError(f"{origin}[{index}]: invalid pattern {pattern!r}: {exc}") from None
-        parts.append(f"(?P<c{index}>{pattern})(?!\\w)" if bounded else f"(?P<c{index}>{pattern})")
+    parts = [
+        f"(?P<c{index}>{pattern})(?!\\w)" if bounded else f"(?P<c{index}>{pattern})"
+        for index, pattern in enumerate(patterns)
+    ]
     if not parts:
         return CueSet(origin, (), None)
     # One word-start check per position, then the alternatives.
     joined = "|".join(parts)
-    regex = re.compile(f"(?<![\\w-])(?:{joined})" if bounded else joined, re.IGNORECASE)
+    source = f"(?<![\\w-])(?:{joined})" if bounded else joined
+    try:
+        re.compile(source)  # the whole list in one go; the matchers are built on first use
+    except re.error:
+        for index, pattern in enumerate(patterns):  # name the pattern at fault
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise RulesError(f"{origin}[{index}]: invalid pattern {pattern!r}: {exc}") from None
+        raise RulesError(
+            f"{origin}: the patterns do not combine (a repeated group name?)"
+        ) from None
     folding_only = any(_UNFOLDABLE.search(p) for p in patterns)
-    return CueSet(origin, tuple(patterns), regex, bounded, folding_only)
+    return CueSet(origin, tuple(patterns), source, bounded, folding_only)
 
 
 def compile_named(origin: str, patterns: Any, *, flags: int = 0) -> list[re.Pattern[str]]:

@@ -113,3 +113,22 @@ def test_unfoldable_patterns_keep_the_case_folding_matcher() -> None:
     assert cues.fast is None
     assert cues.found("ære") and cues.found("Ære")
     assert not cues.found("cv") and cues.found("CV")
+
+
+def test_a_broken_pattern_is_named_by_file_section_and_index() -> None:
+    with pytest.raises(
+        RulesError, match=r"en\.toml:kinds\.offer\.strong\[1\]: invalid pattern 'bad\(\('"
+    ):
+        compile_cues("en.toml:kinds.offer.strong", ["good", "bad((", "fine"])
+
+
+def test_patterns_that_only_fail_together_are_refused() -> None:
+    with pytest.raises(RulesError, match="do not combine"):
+        compile_cues("en.toml:role.cues", ["(?P<x>one)", "(?P<x>two)"])
+
+
+def test_matchers_are_compiled_on_first_use() -> None:
+    cues = compile_cues("en.toml:kinds.offer.strong", ["job offer", "offer letter"])
+    assert "regex" not in vars(cues) and "fast" not in vars(cues)  # checked, not built
+    assert cues.hits("Your Offer Letter is attached") == ["offer letter"]
+    assert cues.regex is not None and cues.regex.search("JOB OFFER")
