@@ -9,7 +9,6 @@ shared with the draft and correction commands.
 
 from __future__ import annotations
 
-import difflib
 import json
 import logging
 import shutil
@@ -24,7 +23,6 @@ import click
 
 from agent import views
 from agent.board import ProcessView, action_label
-from agent.commands.coach import coaching_detail, print_coaching
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 from agent.errors import UsageError
 from agent.records import DraftRecord
@@ -175,6 +173,8 @@ class Review:
                 f"draft id {text!r} is ambiguous", hint=f"use more characters: {listed}"
             )
         ids = [d.followup_id for d in self.drafts]
+        import difflib
+
         close = difflib.get_close_matches(needle, [i[: len(needle)] for i in ids], n=3, cutoff=0.5)
         near = [i for i in ids if i[: len(needle)] in close][:3]
         hint = f"did you mean {', '.join(near)}?" if near else "list them with `followup drafts`"
@@ -190,6 +190,8 @@ def _list_processes(found: Sequence[ProcessView], total: int | None = None) -> s
 
 def _suggest(needle: str, rows: Sequence[Any]) -> str:
     """Close matches by id, or processes whose company or role contains the text."""
+    import difflib
+
     ids = [r.process_id for r in rows]
     close_ids = set(
         difflib.get_close_matches(needle, [i[: len(needle)] for i in ids], n=3, cutoff=0.6)
@@ -263,8 +265,7 @@ def processes_command(
             row[1] = [row[1], click.style(role, dim=True)] if role else row[1]
     if not show_all:
         click.echo(click.style("Active hiring processes".center(width).rstrip(), italic=True))
-    for line in _table(columns, rows, width):
-        click.echo(line)
+    click.echo("\n".join(_table(columns, rows, width)))
 
 
 @dataclass(frozen=True)
@@ -273,6 +274,11 @@ class _Column:
     ratio: int  # share of the width it gives up when the table is too wide (0: never)
     min_width: int
     right: bool = False
+
+
+def _visible_len(text: str) -> int:
+    """How many columns ``text`` takes on screen (without its colour codes)."""
+    return len(click.unstyle(text)) if "\x1b" in text else len(text)
 
 
 def _table(columns: Sequence[_Column], rows: Sequence[Sequence[Any]], width: int) -> list[str]:
@@ -284,9 +290,7 @@ def _table(columns: Sequence[_Column], rows: Sequence[Sequence[Any]], width: int
         return list(cell) if isinstance(cell, list) else [cell]
 
     natural = [
-        max(
-            [len(c.name)] + [click.unstyle(line).__len__() for r in rows for line in lines_of(r[n])]
-        )
+        max([len(c.name)] + [_visible_len(line) for r in rows for line in lines_of(r[n])])
         for n, c in enumerate(columns)
     ]
     widths = list(natural)
@@ -317,7 +321,7 @@ def _table(columns: Sequence[_Column], rows: Sequence[Sequence[Any]], width: int
             parts = []
             for c, w, cell in zip(columns, widths, cells, strict=True):
                 text = cell[k] if k < len(cell) else ""
-                pad = " " * max(0, w - len(click.unstyle(text)))
+                pad = " " * max(0, w - _visible_len(text))
                 parts.append(pad + text if c.right else text + pad)
             out.append((" " + "  ".join(parts)).rstrip())
     return out
@@ -349,6 +353,8 @@ def show_command(
         view = review.find_view(process_id)
         tz = review.tz
         data = views.process_detail_json(view, tz, view.pending_cancels)
+        from agent.commands.coach import coaching_detail, print_coaching
+
         data.update(coaching_detail(config, store, view, now, tz))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False))

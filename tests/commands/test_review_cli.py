@@ -220,6 +220,24 @@ def test_review_commands_read_the_kept_processes_without_deriving_them(config: P
     assert any(line.startswith("Processes: 4 active of 5") for line in lines)
 
 
+def test_processes_does_not_load_the_coaching(config: Path) -> None:
+    """The checklists and the look-back questions are for `show`."""
+    code = (
+        "import sys\n"
+        "from agent.cli import main\n"
+        f"sys.argv = ['followup', 'processes', '--all', '--now', '{SCAN_AT}']\n"
+        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "heavy = ('agent.coaching', 'agent.commands.coach')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    env = {**os.environ, "FOLLOWUP_CONFIG": str(config)}
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+
+
 def test_doctor_rebuild_derives_the_kept_processes_again(config: Path) -> None:
     before = as_json(config, "processes", "--all", "--now", SCAN_AT)
     with Store.open(config.parent / "state" / "followup.db") as store, store.transaction():
