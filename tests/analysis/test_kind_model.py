@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
 import pytest
+from short_mail import short_mail
 
 from agent.analysis import Analyzer
 from agent.message import parse_message
@@ -32,14 +31,12 @@ def analyzer_with(probabilities: dict[str, float]) -> Analyzer:
 
 
 def mail(subject: str, body: str) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = "Rekruttering <noreply@example.no>"
-    msg["To"] = "kandidat@example.org"
-    msg["Subject"] = subject
-    msg["Date"] = "Mon, 2 Mar 2026 10:00:00 +0100"
-    msg["Message-ID"] = f"<{abs(hash(subject + body))}@example.no>"
-    msg.set_content(body)
-    return msg.as_bytes()
+    return short_mail(
+        subject,
+        body,
+        sender="Rekruttering <noreply@example.no>",
+        date="Mon, 2 Mar 2026 10:00:00 +0100",
+    )
 
 
 RECEIPT_FOR_A_JOB = mail(

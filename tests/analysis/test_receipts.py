@@ -3,31 +3,20 @@ a status update is a message that says the process has moved on or stalled since
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-
 import pytest
+from short_mail import rules_only_analyzer, short_mail
 
 from agent.analysis import Analyzer
 from agent.message import parse_message
-from agent.rules import Rules
 
 
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
-    analyzer = Analyzer(Rules.load(None))
-    analyzer.model.path = None  # the cue rules alone
-    return analyzer
+    return rules_only_analyzer()
 
 
 def mail(subject: str, body: str) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = "Recruitment <careers@example.com>"
-    msg["To"] = "candidate@example.org"
-    msg["Subject"] = subject
-    msg["Date"] = "Wed, 4 Mar 2026 10:00:00 +0100"
-    msg["Message-ID"] = f"<{abs(hash(body))}@example.com>"
-    msg.set_content(body)
-    return msg.as_bytes()
+    return short_mail(subject, body)
 
 
 @pytest.mark.parametrize(

@@ -180,62 +180,46 @@ def test_status_reads_the_daemon_state_from_the_database(config: Path) -> None:
     assert "Background service: not running" in ok(config, "status", "--now", LATER)
 
 
-def test_status_starts_without_the_language_models(config: Path) -> None:
+def loaded_by(config: Path, commands: list[list[str]], modules: tuple[str, ...]) -> list[str]:
+    """The output of running ``commands`` in one fresh interpreter; its last line lists
+    which of ``modules`` they loaded."""
     code = (
         "import sys\n"
         "from agent.cli import main\n"
-        f"sys.argv = ['followup', 'status', '--now', '{LATER}']\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "print(sorted(m for m in ('spacy', 'dateparser', 'thinc') if m in sys.modules))\n"
+        f"for args in {commands!r}:\n"
+        "    sys.argv = ['followup', *args]\n"
+        "    try:\n        main()\n    except SystemExit as exc:\n        assert not exc.code, exc.code\n"
+        f"print(sorted(m for m in {modules!r} if m in sys.modules))\n"
     )
     env = {**os.environ, "FOLLOWUP_CONFIG": str(config)}
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
     )
     assert done.returncode == 0, done.stderr
-    lines = done.stdout.strip().splitlines()
-    assert lines[-1] == "[]", done.stdout
+    return done.stdout.strip().splitlines()
+
+
+def test_status_starts_without_the_language_models(config: Path) -> None:
+    lines = loaded_by(config, [["status", "--now", LATER]], ("spacy", "dateparser", "thinc"))
+    assert lines[-1] == "[]", lines
     assert any(line.startswith("Processes: 4 active of 5") for line in lines)
 
 
 def test_review_commands_read_the_kept_processes_without_deriving_them(config: Path) -> None:
     """Right after a scan, status and processes read what the scan kept: neither the
     tracker, the policy, the holiday tables nor the mail parser is loaded."""
-    code = (
-        "import sys\n"
-        "from agent.cli import main\n"
-        "for args in (['status'], ['processes', '--all'], ['processes', '--json']):\n"
-        f"    sys.argv = ['followup', *args, '--now', '{SCAN_AT}']\n"
-        "    try:\n        main()\n    except SystemExit as exc:\n        assert not exc.code, exc.code\n"
-        "heavy = ('agent.tracker', 'agent.policy', 'holidays', 'agent.message', 'rich')\n"
-        "print(sorted(m for m in heavy if m in sys.modules))\n"
-    )
-    env = {**os.environ, "FOLLOWUP_CONFIG": str(config)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.strip().splitlines()
-    assert lines[-1] == "[]", done.stdout
+    commands = [["status"], ["processes", "--all"], ["processes", "--json"]]
+    heavy = ("agent.tracker", "agent.policy", "holidays", "agent.message", "rich")
+    lines = loaded_by(config, [[*args, "--now", SCAN_AT] for args in commands], heavy)
+    assert lines[-1] == "[]", lines
     assert any(line.startswith("Processes: 4 active of 5") for line in lines)
 
 
 def test_processes_does_not_load_the_coaching(config: Path) -> None:
     """The checklists and the look-back questions are for `show`."""
-    code = (
-        "import sys\n"
-        "from agent.cli import main\n"
-        f"sys.argv = ['followup', 'processes', '--all', '--now', '{SCAN_AT}']\n"
-        "try:\n    main()\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-        "heavy = ('agent.coaching', 'agent.commands.coach')\n"
-        "print(sorted(m for m in heavy if m in sys.modules))\n"
-    )
-    env = {**os.environ, "FOLLOWUP_CONFIG": str(config)}
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+    heavy = ("agent.coaching", "agent.commands.coach")
+    lines = loaded_by(config, [["processes", "--all", "--now", SCAN_AT]], heavy)
+    assert lines[-1] == "[]", lines
 
 
 def test_doctor_rebuild_derives_the_kept_processes_again(config: Path) -> None:
