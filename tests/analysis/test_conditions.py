@@ -109,6 +109,20 @@ def test_the_condition_of_a_promise_is_read_from_its_sentence(
     ]  # fmt: skip
 
 
+def test_of_two_sentences_promising_the_same_day_the_one_about_silence_decides(
+    analyzer: Analyzer,
+) -> None:
+    body = (
+        "Dear Ola,\n\nThank you for your application. Applicants selected for interviews will "
+        "normally be notified within two weeks. Applicants not notified during the two weeks should "
+        "assume that they were not selected.\n\nKind regards,\nAcme"
+    )
+    analysis = analyzer.analyze(parse_message(_mail(body)))
+    assert analysis.kind == "application_received"  # no rejection either
+    assert analysis.promised_by == date(2026, 3, 17)
+    assert analysis.promise_condition == "silence_means_no"
+
+
 SILENCE = Evidence(
     "If you have not heard from us by 20 March, please consider your application unsuccessful.",
     "by 20 March",

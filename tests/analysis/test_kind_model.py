@@ -84,3 +84,18 @@ def test_job_context_cues_load_for_every_shipped_language() -> None:
     analyzer = Analyzer(Rules.load(None))
     for lang in ("en", "nb", "da", "sv"):
         assert analyzer.lang_data[lang].get("job_context", {}).get("cues"), lang
+
+
+def test_a_window_where_silence_means_no_is_no_rejection_however_sure_the_model() -> None:
+    raw = mail(
+        "Din søknad",
+        "Hei Kari,\n\nTakk for din søknad på stillingen som lagerarbeider. Hvis du ikke hører "
+        "fra oss innen 14 dager, betyr det at vi har valgt å gå videre med andre kandidater."
+        "\n\nHilsen Lageret",
+    )
+    rest = 0.05 / 7
+    probabilities = {k: rest for k in ("not_job", "application_received", "status_update")}
+    probabilities["rejection"] = 0.95
+    analysis = analyzer_with(probabilities).analyze(parse_message(raw))
+    assert analysis.kind == "application_received"
+    assert analysis.promise_condition == "silence_means_no"
