@@ -99,3 +99,15 @@ def test_a_window_where_silence_means_no_is_no_rejection_however_sure_the_model(
     analysis = analyzer_with(probabilities).analyze(parse_message(raw))
     assert analysis.kind == "application_received"
     assert analysis.promise_condition == "silence_means_no"
+
+
+def test_mail_about_something_other_than_a_job_stays_so_however_sure_the_model() -> None:
+    raw = mail(
+        "Søknaden din er mottatt",
+        "Hei Kari,\n\nTakk for din søknad om boliglån. Vi har mottatt søknaden og gir deg svar "
+        "innen fem virkedager.\n\nHilsen Banken",
+    )
+    rest = 0.05 / 7
+    probabilities = {k: rest for k in ("not_job", "rejection", "status_update")}
+    probabilities["application_received"] = 0.95
+    assert analyzer_with(probabilities).analyze(parse_message(raw)).kind == "not_job"
