@@ -154,6 +154,7 @@ NB_TUESDAY = [
     ("Svar kommer i løpet av to eller tre dager.", date(2026, 11, 27)),
     ("Svar kommer innen to–tre dager.", date(2026, 11, 27)),
     ("Vi kommer tilbake til deg om et par dager.", date(2026, 11, 26)),
+    ("Du hører fra oss i løpet av de neste par dagene.", date(2026, 11, 26)),  # "par" alone
     ("Vi kommer tilbake til deg om noen dager.", date(2026, 11, 27)),
     ("Vi tar kontakt neste uke.", date(2026, 12, 4)),
     ("Vi tar kontakt i løpet av neste uke.", date(2026, 12, 4)),
@@ -247,6 +248,7 @@ NORDIC_LATEST = [
     ("da", "Du får svar senest 2 uger efter ansøgningsfristen.", date(2026, 12, 8)),
     ("da", "Vi vender tilbage senest 5 arbejdsdage efter samtalen.", date(2026, 12, 1)),
     ("sv", "Vi återkommer senast två veckor efter intervjun.", date(2026, 12, 8)),
+    ("da", "Du hører fra os i løbet af de næste par dage.", date(2026, 11, 27)),  # as "et par"
 ]
 
 
