@@ -142,6 +142,9 @@ def test_candidates_told_in_the_passive_is_a_promise(analyzer: Analyzer) -> None
         "Please review the attached contract and respond within 5 business days.",
         "To move forward, please send us:\n- your CV\n- your availability within the next few "
         "days for a video interview",
+        "If you could give me some times during the week of 22 March, I will set up the call.",
+        "You will meet Kari Lund, Head of Data (will be out of the office until the end of "
+        "March, hence the dates).",
     ],
 )
 def test_what_the_candidate_is_asked_to_do_is_no_promise(analyzer: Analyzer, body: str) -> None:
