@@ -195,3 +195,31 @@ def test_a_rejection_of_the_application_alone_gets_a_short_request_only_when_ask
     )  # fmt: skip
     assert "what would have made my application stronger" in rendered.body
     assert "strengths and weaknesses" not in rendered.body
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Hei Kari,\n\nTakk for søknaden din på stillingen som rådgiver. Hører du ikke fra oss "
+        "innen tre uker, har vi dessverre gått videre med andre kandidater.\n\nMvh\nAcme AS",
+        "Kære Mette,\n\nTak for din ansøgning til stillingen som konsulent. Hører du ikke fra os "
+        "inden for tre uger, er vi desværre gået videre med andre kandidater.\n\nHilsen\nAcme",
+        "Hej Anna,\n\nTack för din ansökan till tjänsten som ekonom. Hör du inte av oss inom tre "
+        "veckor har vi tyvärr gått vidare med andra kandidater.\n\nHälsningar\nAcme AB",
+    ],
+)
+def test_silence_said_with_the_verb_first_is_a_window_not_a_rejection(
+    analyzer: Analyzer, body: str
+) -> None:
+    """'Hører du ikke fra oss innen …' is 'hvis du ikke hører fra oss innen …'."""
+    analysis = analyzer.analyze(parse_message(_mail(body, subject="Søknad")))
+    assert analysis.kind == "application_received"
+    assert analysis.promised_by == date(2026, 3, 24)
+    assert analysis.promise_condition == "silence_means_no"
+
+
+def test_please_allow_weeks_for_a_reply_is_a_promise(analyzer: Analyzer) -> None:
+    body = (
+        "Thank you for applying. Please allow up to three weeks for us to review your application."
+    )
+    assert analyzer.analyze(parse_message(_mail(body))).promised_by == date(2026, 3, 24)
