@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from agent.analysis.cues import compile_named
@@ -667,17 +668,23 @@ class PartyRules:
                 found = Finding(text_company, 0.7, f"the client {agency} names in the text")
         return found
 
+    @cached_property
+    def _display_words(self) -> re.Pattern[str] | None:
+        """Any of the words a display name drops, between separators (longest first)."""
+        if not self.display_strip:
+            return None
+        words = "|".join(re.escape(word) for word in self.display_strip)
+        return re.compile(rf"(?:^|\s|[-|,:])(?:{words})(?=\s|[-|,:]|$)", re.I)
+
     def _strip_display(self, name: str) -> str | None:
         """'Acme Recruiting Team' -> 'Acme'."""
         cleaned = name
-        changed = True
-        while changed:
-            changed = False
-            for word in self.display_strip:
-                pattern = rf"(^|\s|[-|,:]){re.escape(word)}(\s|[-|,:]|$)"
-                new = re.sub(pattern, " ", cleaned, flags=re.I).strip(" -|,:")
-                if new != cleaned:
-                    cleaned, changed = new, True
+        words = self._display_words
+        while words is not None:
+            new = words.sub(" ", cleaned).strip(" -|,:")
+            if new == cleaned:
+                break
+            cleaned = new
         cleaned = re.sub(r"\s+(at|hos|i)$", "", cleaned, flags=re.I)
         cleaned = re.sub(r"^(at|hos)\s+", "", cleaned, flags=re.I)
         return _tidy(cleaned)
