@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -94,60 +94,6 @@ def print_coaching(
     if data.get("reflect_suggested"):
         echo("")
         echo(f"The interview has passed: look back on it with `followup reflect {process.id}`.")
-
-
-@dataclass(frozen=True)
-class _Interviewed:
-    """What looking back on an interview reads of a process, from what the passes keep."""
-
-    id: str
-    aliases: frozenset[str]
-    interview_at: datetime | None
-    interview_held: bool
-    round: int
-
-    def answers_to(self, process_id: str) -> bool:
-        return process_id == self.id or process_id in self.aliases
-
-
-def reflect_suggestions(review: Any) -> list[dict[str, Any]]:
-    """Processes whose interview has passed without a look back (for ``followup status``,
-    from what the passes keep: no process is derived for it)."""
-    settings = coaching.coaching_settings(_rules(review.config))
-    reflections = review.store.reflections()
-    out = []
-    for board in review.boards().values():
-        aliases = dict(board.ids_and_aliases())
-        since = review.now - timedelta(days=settings.suggest_reflect_within_days)
-        for data in board.json_rows(interviewed_since=since):
-            at = datetime.fromisoformat(data["interview_at"]) if data["interview_at"] else None
-            seen = _Interviewed(
-                data["id"], aliases[data["id"]], at, data["interview_held"], data["round"]
-            )
-            if coaching.reflection_due(
-                seen,  # type: ignore[arg-type]
-                reflections,
-                now=review.now,
-                within_days=settings.suggest_reflect_within_days,
-            ):
-                out.append(
-                    {
-                        "process": data["id"],
-                        "company": data["company"],
-                        "role": data["role"],
-                        "interview_at": views.iso(at, review.tz),
-                    }
-                )
-    return out
-
-
-def print_reflect_suggestions(items: list[dict[str, Any]], tz: ZoneInfo, now: datetime) -> None:
-    for s in items:
-        who = s["company"] or s["role"] or "an employer"
-        at = views.when(datetime.fromisoformat(s["interview_at"]), tz, now)
-        click.echo(
-            f"Look back on the interview with {who} ({at}): `followup reflect {s['process']}`"
-        )
 
 
 # -- reflect ---------------------------------------------------------------------------

@@ -9,7 +9,8 @@ Reads the state database only (no mailbox, no analysis), so it starts fast.
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,6 @@ import click
 
 from agent import views
 from agent.board import action_label, next_due, state_counts
-from agent.commands.coach import print_reflect_suggestions, reflect_suggestions
 from agent.commands.common import config_option, load, now_option, open_store, resolve_now
 from agent.commands.review import Review
 from agent.records import DRAFT_APPENDED, DRAFT_INTENT, DRAFT_USER_EDITED
@@ -106,6 +106,65 @@ def _account_status(
             }
         )
     return out
+
+
+# -- interviews to look back on -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Interviewed:
+    """What looking back on an interview reads of a process, from what the passes keep."""
+
+    id: str
+    aliases: frozenset[str]
+    interview_at: datetime | None
+    interview_held: bool
+    round: int
+
+    def answers_to(self, process_id: str) -> bool:
+        return process_id == self.id or process_id in self.aliases
+
+
+def reflect_suggestions(review: Any) -> list[dict[str, Any]]:
+    """Processes whose interview has passed without a look back (for ``followup status``,
+    from what the passes keep: no process is derived for it)."""
+    from agent import coaching
+
+    settings = coaching.coaching_settings(review.engine.rules)
+    reflections = review.store.reflections()
+    out = []
+    for board in review.boards().values():
+        aliases = dict(board.ids_and_aliases())
+        since = review.now - timedelta(days=settings.suggest_reflect_within_days)
+        for data in board.json_rows(interviewed_since=since):
+            at = datetime.fromisoformat(data["interview_at"]) if data["interview_at"] else None
+            seen = _Interviewed(
+                data["id"], aliases[data["id"]], at, data["interview_held"], data["round"]
+            )
+            if coaching.reflection_due(
+                seen,  # type: ignore[arg-type]
+                reflections,
+                now=review.now,
+                within_days=settings.suggest_reflect_within_days,
+            ):
+                out.append(
+                    {
+                        "process": data["id"],
+                        "company": data["company"],
+                        "role": data["role"],
+                        "interview_at": views.iso(at, review.tz),
+                    }
+                )
+    return out
+
+
+def print_reflect_suggestions(items: list[dict[str, Any]], tz: ZoneInfo, now: datetime) -> None:
+    for s in items:
+        who = s["company"] or s["role"] or "an employer"
+        at = views.when(datetime.fromisoformat(s["interview_at"]), tz, now)
+        click.echo(
+            f"Look back on the interview with {who} ({at}): `followup reflect {s['process']}`"
+        )
 
 
 def status_data(config: Any, store: Any, now: datetime) -> dict[str, Any]:

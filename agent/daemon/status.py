@@ -12,10 +12,12 @@ import json
 import os
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from agent.daemon.faults import AUTH, CONFIG, CREDENTIALS, REAUTH, SERVER, AccountHealth
+if TYPE_CHECKING:  # `followup status` reads the record without the fault rules
+    from agent.daemon.faults import AccountHealth
+
 
 STATUS_KEY = "daemon"
 
@@ -125,6 +127,8 @@ def _wait(seconds: float) -> str:
 
 def account_line(health: AccountHealth, now: datetime, tz: ZoneInfo) -> str | None:
     """The account's trouble in a few words, or None when it is fine."""
+    from agent.daemon.faults import AUTH, CONFIG, CREDENTIALS, REAUTH, SERVER
+
     fault = health.fault
     if fault is None:
         return None
@@ -223,6 +227,8 @@ def record(
 
 
 def overall_state(healths: list[AccountHealth]) -> str:
+    from agent.daemon.faults import CONFIG, REAUTH
+
     failing = [h for h in healths if h.fault is not None]
     if not failing:
         return RUNNING

@@ -215,6 +215,14 @@ def test_review_commands_read_the_kept_processes_without_deriving_them(config: P
     assert any(line.startswith("Processes: 4 active of 5") for line in lines)
 
 
+def test_status_loads_neither_the_coaching_commands_nor_the_daemon_fault_rules(
+    config: Path,
+) -> None:
+    heavy = ("agent.commands.coach", "agent.daemon.faults")
+    lines = loaded_by(config, [["status", "--now", SCAN_AT]], heavy)
+    assert lines[-1] == "[]", lines
+
+
 def test_processes_does_not_load_the_coaching(config: Path) -> None:
     """The checklists and the look-back questions are for `show`."""
     heavy = ("agent.coaching", "agent.commands.coach")
