@@ -9,11 +9,11 @@ health), rewritten after every pass. :func:`daemon_status` reads it for
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
+
+from agent.store.db import process_alive
 
 if TYPE_CHECKING:  # `followup status` reads the record without the fault rules
     from agent.daemon.faults import AccountHealth
@@ -58,7 +58,7 @@ def daemon_status(store: Any) -> dict[str, Any]:
         record = {}
     pid = record.get("pid")
     state = record.get("state", NOT_RUNNING)
-    alive = isinstance(pid, int) and state != STOPPED and _alive(pid) and _holds_lock(store, pid)
+    alive = state != STOPPED and process_alive(pid) and store.writer_lock_holder() == pid
     out: dict[str, Any] = {
         "running": alive,
         "pid": pid if alive else None,
@@ -75,34 +75,6 @@ def daemon_status(store: Any) -> dict[str, Any]:
         "passes": record.get("passes", 0),
     }
     return out
-
-
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie is not a running daemon
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rpartition(")")[2].split()[:1] != ["Z"]
-
-
-def _holds_lock(store: Any, pid: int) -> bool:
-    """The writer lock file names the process holding it (a reused pid would not match)."""
-    lock_path = getattr(store, "lock_path", None)
-    if lock_path is None:
-        return True
-    try:
-        holder = Path(lock_path).read_text(encoding="ascii", errors="replace").strip()
-    except OSError:
-        return False
-    return holder == str(pid)
 
 
 # -- the STATUS= line ----------------------------------------------------------------
