@@ -226,10 +226,9 @@ class Analyzer:
             import spacy
 
             from agent.analysis.dates.grammar import DateGrammar
-            from agent.analysis.dates.rules import date_rules_for
             from agent.analysis.promises import PromiseFinder
 
-            if date_rules_for(lang, self.rules) is None:
+            if self.rules.date_rules(lang) is None:
                 self._finders[lang] = _NoDates()
                 return self._finders[lang]
 

@@ -30,11 +30,6 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text.strip()).lower()
 
 
-def date_rules_for(lang: str, rules: Rules) -> dict[str, Any] | None:
-    """The date rules of ``lang``, or of the file that lists ``lang`` among its aliases."""
-    return rules.date_rules(lang)
-
-
 @dataclass
 class Pattern:
     """One grammar rule: a regular expression and the reading that interprets it.
@@ -315,7 +310,7 @@ def compile_date_rules(lang: str, data: Mapping[str, Any]) -> CompiledDateRules:
 
 
 def load_date_rules(lang: str, rules: Rules) -> CompiledDateRules:
-    data = date_rules_for(lang, rules)
+    data = rules.date_rules(lang)
     if data is None:
         raise RulesError(f"no date rules for language {lang!r} (rules/dates/{lang}.toml)")
     return compile_date_rules(lang, data)
