@@ -183,7 +183,7 @@ class Analyzer:
         kind = result.kind
         if result.settled:
             return kind
-        probabilities = self.model.probabilities(msg)
+        probabilities = self.model.probabilities(msg, self._signals(result, msg, lang, bulk))
         if silence_means_no:
             # "If you have not heard from us by then, we have chosen other candidates" is
             # no rejection yet: the model reads those words as one, the rules know better.
@@ -207,6 +207,19 @@ class Analyzer:
             if best != "not_job" and probabilities[best] >= self.hiring_at:
                 return best
         return kind
+
+    def _signals(self, result: KindResult, msg: Message, lang: str, bulk: bool) -> list[str]:
+        """What the rules saw, for the model: their cues, their kind, the message's shape."""
+        shape = {
+            "job_context": self._speaks_of_a_job(msg, lang),
+            "bulk": bulk,
+            "calendar_invite": msg.calendar_start is not None,
+        }
+        return [
+            *result.signals,
+            f"rules_{result.kind}",
+            *(f"has_{name}" for name, present in shape.items() if present),
+        ]
 
     def _speaks_of_a_job(self, msg: Message, lang: str) -> bool:
         """Whether the subject or new text names employment (``[job_context]`` cues)."""

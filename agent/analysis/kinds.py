@@ -50,6 +50,9 @@ class KindResult:
     scores: dict[str, float] = field(default_factory=dict)
     # Decided by what the message is about (a scholarship, a loan): no second opinion.
     settled: bool = False
+    # What the rules saw, in words of no language ("cue_rejection_strong", "about"), for
+    # the trained model to weigh beside the message's own words.
+    signals: list[str] = field(default_factory=list)
 
 
 class KindClassifier:
@@ -64,6 +67,10 @@ class KindClassifier:
         )
         not_job = kinds.get("not_job", {}) if isinstance(kinds, dict) else {}
         self.about = compile_cues(f"{lang}.toml:kinds.not_job.about", not_job.get("about"))
+        board = data.get("job_board", {})
+        self.relay = compile_cues(
+            f"{lang}.toml:job_board.relay", board.get("relay") if isinstance(board, dict) else None
+        )
         self.cues: dict[str, KindCues] = {}
         for kind in KINDS:
             section = kinds.get(kind, {}) if isinstance(kinds, dict) else {}
@@ -96,10 +103,14 @@ class KindClassifier:
         job_subject: bool = False,
         job_context: bool = True,
     ) -> KindResult:
+        relayed = job_board and self.relay.found(subject)
+        if relayed:
+            job_board = False  # "Your application to …": the employer's news, passed on
         scores: dict[str, float] = {}
         strong_hits: dict[str, int] = {}
         text_hits = 0
         evidence: dict[str, list[str]] = {}
+        signals: list[str] = []
         body = re.sub(r"\s+", " ", text[:20_000])
         subject = re.sub(r"\s+", " ", subject)
         for kind, cues in self.cues.items():
@@ -109,10 +120,22 @@ class KindClassifier:
             subj = list(dict.fromkeys(s.lower() for s in cues.subject.matched_texts(subject)))[:2]
             scores[kind] = STRONG * len(distinct_strong) + WEAK * len(weak) + SUBJECT * len(subj)
             strong_hits[kind] = len(distinct_strong)
+            counts = {"strong": len(distinct_strong), "weak": len(weak), "subject": len(subj)}
+            signals.extend(f"cue_{kind}_{name}" for name, n in counts.items() if n)
             if kind != "not_job":
                 text_hits += len(distinct_strong) + len(weak)
             evidence[kind] = [*distinct_strong, *weak, *(f"subject: {s}" for s in subj)]
 
+        moved_on = self.progress.found(body)
+        shape = {
+            "cue_progress": moved_on,
+            "has_promise": has_promise,
+            "has_ats_sender": ats,
+            "has_job_board_sender": job_board,
+            "has_job_board_relay": relayed,
+            "has_job_subject": job_subject,
+        }
+        signals.extend(name for name, present in shape.items() if present)
         if has_calendar_invite and strong_hits["interview_invitation"] + len(
             self.cues["interview_invitation"].weak.hits(body)
         ):
@@ -150,29 +173,38 @@ class KindClassifier:
         ):
             total = not_job + best_score
             conf = 0.9 if best_score == 0 else max(0.55, min(0.95, (not_job + 3) / (total + 3)))
-            return KindResult("not_job", conf, evidence["not_job"][:6], scores)
+            return KindResult("not_job", conf, evidence["not_job"][:6], scores, signals=signals)
 
         elsewhere = self.about.matched_texts(f"{subject}\n{body}")
         if elsewhere and not job_context:
             # A scholarship, a loan, a talk, a study place: not a job, whatever the words
             # of application and decision around it.
             return KindResult(
-                "not_job", 0.8, [f"about: {elsewhere[0].lower()}"], scores, settled=True
+                "not_job",
+                0.8,
+                [f"about: {elsewhere[0].lower()}"],
+                scores,
+                settled=True,
+                signals=[*signals, "cue_about"],
             )
 
+        if elsewhere:
+            signals.append("cue_about")
         kind = best_job
         # A rejection or an offer outranks the politeness around it.
         for decisive in ("rejection", "offer"):
             if (
                 strong_hits[decisive] >= 1
-                and scores[decisive] >= 0.6 * best_score
+                and (
+                    scores[decisive] >= 0.6 * best_score
+                    or strong_hits[decisive] >= strong_hits[kind]
+                )
                 and kind != decisive
             ):
                 if decisive == "offer" and strong_hits["rejection"] >= 1:
                     continue
                 kind = decisive
                 break
-        moved_on = bool(self.progress.hits(body))
         if kind == "application_received" and moved_on and strong_hits["status_update"]:
             kind = "status_update"  # the application is acknowledged again, with news
         elif (
@@ -194,4 +226,4 @@ class KindClassifier:
         runner_up = ordered[0] if ordered else 0.0
         confidence = scores[kind] / (scores[kind] + runner_up + 2.0)
         confidence = max(0.5, min(0.99, 0.45 + confidence * 0.6))
-        return KindResult(kind, confidence, evidence[kind][:6], scores)
+        return KindResult(kind, confidence, evidence[kind][:6], scores, signals=signals)

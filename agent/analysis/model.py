@@ -9,6 +9,7 @@ thresholds of ``rules/model.toml``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +19,11 @@ SHIPPED = Path(__file__).resolve().parent.parent / "models" / "kinds"
 MAX_MODEL_CHARS = 1500  # the opening of a mail says what it is
 
 
-def model_text(msg: Message) -> str:
-    """What the model reads: the subject and the start of the sender's new words."""
-    return f"{msg.subject}\n{msg.text[:MAX_MODEL_CHARS]}"
+def model_text(msg: Message, signals: Sequence[str] = ()) -> str:
+    """What the model reads: the subject, the start of the sender's new words, and what
+    the cue rules saw in them (``signals``: words of no language, so that what the model
+    learns of them in one language holds in the others)."""
+    return f"{msg.subject}\n{msg.text[:MAX_MODEL_CHARS]}\n{' '.join(signals)}"
 
 
 class KindModel:
@@ -34,7 +37,7 @@ class KindModel:
     def available(self) -> bool:
         return self.path is not None and (self.path / "config.cfg").is_file()
 
-    def probabilities(self, msg: Message) -> dict[str, float]:
+    def probabilities(self, msg: Message, signals: Sequence[str] = ()) -> dict[str, float]:
         if not self.available:
             return {}
         if self._nlp is None:
@@ -42,4 +45,4 @@ class KindModel:
 
             assert self.path is not None  # available
             self._nlp = spacy.load(self.path)
-        return dict(self._nlp(model_text(msg)).cats)
+        return dict(self._nlp(model_text(msg, signals)).cats)

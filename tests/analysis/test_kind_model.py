@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from short_mail import short_mail
 
@@ -17,8 +19,10 @@ class FixedModel:
 
     def __init__(self, probabilities: dict[str, float]) -> None:
         self._probabilities = probabilities
+        self.signals: list[str] = []
 
-    def probabilities(self, msg: object) -> dict[str, float]:
+    def probabilities(self, msg: object, signals: Sequence[str] = ()) -> dict[str, float]:
+        self.signals = list(signals)
         return dict(self._probabilities)
 
 
@@ -111,3 +115,27 @@ def test_mail_about_something_other_than_a_job_stays_so_however_sure_the_model()
     probabilities = {k: rest for k in ("not_job", "rejection", "status_update")}
     probabilities["application_received"] = 0.95
     assert analyzer_with(probabilities).analyze(parse_message(raw)).kind == "not_job"
+
+
+def test_the_model_is_told_what_the_rules_saw_in_words_of_no_language() -> None:
+    """The model weighs the rules' cues beside the words, so what it learns of a Danish
+    receipt's cues holds for a Swedish one."""
+    analyzer = analyzer_with({"not_job": 0.1, "application_received": 0.9})
+    analyzer.analyze(parse_message(RECEIPT_FOR_A_JOB))
+    signals = analyzer.model.signals  # type: ignore[attr-defined]
+    assert "cue_application_received_strong" in signals
+    assert "rules_application_received" in signals
+    assert "has_job_context" in signals
+    assert "has_promise" in signals
+    camp = analyzer_with({"not_job": 0.1, "application_received": 0.9})
+    camp.analyze(parse_message(RECEIPT_FOR_A_CAMP))
+    assert "has_job_context" not in camp.model.signals  # type: ignore[attr-defined]
+
+
+def test_what_the_model_reads_ends_with_the_signals() -> None:
+    from agent.analysis.model import model_text
+
+    msg = parse_message(RECEIPT_FOR_A_JOB)
+    text = model_text(msg, ["cue_progress", "rules_status_update"])
+    assert text.startswith("Takk for søknaden din\n")
+    assert text.endswith("\ncue_progress rules_status_update")
