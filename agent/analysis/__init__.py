@@ -122,6 +122,7 @@ class Analyzer:
         )
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self.other_kind_at = float(model_rules.get("other_kind_at", 1.01))
+        self.keep_promises_about_a_job = bool(model_rules.get("keep_promises_about_a_job", True))
         self._job_context: dict[str, Any] = {}
         self._finders: dict[str, Any] = {}
         self._conditions: dict[str, list[tuple[str, Any]]] = {}
@@ -197,7 +198,9 @@ class Analyzer:
                 if self._speaks_of_a_job(msg, lang)
                 else self.not_job_at
             )
-            if probabilities.get("not_job", 0.0) >= not_job_at:
+            if probabilities.get("not_job", 0.0) >= not_job_at and not self._kept_promise(
+                result, msg, lang
+            ):
                 return "not_job"
             best = max(probabilities, key=probabilities.__getitem__)
             if best not in ("not_job", kind) and probabilities[best] >= self.other_kind_at:
@@ -207,6 +210,16 @@ class Analyzer:
             if best != "not_job" and probabilities[best] >= self.hiring_at:
                 return best
         return kind
+
+    def _kept_promise(self, result: KindResult, msg: Message, lang: str) -> bool:
+        """Whether the message speaks of a job, says its kind in a strong cue and promises
+        a reply: then it is hiring mail, however unfamiliar its words are to the model."""
+        return (
+            self.keep_promises_about_a_job
+            and "has_promise" in result.signals
+            and f"cue_{result.kind}_strong" in result.signals
+            and self._speaks_of_a_job(msg, lang)
+        )
 
     def _signals(self, result: KindResult, msg: Message, lang: str, bulk: bool) -> list[str]:
         """What the rules saw, for the model: their cues, their kind, the message's shape."""

@@ -31,6 +31,7 @@ def analyzer_with(probabilities: dict[str, float]) -> Analyzer:
     analyzer.model = FixedModel(probabilities)  # type: ignore[assignment]
     analyzer.not_job_at, analyzer.not_job_at_with_job_context = 0.25, 0.7
     analyzer.other_kind_at = 0.9
+    analyzer.keep_promises_about_a_job = False  # the thresholds alone; tested on its own below
     return analyzer
 
 
@@ -139,3 +140,21 @@ def test_what_the_model_reads_ends_with_the_signals() -> None:
     text = model_text(msg, ["cue_progress", "rules_status_update"])
     assert text.startswith("Takk for søknaden din\n")
     assert text.endswith("\ncue_progress rules_status_update")
+
+
+DANISH_RECEIPT_WITH_A_PROMISE = short_mail(
+    "Din jobansøgning: Lagerkoordinator",
+    "Hej Mette,\n\nVi bekræfter hermed, at vi har modtaget din ansøgning til stillingen som "
+    "lagerkoordinator. Du hører fra os inden for 5 hverdage.\n\nMed venlig hilsen\nLageret",
+    sender="Rekruttering <job@example.dk>",
+    date="Mon, 2 Mar 2026 10:00:00 +0100",
+)
+
+
+@pytest.mark.parametrize(("keep", "kind"), [(True, "application_received"), (False, "not_job")])
+def test_a_promise_about_a_job_in_a_strong_cue_outlasts_a_sure_model(keep: bool, kind: str) -> None:
+    analyzer = analyzer_with({"not_job": 0.99, "application_received": 0.01})
+    analyzer.keep_promises_about_a_job = keep
+    analysis = analyzer.analyze(parse_message(DANISH_RECEIPT_WITH_A_PROMISE))
+    assert analysis.kind == kind
+    assert (analysis.promised_by is not None) == keep
