@@ -88,7 +88,11 @@ def examples() -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
             label = LABEL_TO_KIND.get(row["label"], row["label"])
             fixed.append((row["id"], model_input(analyzer, reader, msg), label))
     dev = [
-        (row["id"], model_input(analyzer, reader, parse_message(build_message(row, 0))), row["label"])
+        (
+            row["id"],
+            model_input(analyzer, reader, parse_message(build_message(row, 0))),
+            row["label"],
+        )
         for row in realworld_rows("dev")
     ]
     return fixed, dev

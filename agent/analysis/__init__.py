@@ -123,6 +123,9 @@ class Analyzer:
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self.other_kind_at = float(model_rules.get("other_kind_at", 1.01))
         self.keep_promises_about_a_job = bool(model_rules.get("keep_promises_about_a_job", True))
+        # The model knows the words of the languages it was trained on; mail in another
+        # (a rules file the user added) is decided by its cue rules alone.
+        self.model_languages = frozenset(model_rules.get("languages", ()))
         self._job_context: dict[str, Any] = {}
         self._finders: dict[str, Any] = {}
         self._conditions: dict[str, list[tuple[str, Any]]] = {}
@@ -182,7 +185,7 @@ class Analyzer:
     ) -> str:
         """The cue rules' kind, weighed against the trained model's probabilities."""
         kind = result.kind
-        if result.settled:
+        if result.settled or lang not in self.model_languages:
             return kind
         probabilities = self.model.probabilities(msg, self._signals(result, msg, lang, bulk))
         if silence_means_no:

@@ -102,6 +102,9 @@ EN_TUESDAY = [
     ("We will update you within a week or two.", date(2026, 12, 8)),
     ("We'll respond within the next 24-48 hours.", date(2026, 11, 26)),
     ("We will reach out a week from today.", date(2026, 12, 1)),
+    # seven days, not the calendar week after ("next week" ends on its Friday)
+    ("We will contact you within the next week.", date(2026, 12, 1)),
+    ("We will contact you next week.", date(2026, 12, 4)),
     ("We'll have news for you by the 30th.", date(2026, 11, 30)),
     ("The panel meets on the 1st.", date(2026, 12, 1)),
     ("We'll be in touch in the new year.", date(2027, 1, 10)),

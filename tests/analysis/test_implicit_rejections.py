@@ -45,3 +45,67 @@ def mail(subject: str, body: str) -> bytes:
 )
 def test_implicit_rejection(analyzer: Analyzer, subject: str, body: str) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == "rejection"
+
+
+@pytest.mark.parametrize(
+    ("sender", "subject", "body", "kind"),
+    [
+        # A job board passes on the employer's answer to the reader's own application ...
+        (
+            "LinkedIn <jobs-noreply@linkedin.com>",
+            "Your application to Junior Developer at Northwind",
+            "Thank you for applying to the Junior Developer position at Northwind. "
+            "Unfortunately, Northwind has moved to the next step in their hiring process, and "
+            "your application was not selected at this time.",
+            "rejection",
+        ),
+        (
+            "NAV <ikke-svar@nav.no>",
+            "Svar om stillingen som lagermedarbeider",
+            "Hei,\n\nVi har sett nærmere på CV-en din. Dessverre passer ikke kompetansen din med "
+            "behovene til arbeidsgiveren, og vi deler ikke CV-en din denne gangen.",
+            "rejection",
+        ),
+        # ... but its alerts, with the same words, are no process.
+        (
+            "LinkedIn <jobs-noreply@linkedin.com>",
+            "Jobs similar to Junior Developer at Northwind",
+            "Unfortunately, the position you viewed is closed. These 12 new jobs match your "
+            "search: Junior Developer at Contoso, Developer at Fabrikam.",
+            "not_job",
+        ),
+    ],
+)
+def test_a_job_board_relays_the_employers_answer_only_about_the_readers_application(
+    analyzer: Analyzer, sender: str, subject: str, body: str, kind: str
+) -> None:
+    raw = short_mail(subject, body, sender=sender, date="Tue, 3 Mar 2026 09:00:00 +0100")
+    assert analyzer.analyze(parse_message(raw)).kind == kind
+
+
+def test_a_strong_rejection_outranks_the_thanks_for_applying_around_it(analyzer: Analyzer) -> None:
+    raw = mail(
+        "Thank you for your application - Data Analyst",
+        "Dear Ola,\n\nThank you for applying for the Data Analyst position. We received many "
+        "applications for this position and reviewed your application carefully. Your "
+        "application was not selected for the next stage.\n\nKind regards,\nTalent Team",
+    )
+    assert analyzer.analyze(parse_message(raw)).kind == "rejection"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If you are not shortlisted, you will receive an email confirming this outcome.",
+        "Unfortunately, we do not have the resources to reply individually to every applicant.",
+    ],
+)
+def test_conditional_and_disclaimer_sentences_in_a_receipt_are_no_rejection(
+    analyzer: Analyzer, sentence: str
+) -> None:
+    raw = mail(
+        "Application received",
+        f"Dear Ola,\n\nThank you for applying for the Data Analyst position. We have received "
+        f"your application and will review it carefully. {sentence}\n\nKind regards,\nTalent Team",
+    )
+    assert analyzer.analyze(parse_message(raw)).kind == "application_received"
