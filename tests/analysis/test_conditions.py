@@ -97,6 +97,20 @@ def _mail(body: str, subject: str = "Your application for Data Engineer") -> byt
             "2026-03-24",
             "silence_means_no",
         ),
+        # Silence said with what does not arrive, whatever words follow the verb.
+        (
+            "Dear Ola,\n\nThank you for applying. If you don't receive any information "
+            "regarding your application within four weeks, please consider it unsuccessful."
+            "\n\nKind regards,\nAcme",
+            "2026-03-31",
+            "silence_means_no",
+        ),
+        (
+            "Hei Ola,\n\nTakk for søknaden. Hvis du ikke har hørt noe innen 20. mars, har du "
+            "dessverre ikke nådd opp denne gangen.\n\nMed vennlig hilsen\nAcme",
+            "2026-03-20",
+            "silence_means_no",
+        ),
     ],
 )
 def test_the_condition_of_a_promise_is_read_from_its_sentence(

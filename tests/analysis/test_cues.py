@@ -132,3 +132,32 @@ def test_matchers_are_compiled_on_first_use() -> None:
     assert "regex" not in vars(cues) and "fast" not in vars(cues)  # checked, not built
     assert cues.hits("Your Offer Letter is attached") == ["offer letter"]
     assert cues.regex is not None and cues.regex.search("JOB OFFER")
+
+
+def _ends_in_a_space(pattern: str) -> bool:
+    """Whether the pattern, less its optional groups at the end, ends in a space, or one
+    of those groups does: such a cue is followed by a word only when the group matches
+    ("lykke til (videre)?" never finds "lykke til med"), since a cue must end a word."""
+    rest = pattern
+    while True:
+        tail = re.search(r"\((?:\?:)?((?:[^()]|\([^()]*\))*)\)\?$", rest)
+        if not tail:
+            return rest != pattern and rest.endswith(" ")
+        if any(alternative.endswith(" ") for alternative in tail.group(1).split("|")):
+            return True
+        rest = rest[: tail.start()]
+
+
+def test_no_cue_needs_a_space_before_the_word_that_follows_it() -> None:
+    rules = shipped_rules()
+    found = [
+        f"{lang}.toml:{key}: {pattern}"
+        for lang in rules.languages()
+        for key, patterns in _cue_lists(rules.toml(f"{lang}.toml"))
+        for pattern in patterns
+        if _ends_in_a_space(pattern)
+    ]
+    assert found == []
+    assert _ends_in_a_space("if you don't (hear|receive) (back |word )?(from us)?")
+    assert _ends_in_a_space("lykke til (videre)?")
+    assert not _ends_in_a_space("lykke til( videre)?")
