@@ -187,7 +187,7 @@ class Analyzer:
         kind = result.kind
         if result.settled or lang not in self.model_languages:
             return kind
-        probabilities = self.model.probabilities(msg, self._signals(result, msg, lang, bulk))
+        probabilities = self.model.probabilities(msg, self._signals(result, msg, bulk))
         if silence_means_no:
             # "If you have not heard from us by then, we have chosen other candidates" is
             # no rejection yet: the model reads those words as one, the rules know better.
@@ -198,12 +198,10 @@ class Analyzer:
             # Words about employment make the rules' hiring kind harder to discard.
             not_job_at = (
                 self.not_job_at_with_job_context
-                if self._speaks_of_a_job(msg, lang)
+                if "has_job_context" in result.signals
                 else self.not_job_at
             )
-            if probabilities.get("not_job", 0.0) >= not_job_at and not self._kept_promise(
-                result, msg, lang
-            ):
+            if probabilities.get("not_job", 0.0) >= not_job_at and not self._kept_promise(result):
                 return "not_job"
             best = max(probabilities, key=probabilities.__getitem__)
             if best not in ("not_job", kind) and probabilities[best] >= self.other_kind_at:
@@ -214,23 +212,20 @@ class Analyzer:
                 return best
         return kind
 
-    def _kept_promise(self, result: KindResult, msg: Message, lang: str) -> bool:
+    def _kept_promise(self, result: KindResult) -> bool:
         """Whether the message speaks of a job, says its kind in a strong cue and promises
         a reply: then it is hiring mail, however unfamiliar its words are to the model."""
+        signals = result.signals
         return (
             self.keep_promises_about_a_job
-            and "has_promise" in result.signals
-            and f"cue_{result.kind}_strong" in result.signals
-            and self._speaks_of_a_job(msg, lang)
+            and "has_promise" in signals
+            and f"cue_{result.kind}_strong" in signals
+            and "has_job_context" in signals
         )
 
-    def _signals(self, result: KindResult, msg: Message, lang: str, bulk: bool) -> list[str]:
+    def _signals(self, result: KindResult, msg: Message, bulk: bool) -> list[str]:
         """What the rules saw, for the model: their cues, their kind, the message's shape."""
-        shape = {
-            "job_context": self._speaks_of_a_job(msg, lang),
-            "bulk": bulk,
-            "calendar_invite": msg.calendar_start is not None,
-        }
+        shape = {"bulk": bulk, "calendar_invite": msg.calendar_start is not None}
         return [
             *result.signals,
             f"rules_{result.kind}",

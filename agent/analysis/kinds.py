@@ -67,6 +67,11 @@ class KindClassifier:
         )
         not_job = kinds.get("not_job", {}) if isinstance(kinds, dict) else {}
         self.about = compile_cues(f"{lang}.toml:kinds.not_job.about", not_job.get("about"))
+        candidate = data.get("candidate", {})
+        self.addressed = compile_cues(
+            f"{lang}.toml:candidate.addressed",
+            candidate.get("addressed") if isinstance(candidate, dict) else None,
+        )
         board = data.get("job_board", {})
         self.relay = compile_cues(
             f"{lang}.toml:job_board.relay", board.get("relay") if isinstance(board, dict) else None
@@ -134,6 +139,8 @@ class KindClassifier:
             "has_job_board_sender": job_board,
             "has_job_board_relay": relayed,
             "has_job_subject": job_subject,
+            "has_job_context": job_context,
+            "has_reader_as_candidate": self.addressed.found(f"{subject}\n{body}"),
         }
         signals.extend(name for name, present in shape.items() if present)
         if has_calendar_invite and strong_hits["interview_invitation"] + len(

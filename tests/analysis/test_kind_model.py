@@ -128,6 +128,7 @@ def test_the_model_is_told_what_the_rules_saw_in_words_of_no_language() -> None:
     assert "rules_application_received" in signals
     assert "has_job_context" in signals
     assert "has_promise" in signals
+    assert "has_reader_as_candidate" in signals  # "Takk for din søknad"
     camp = analyzer_with({"not_job": 0.1, "application_received": 0.9})
     camp.analyze(parse_message(RECEIPT_FOR_A_CAMP))
     assert "has_job_context" not in camp.model.signals  # type: ignore[attr-defined]
