@@ -185,7 +185,7 @@ class Analyzer:
     ) -> str:
         """The cue rules' kind, weighed against the trained model's probabilities."""
         kind = result.kind
-        if result.settled or lang not in self.model_languages:
+        if result.settled or lang not in self.model_languages or not self.model.available:
             return kind
         probabilities = self.model.probabilities(msg, self._signals(result, msg, bulk))
         if silence_means_no:

@@ -35,7 +35,9 @@ class KindModel:
 
     @property
     def available(self) -> bool:
-        return self.path is not None and (self.path / "config.cfg").is_file()
+        if self.path is None:
+            return False
+        return self._nlp is not None or (self.path / "config.cfg").is_file()
 
     def probabilities(self, msg: Message, signals: Sequence[str] = ()) -> dict[str, float]:
         if not self.available:
