@@ -182,6 +182,7 @@ class Analyzer:
         bulk: bool,
         lang: str,
         silence_means_no: bool = False,
+        conditional: bool = False,
     ) -> str:
         """The cue rules' kind, weighed against the trained model's probabilities."""
         kind = result.kind
@@ -201,7 +202,9 @@ class Analyzer:
                 if "has_job_context" in result.signals
                 else self.not_job_at
             )
-            if probabilities.get("not_job", 0.0) >= not_job_at and not self._kept_promise(result):
+            if probabilities.get("not_job", 0.0) >= not_job_at and not self._kept_promise(
+                result, conditional
+            ):
                 return "not_job"
             best = max(probabilities, key=probabilities.__getitem__)
             if best not in ("not_job", kind) and probabilities[best] >= self.other_kind_at:
@@ -212,15 +215,17 @@ class Analyzer:
                 return best
         return kind
 
-    def _kept_promise(self, result: KindResult) -> bool:
-        """Whether the message speaks of a job, says its kind in a strong cue and promises
-        a reply: then it is hiring mail, however unfamiliar its words are to the model."""
+    def _kept_promise(self, result: KindResult, conditional: bool) -> bool:
+        """Whether the message says its kind in a strong cue and promises a reply, and
+        either speaks of a job or sets the promise the condition of a selection ("only
+        candidates who go on will hear", "if you have not heard from us by then"): then it
+        is hiring mail, however unfamiliar its words are to the model."""
         signals = result.signals
         return (
             self.keep_promises_about_a_job
             and "has_promise" in signals
             and f"cue_{result.kind}_strong" in signals
-            and "has_job_context" in signals
+            and ("has_job_context" in signals or conditional)
         )
 
     def _signals(self, result: KindResult, msg: Message, bulk: bool) -> list[str]:
@@ -424,6 +429,7 @@ class Analyzer:
             bulk=bulk,
             lang=rules_lang,
             silence_means_no=any(e.condition == "silence_means_no" for e in conditional),
+            conditional=any(e.condition for e in conditional),
         )
         if _is_auto_reply(msg):
             kind = "not_job"  # an out-of-office answer is no news from the employer

@@ -159,3 +159,24 @@ def test_a_promise_about_a_job_in_a_strong_cue_outlasts_a_sure_model(keep: bool,
     analysis = analyzer.analyze(parse_message(DANISH_RECEIPT_WITH_A_PROMISE))
     assert analysis.kind == kind
     assert (analysis.promised_by is not None) == keep
+
+
+SWEDISH_RECEIPT_WITH_A_SILENCE_WINDOW = short_mail(
+    "Tack för din ansökan",
+    "Hej,\n\nTack för din ansökan. Om du inte har hört något från oss inom tre veckor har du "
+    "tyvärr inte gått vidare i processen.\n\nVänliga hälsningar\nRegionen",
+    sender="Rekrytering <rekrytering@example.se>",
+    date="Mon, 2 Mar 2026 10:00:00 +0100",
+)
+
+
+@pytest.mark.parametrize(("keep", "kind"), [(True, "application_received"), (False, "not_job")])
+def test_a_conditional_promise_outlasts_a_sure_model_without_words_of_a_job(
+    keep: bool, kind: str
+) -> None:
+    analyzer = analyzer_with({"not_job": 0.99, "application_received": 0.01})
+    analyzer.keep_promises_about_a_job = keep
+    analysis = analyzer.analyze(parse_message(SWEDISH_RECEIPT_WITH_A_SILENCE_WINDOW))
+    assert analysis.kind == kind
+    if keep:
+        assert analysis.promise_condition == "silence_means_no"
