@@ -109,6 +109,18 @@ def test_a_receipt_with_news_of_the_process_is_a_status_update(
             "inform you that you have not been selected for an interview.",
             "rejection",
         ),
+        (
+            "Your application to the School of Medicine",
+            "Thank you for your application to the School of Medicine. We have received it and "
+            "will notify you of our decision by 1 March.",
+            "not_job",
+        ),
+        (  # a job at a school of medicine is a job
+            "Your application to the School of Medicine",
+            "Thank you for your application to the School of Medicine for the position of lab "
+            "technician. We have received it and will notify you of our decision by 1 March.",
+            "application_received",
+        ),
     ],
 )
 def test_an_application_for_something_else_than_a_job_is_not_job(
