@@ -37,6 +37,16 @@ def mail(subject: str, body: str) -> bytes:
             "don't see a strong fit for the position at this time. All the best for your future!",
         ),
         (
+            "Your application - Assistant Professor",
+            "Dear Dr. Lund, the search committee has completed its review, and I am sorry to "
+            "report that your application is no longer under consideration for this position.",
+        ),
+        (
+            "Thank you for applying!",
+            "Thank you for submitting your resume. After careful consideration, we have "
+            "determined that the credentials of other candidates may better fit our needs.",
+        ),
+        (
             "Svar på søknaden din",
             "Hei! Vi har gått videre med andre kandidater til stillingen som lagerleder. "
             "Takk for at du søkte hos oss.",
