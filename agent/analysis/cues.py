@@ -21,6 +21,11 @@ _BOUNDED = r"(?<![\w-])(?:{})(?![\w])"
 _UNFOLDABLE = re.compile(r"\\[xuUN]|\(\?[aiLmsux-]")
 
 
+# Mail writes "aren’t" as often as "aren't"; the cues are written with the plain one.
+# One character for one, so a match's place in the lowered text is its place in the mail.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
 @dataclass(frozen=True)
 class CueSet:
     """A named list of patterns. ``hits(text)`` returns the patterns that matched.
@@ -66,7 +71,7 @@ class CueSet:
         """(match, the text it indexes) for every non-overlapping match."""
         if self.source is None or not text:
             return
-        lowered = text.lower()
+        lowered = text.lower().translate(_APOSTROPHES)
         if self.fast is not None and len(lowered) == len(text):
             for match in self.fast.finditer(lowered):
                 yield match, text
@@ -94,7 +99,7 @@ class CueSet:
         """Does any cue occur in ``text``?"""
         if self.source is None or not text:
             return False
-        lowered = text.lower()
+        lowered = text.lower().translate(_APOSTROPHES)
         if self.probe is not None and len(lowered) == len(text):
             return self.probe.search(lowered) is not None
         assert self.regex is not None

@@ -161,3 +161,10 @@ def test_no_cue_needs_a_space_before_the_word_that_follows_it() -> None:
     assert _ends_in_a_space("if you don't (hear|receive) (back |word )?(from us)?")
     assert _ends_in_a_space("lykke til (videre)?")
     assert not _ends_in_a_space("lykke til( videre)?")
+
+
+def test_a_typographic_apostrophe_matches_the_plain_one_in_a_cue() -> None:
+    cues = compile_cues("test", ["(we|you) (are not|aren't) a match"])
+    text = "For this one, we aren’t a match."
+    assert cues.found(text)
+    assert cues.matched_texts(text) == ["we aren’t a match"]  # as the mail wrote it
