@@ -105,6 +105,13 @@ class CueSet:
         assert self.regex is not None
         return self.regex.search(text) is not None
 
+    def starts(self, text: str) -> bool:
+        """Does ``text`` open with one of the cues (after any spaces)?"""
+        if self.source is None:
+            return False
+        assert self.regex is not None
+        return self.regex.match(text.lstrip()) is not None
+
     def __bool__(self) -> bool:
         return self.source is not None
 

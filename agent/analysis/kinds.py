@@ -32,6 +32,7 @@ _PRECEDENCE = (
     "application_received",
 )
 STRONG, WEAK, SUBJECT = 5.0, 2.0, 3.0
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 MAX_WEAK = 3
 
 
@@ -76,6 +77,10 @@ class KindClassifier:
         self.relay = compile_cues(
             f"{lang}.toml:job_board.relay", board.get("relay") if isinstance(board, dict) else None
         )
+        rejection = kinds.get("rejection", {}) if isinstance(kinds, dict) else {}
+        self.conditional = compile_cues(
+            f"{lang}.toml:kinds.rejection.conditional", rejection.get("conditional")
+        )
         self.cues: dict[str, KindCues] = {}
         for kind in KINDS:
             section = kinds.get(kind, {}) if isinstance(kinds, dict) else {}
@@ -94,6 +99,13 @@ class KindClassifier:
         }
         status = {s.lower() for s in self.cues["status_update"].subject.matched_texts(subject)}
         return bool(receipt - status) and all(any(s in r for r in receipt) for s in status)
+
+    def _without_conditions(self, body: str) -> str:
+        """``body`` less its sentences that open with a condition ("If you are not …")."""
+        if not self.conditional:
+            return body
+        sentences = _SENTENCE_END.split(body)
+        return " ".join(s for s in sentences if not self.conditional.starts(s))
 
     def classify(
         self,
@@ -118,8 +130,10 @@ class KindClassifier:
         signals: list[str] = []
         body = re.sub(r"\s+", " ", text[:20_000])
         subject = re.sub(r"\s+", " ", subject)
+        decided = self._without_conditions(body)
         for kind, cues in self.cues.items():
-            strong = cues.strong.matched_texts(body)
+            # "If you are not selected, …" states no decision: rejection cues skip it.
+            strong = cues.strong.matched_texts(decided if kind == "rejection" else body)
             distinct_strong = list(dict.fromkeys(s.lower() for s in strong))
             weak = list(dict.fromkeys(w.lower() for w in cues.weak.matched_texts(body)))[:MAX_WEAK]
             subj = list(dict.fromkeys(s.lower() for s in cues.subject.matched_texts(subject)))[:2]

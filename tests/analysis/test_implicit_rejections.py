@@ -119,3 +119,12 @@ def test_conditional_and_disclaimer_sentences_in_a_receipt_are_no_rejection(
         f"your application and will review it carefully. {sentence}\n\nKind regards,\nTalent Team",
     )
     assert analyzer.analyze(parse_message(raw)).kind == "application_received"
+
+
+def test_a_condition_states_no_rejection(analyzer: Analyzer) -> None:
+    raw = mail(
+        "Application received",
+        "Dear Ola,\n\nThank you for your application. If you are not selected for an "
+        "interview, we will notify you by email.\n\nKind regards,\nTalent Team",
+    )
+    assert analyzer.analyze(parse_message(raw)).kind == "application_received"
