@@ -23,7 +23,14 @@ _UNFOLDABLE = re.compile(r"\\[xuUN]|\(\?[aiLmsux-]")
 
 # Mail writes "aren’t" as often as "aren't"; the cues are written with the plain one.
 # One character for one, so a match's place in the lowered text is its place in the mail.
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_APOSTROPHES = ("\u2019", "\u2018", "\u02bc")
+
+
+def _plain_apostrophes(text: str) -> str:
+    for mark in _APOSTROPHES:
+        if mark in text:
+            text = text.replace(mark, "'")
+    return text
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ class CueSet:
         """(match, the text it indexes) for every non-overlapping match."""
         if self.source is None or not text:
             return
-        lowered = text.lower().translate(_APOSTROPHES)
+        lowered = _plain_apostrophes(text.lower())
         if self.fast is not None and len(lowered) == len(text):
             for match in self.fast.finditer(lowered):
                 yield match, text
@@ -99,7 +106,7 @@ class CueSet:
         """Does any cue occur in ``text``?"""
         if self.source is None or not text:
             return False
-        lowered = text.lower().translate(_APOSTROPHES)
+        lowered = _plain_apostrophes(text.lower())
         if self.probe is not None and len(lowered) == len(text):
             return self.probe.search(lowered) is not None
         assert self.regex is not None
