@@ -23,7 +23,22 @@ def model_text(msg: Message, signals: Sequence[str] = ()) -> str:
     """What the model reads: the subject, the start of the sender's new words, and what
     the cue rules saw in them (``signals``: words of no language, so that what the model
     learns of them in one language holds in the others)."""
-    return f"{msg.subject}\n{msg.text[:MAX_MODEL_CHARS]}\n{' '.join(signals)}"
+    return f"{_words(msg)}{' '.join(signals)}"
+
+
+def _words(msg: Message) -> str:
+    return f"{msg.subject}\n{msg.text[:MAX_MODEL_CHARS]}\n"
+
+
+def model_doc(nlp: Any, msg: Message, signals: Sequence[str] = ()) -> Any:
+    """``model_text`` as a spaCy Doc, with the same tokens as ``nlp.make_doc`` gives it.
+    The signals are added as tokens of their own: the tokenizer is slow on such words."""
+    doc = nlp.make_doc(_words(msg))
+    if not signals:
+        return doc
+    from spacy.tokens import Doc
+
+    return Doc(nlp.vocab, words=[token.text for token in doc] + list(signals))
 
 
 class KindModel:
@@ -47,4 +62,4 @@ class KindModel:
 
             assert self.path is not None  # available
             self._nlp = spacy.load(self.path)
-        return dict(self._nlp(model_text(msg, signals)).cats)
+        return dict(self._nlp(model_doc(self._nlp, msg, signals)).cats)

@@ -172,3 +172,22 @@ def test_a_promise_in_a_strong_cue_about_a_job_or_a_selection_outlasts_a_sure_mo
     analysis = analyzer.analyze(parse_message(raw))
     assert analysis.kind == kind
     assert (analysis.promised_by is not None) == keep
+
+
+def test_the_models_doc_has_the_tokens_of_its_text() -> None:
+    """The model was trained on ``model_text``; it reads ``model_doc``, built faster."""
+    import spacy
+
+    from agent.analysis.model import model_doc, model_text
+
+    nlp = spacy.blank("xx")
+    signals = ["cue_rejection_strong", "rules_rejection", "has_job_context"]
+    for raw in (
+        RECEIPT_FOR_A_JOB,
+        DANISH_RECEIPT_WITH_A_PROMISE,
+        SWEDISH_RECEIPT_WITH_A_SILENCE_WINDOW,
+    ):
+        msg = parse_message(raw)
+        for given in (signals, []):
+            want = [t.text for t in nlp.make_doc(model_text(msg, given))]
+            assert [t.text for t in model_doc(nlp, msg, given)] == want
