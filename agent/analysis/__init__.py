@@ -182,7 +182,7 @@ class Analyzer:
         bulk: bool,
         lang: str,
         silence_means_no: bool = False,
-        conditional: bool = False,
+        conditioned: bool = False,
     ) -> str:
         """The cue rules' kind, weighed against the trained model's probabilities."""
         kind = result.kind
@@ -203,7 +203,7 @@ class Analyzer:
                 else self.not_job_at
             )
             if probabilities.get("not_job", 0.0) >= not_job_at and not self._kept_promise(
-                result, conditional
+                result, conditioned
             ):
                 return "not_job"
             best = max(probabilities, key=probabilities.__getitem__)
@@ -215,7 +215,7 @@ class Analyzer:
                 return best
         return kind
 
-    def _kept_promise(self, result: KindResult, conditional: bool) -> bool:
+    def _kept_promise(self, result: KindResult, conditioned: bool) -> bool:
         """Whether the message says its kind in a strong cue and promises a reply, and
         either speaks of a job or sets the promise the condition of a selection ("only
         candidates who go on will hear", "if you have not heard from us by then"): then it
@@ -225,7 +225,7 @@ class Analyzer:
             self.keep_promises_about_a_job
             and "has_promise" in signals
             and f"cue_{result.kind}_strong" in signals
-            and ("has_job_context" in signals or conditional)
+            and ("has_job_context" in signals or conditioned)
         )
 
     def _signals(self, result: KindResult, msg: Message, bulk: bool) -> list[str]:
@@ -429,7 +429,7 @@ class Analyzer:
             bulk=bulk,
             lang=rules_lang,
             silence_means_no=any(e.condition == "silence_means_no" for e in conditional),
-            conditional=any(e.condition for e in conditional),
+            conditioned=any(e.condition for e in conditional),
         )
         if _is_auto_reply(msg):
             kind = "not_job"  # an out-of-office answer is no news from the employer

@@ -56,40 +56,32 @@ class KindResult:
     signals: list[str] = field(default_factory=list)
 
 
+def _cues_at(lang: str, data: Mapping[str, object], *path: str) -> CueSet:
+    """The cue list at ``path`` of a language's rules (``"kinds", "rejection", "strong"``);
+    an empty one where a table or the list is missing."""
+    section: object = data
+    for key in path[:-1]:
+        section = section.get(key, {}) if isinstance(section, dict) else {}
+    patterns = section.get(path[-1]) if isinstance(section, dict) else None
+    return compile_cues(f"{lang}.toml:{'.'.join(path)}", patterns)
+
+
 class KindClassifier:
     def __init__(self, lang: str, data: Mapping[str, object]) -> None:
-        kinds = data.get("kinds", {})
-        if not isinstance(kinds, dict):
-            kinds = {}
         self.lang = lang
-        status = kinds.get("status_update", {}) if isinstance(kinds, dict) else {}
-        self.progress = compile_cues(
-            f"{lang}.toml:kinds.status_update.progress", status.get("progress")
-        )
-        not_job = kinds.get("not_job", {}) if isinstance(kinds, dict) else {}
-        self.about = compile_cues(f"{lang}.toml:kinds.not_job.about", not_job.get("about"))
-        candidate = data.get("candidate", {})
-        self.addressed = compile_cues(
-            f"{lang}.toml:candidate.addressed",
-            candidate.get("addressed") if isinstance(candidate, dict) else None,
-        )
-        board = data.get("job_board", {})
-        self.relay = compile_cues(
-            f"{lang}.toml:job_board.relay", board.get("relay") if isinstance(board, dict) else None
-        )
-        rejection = kinds.get("rejection", {}) if isinstance(kinds, dict) else {}
-        self.conditional = compile_cues(
-            f"{lang}.toml:kinds.rejection.conditional", rejection.get("conditional")
-        )
-        self.cues: dict[str, KindCues] = {}
-        for kind in KINDS:
-            section = kinds.get(kind, {}) if isinstance(kinds, dict) else {}
-            origin = f"{lang}.toml:kinds.{kind}"
-            self.cues[kind] = KindCues(
-                compile_cues(f"{origin}.strong", section.get("strong")),
-                compile_cues(f"{origin}.cues", section.get("cues")),
-                compile_cues(f"{origin}.subject", section.get("subject")),
+        self.progress = _cues_at(lang, data, "kinds", "status_update", "progress")
+        self.about = _cues_at(lang, data, "kinds", "not_job", "about")
+        self.conditional = _cues_at(lang, data, "kinds", "rejection", "conditional")
+        self.addressed = _cues_at(lang, data, "candidate", "addressed")
+        self.relay = _cues_at(lang, data, "job_board", "relay")
+        self.cues: dict[str, KindCues] = {
+            kind: KindCues(
+                _cues_at(lang, data, "kinds", kind, "strong"),
+                _cues_at(lang, data, "kinds", kind, "cues"),
+                _cues_at(lang, data, "kinds", kind, "subject"),
             )
+            for kind in KINDS
+        }
 
     def _subject_announces_receipt(self, subject: str) -> bool:
         """A subject a receipt's cues name and a status update's do not ("takk for
