@@ -126,7 +126,7 @@ class Analyzer:
         # The model knows the words of the languages it was trained on; mail in another
         # (a rules file the user added) is decided by its cue rules alone.
         self.model_languages = frozenset(model_rules.get("languages", ()))
-        self._job_context: dict[str, Any] = {}
+        self._job_context: dict[str, tuple[Any, Any]] = {}
         self._finders: dict[str, Any] = {}
         self._conditions: dict[str, list[tuple[str, Any]]] = {}
         self._stage_cues: dict[str, Any] = {}
@@ -238,15 +238,22 @@ class Analyzer:
         ]
 
     def _speaks_of_a_job(self, msg: Message, lang: str) -> bool:
-        """Whether the subject or new text names employment (``[job_context]`` cues)."""
-        cues = self._job_context.get(lang)
-        if cues is None:
+        """Whether the subject or new text names employment (``[job_context]`` cues), or
+        the subject names a job title (``subject_titles``)."""
+        compiled = self._job_context.get(lang)
+        if compiled is None:
             from agent.analysis.cues import compile_cues
 
             section = self.lang_data.get(lang, {}).get("job_context", {})
-            cues = compile_cues(f"{lang}.toml:job_context.cues", section.get("cues"))
-            self._job_context[lang] = cues
-        return bool(cues.found(f"{msg.subject}\n{msg.text}"))
+            compiled = (
+                compile_cues(f"{lang}.toml:job_context.cues", section.get("cues")),
+                compile_cues(
+                    f"{lang}.toml:job_context.subject_titles", section.get("subject_titles")
+                ),
+            )
+            self._job_context[lang] = compiled
+        words, titles = compiled
+        return bool(words.found(f"{msg.subject}\n{msg.text}") or titles.found(msg.subject))
 
     # -- lazily built, heavy parts -------------------------------------------------------
     def _finder(self, lang: str) -> Any:
