@@ -73,6 +73,7 @@ class KindClassifier:
         self.about = _cues_at(lang, data, "kinds", "not_job", "about")
         self.conditional = _cues_at(lang, data, "kinds", "rejection", "conditional")
         self.addressed = _cues_at(lang, data, "candidate", "addressed")
+        self.other_side = _cues_at(lang, data, "candidate", "other_side")
         self.relay = _cues_at(lang, data, "job_board", "relay")
         self.cues: dict[str, KindCues] = {
             kind: KindCues(
@@ -148,6 +149,12 @@ class KindClassifier:
             "has_job_context": job_context,
             "has_reader_as_candidate": self.addressed.found(f"{subject}\n{body}"),
         }
+        other_side = self.other_side.matched_texts(f"{subject}\n{body}")
+        if other_side:
+            signals.append("cue_other_side")
+        # Mail among those who hire ("her resume", "interview schedule for …"), or from a
+        # candidate to them ("my application"): someone else's job search.
+        someone_else = bool(other_side) and not shape["has_reader_as_candidate"]
         signals.extend(name for name, present in shape.items() if present)
         if has_calendar_invite and strong_hits["interview_invitation"] + len(
             self.cues["interview_invitation"].weak.hits(body)
@@ -186,7 +193,16 @@ class KindClassifier:
         ):
             total = not_job + best_score
             conf = 0.9 if best_score == 0 else max(0.55, min(0.95, (not_job + 3) / (total + 3)))
-            return KindResult("not_job", conf, evidence["not_job"][:6], scores, signals=signals)
+            if someone_else:
+                evidence["not_job"].insert(0, f"other side: {other_side[0].lower()}")
+            return KindResult(
+                "not_job",
+                conf,
+                evidence["not_job"][:6],
+                scores,
+                settled=someone_else,
+                signals=signals,
+            )
 
         elsewhere = self.about.matched_texts(f"{subject}\n{body}")
         if elsewhere and not job_context:
@@ -201,6 +217,15 @@ class KindClassifier:
                 signals=[*signals, "cue_about"],
             )
 
+        if someone_else:
+            return KindResult(
+                "not_job",
+                0.8,
+                [f"other side: {other_side[0].lower()}"],
+                scores,
+                settled=True,
+                signals=signals,
+            )
         if elsewhere:
             signals.append("cue_about")
         kind = best_job

@@ -191,3 +191,65 @@ def test_the_models_doc_has_the_tokens_of_its_text() -> None:
         for given in (signals, []):
             want = [t.text for t in nlp.make_doc(model_text(msg, given))]
             assert [t.text for t in model_doc(nlp, msg, given)] == want
+
+
+@pytest.mark.parametrize(
+    ("lang", "subject", "body"),
+    [
+        ("en", "Your application for UX Designer", "Hi Kari,\n\nThank you for your application. We will review it shortly.\n\nBest, Acme"),
+        ("nb", "Søknad – Frontend-utvikler", "Hei Kari,\n\nTakk for din søknad. Vi ser på den snart.\n\nHilsen Acme"),
+        ("da", "Ansøgning: Salgskonsulent", "Hej Kari,\n\nTak for din ansøgning. Vi vender tilbage snarest.\n\nHilsen Acme"),
+        ("sv", "Re: Ansökan UX-designer", "Hej Kari,\n\nTack för din ansökan! Vi återkommer inom kort.\n\nHälsningar Acme"),
+    ],
+)
+def test_a_job_title_in_the_subject_speaks_of_a_job(lang: str, subject: str, body: str) -> None:
+    analyzer = Analyzer(Rules.load(None))
+    msg = parse_message(mail(subject, body))
+    assert analyzer._speaks_of_a_job(msg, lang)
+    # The same words without the title name no job; a title in the text does not count.
+    plain = parse_message(mail("Re: " + subject.split()[0], f"{body}\n\n{subject.split()[-1]}"))
+    assert not analyzer._speaks_of_a_job(plain, lang)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Interview Schedule for Brent Olsen",
+            "Team,\n\nBrent Olsen is coming in on Thursday for interviews. Her resume is attached; "
+            "please let me know your thoughts after you meet with him.\n\nShirley",
+        ),
+        (
+            "Acceptance of offer",
+            "Dear Mr. Lay,\n\nI am pleased to accept your offer of the Analyst position and look "
+            "forward to starting on June 1.\n\nSincerely, Tom Hughes",
+        ),
+        (
+            "Intervjuplan for Ola Hansen",
+            "Hei alle,\n\nHer er intervjuplan for Ola Hansen på torsdag. Hans CV ligger vedlagt. "
+            "Gi meg tilbakemelding på kandidaten etterpå.\n\nHilsen Kari",
+        ),
+    ],
+)
+def test_mail_from_the_hiring_side_is_someone_elses_job_search(subject: str, body: str) -> None:
+    raw = short_mail(subject, body, sender="Shirley Crenshaw <shirley@example.com>")
+    rest = 0.05 / 7
+    probabilities = {k: rest for k in ("not_job", "application_received", "status_update")}
+    probabilities["interview_invitation"] = 0.95
+    analysis = analyzer_with(probabilities).analyze(parse_message(raw))
+    assert analysis.kind == "not_job"
+    assert any(e.startswith("other side:") for e in analysis.cues)
+
+
+def test_words_to_the_reader_as_the_candidate_outweigh_the_other_side() -> None:
+    raw = short_mail(
+        "Interview invitation – Analyst",
+        "Dear Kari,\n\nThank you for your application. We would like to invite you to an "
+        "interview on Thursday at 10:00; your interview schedule for the day is below, and the "
+        "panel has read your CV.\n\nBest regards, Acme Recruiting",
+        sender="Acme Recruiting <jobs@acme.example>",
+    )
+    analysis = analyzer_with({"not_job": 0.05, "interview_invitation": 0.95}).analyze(
+        parse_message(raw)
+    )
+    assert analysis.kind == "interview_invitation"
