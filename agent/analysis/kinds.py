@@ -149,7 +149,9 @@ class KindClassifier:
             "has_job_context": job_context,
             "has_reader_as_candidate": self.addressed.found(f"{subject}\n{body}"),
         }
-        other_side = self.other_side.matched_texts(f"{subject}\n{body}")
+        # The new text only: a reply keeps the subject its recipient wrote ("Re: My
+        # application").
+        other_side = self.other_side.matched_texts(body)
         if other_side:
             signals.append("cue_other_side")
         # Mail among those who hire ("her resume", "interview schedule for …"), or from a

@@ -253,3 +253,30 @@ def test_words_to_the_reader_as_the_candidate_outweigh_the_other_side() -> None:
         parse_message(raw)
     )
     assert analysis.kind == "interview_invitation"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        # "Deres" is the formal "your" in Danish, not "their".
+        (
+            "Vedrørende Deres ansøgning",
+            "Kære Kari Holm\n\nTak for Deres ansøgning til stillingen som fuldmægtig. Vi skal "
+            "hermed meddele, at De er udvalgt til en samtale tirsdag den 10. marts kl. 10.\n\n"
+            "Med venlig hilsen\nKommunen",
+        ),
+        # A reply keeps the subject its recipient wrote.
+        (
+            "Re: My application for the Analyst role",
+            "Hi Kari,\n\nThanks for checking in. The team would like a second interview "
+            "on Tuesday at 10:00 – does that suit?\n\nBest, Acme Recruiting",
+        ),
+    ],
+)
+def test_the_candidates_own_words_are_no_other_side(subject: str, body: str) -> None:
+    raw = short_mail(subject, body, sender="Acme Recruiting <jobs@acme.example>")
+    analysis = analyzer_with({"not_job": 0.05, "interview_invitation": 0.95}).analyze(
+        parse_message(raw)
+    )
+    assert analysis.kind == "interview_invitation"
+    assert not any(e.startswith("other side:") for e in analysis.cues)
