@@ -123,6 +123,9 @@ class Analyzer:
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self.other_kind_at = float(model_rules.get("other_kind_at", 1.01))
         self.keep_promises_about_a_job = bool(model_rules.get("keep_promises_about_a_job", True))
+        self.keep_mail_to_the_candidate = bool(
+            model_rules.get("keep_mail_to_the_candidate", True)
+        )
         # The model knows the words of the languages it was trained on; mail in another
         # (a rules file the user added) is decided by its cue rules alone.
         self.model_languages = frozenset(model_rules.get("languages", ()))
@@ -202,7 +205,7 @@ class Analyzer:
                 if "has_job_context" in result.signals
                 else self.not_job_at
             )
-            if probabilities.get("not_job", 0.0) >= not_job_at and not self._kept_promise(
+            if probabilities.get("not_job", 0.0) >= not_job_at and not self._kept(
                 result, conditioned
             ):
                 return "not_job"
@@ -215,17 +218,24 @@ class Analyzer:
                 return best
         return kind
 
-    def _kept_promise(self, result: KindResult, conditioned: bool) -> bool:
-        """Whether the message says its kind in a strong cue and promises a reply, and
-        either speaks of a job or sets the promise the condition of a selection ("only
-        candidates who go on will hear", "if you have not heard from us by then"): then it
-        is hiring mail, however unfamiliar its words are to the model."""
+    def _kept(self, result: KindResult, conditioned: bool) -> bool:
+        """Whether the message says its kind in a strong cue and either promises a reply
+        (and speaks of a job, or makes the reply the condition of a selection: "only
+        candidates who go on will hear", "if you have not heard from us by then"), or
+        speaks of a job to the reader as the one who applied ("your application for the
+        position"): then it is hiring mail, however unfamiliar its words are to the
+        model."""
         signals = result.signals
+        if f"cue_{result.kind}_strong" not in signals:
+            return False
+        about_a_job = "has_job_context" in signals
+        if self.keep_promises_about_a_job and "has_promise" in signals:
+            if about_a_job or conditioned:
+                return True
         return (
-            self.keep_promises_about_a_job
-            and "has_promise" in signals
-            and f"cue_{result.kind}_strong" in signals
-            and ("has_job_context" in signals or conditioned)
+            self.keep_mail_to_the_candidate
+            and about_a_job
+            and "has_reader_as_candidate" in signals
         )
 
     def _signals(self, result: KindResult, msg: Message, bulk: bool) -> list[str]:

@@ -31,7 +31,9 @@ def analyzer_with(probabilities: dict[str, float]) -> Analyzer:
     analyzer.model = FixedModel(probabilities)  # type: ignore[assignment]
     analyzer.not_job_at, analyzer.not_job_at_with_job_context = 0.25, 0.7
     analyzer.other_kind_at = 0.9
-    analyzer.keep_promises_about_a_job = False  # the thresholds alone; tested on its own below
+    # The thresholds alone; the two protections are tested on their own below.
+    analyzer.keep_promises_about_a_job = False
+    analyzer.keep_mail_to_the_candidate = False
     return analyzer
 
 
@@ -172,6 +174,35 @@ def test_a_promise_in_a_strong_cue_about_a_job_or_a_selection_outlasts_a_sure_mo
     analysis = analyzer.analyze(parse_message(raw))
     assert analysis.kind == kind
     assert (analysis.promised_by is not None) == keep
+
+
+NORWEGIAN_OFFER = mail(
+    "Jobbtilbud – Regnskapsmedarbeider",
+    "Hei Ingrid,\n\nVi er glade for å kunne tilby deg stillingen som regnskapsmedarbeider! "
+    "Tiltredelse etter avtale.\n\nHilsen Avargo",
+)
+# The same words, but no job is named: an offer of a place on a course.
+NORWEGIAN_COURSE_OFFER = mail(
+    "Tilbud om plass",
+    "Hei Ingrid,\n\nVi er glade for å kunne tilby deg plass på kurset i regnskap!\n\n"
+    "Hilsen Avargo",
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "keep", "kind"),
+    [
+        (NORWEGIAN_OFFER, True, "offer"),
+        (NORWEGIAN_OFFER, False, "not_job"),
+        (NORWEGIAN_COURSE_OFFER, True, "not_job"),
+    ],
+)
+def test_a_strong_cue_to_the_candidate_about_a_job_outlasts_a_sure_model(
+    raw: bytes, keep: bool, kind: str
+) -> None:
+    analyzer = analyzer_with({"not_job": 0.99, "offer": 0.01})
+    analyzer.keep_mail_to_the_candidate = keep
+    assert analyzer.analyze(parse_message(raw)).kind == kind
 
 
 def test_the_models_doc_has_the_tokens_of_its_text() -> None:
