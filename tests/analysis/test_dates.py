@@ -135,6 +135,9 @@ EN_TUESDAY = [
     ("We will decide by month-end.", date(2026, 11, 30)),
     ("Please allow 2-3 weeks for us to review.", date(2026, 12, 15)),
     ("We will be in contact during the first half of December.", date(2026, 12, 20)),
+    ("We'll be in touch in the next ~2 weeks with an update.", date(2026, 12, 8)),
+    ("You will be contacted within three (3) weeks.", date(2026, 12, 15)),
+    ("We will reply within 10 (ten) working days.", date(2026, 12, 8)),
 ]
 
 
@@ -253,6 +256,20 @@ NORDIC_LATEST = [
     ("sv", "Vi återkommer senast två veckor efter intervjun.", date(2026, 12, 8)),
     ("da", "Du hører fra os i løbet af de næste par dage.", date(2026, 11, 27)),  # as "et par"
 ]
+
+
+# A number said twice, in words and digits, as formal letters do.
+NORDIC_TWICE = [
+    ("nb", "Du vil få svar innen tre (3) uker.", date(2026, 12, 15)),
+    ("da", "Du hører fra os inden for to (2) uger.", date(2026, 12, 8)),
+    ("sv", "Vi återkommer inom två (2) veckor.", date(2026, 12, 8)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), NORDIC_TWICE)
+def test_a_number_in_words_and_digits(lang: str, text: str, expected: date) -> None:
+    calendar = BusinessCalendar({"nb": "NO", "da": "DK", "sv": "SE"}[lang])
+    assert longest(DateGrammar(lang), text, TUE, calendar).resolved == expected
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), NORDIC_LATEST)
