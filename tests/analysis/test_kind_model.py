@@ -256,6 +256,17 @@ def test_a_job_title_in_the_subject_speaks_of_a_job(lang: str, subject: str, bod
             "forward to starting on June 1.\n\nSincerely, Tom Hughes",
         ),
         (
+            "Interview assignment: Ola Hansen",
+            "Dear Ms Berg,\n\nYou have been scheduled to conduct an interview as part of our "
+            "hiring process.\n\nApplicant: Ola Hansen\nPosition: Planner\nDate: 14 August, "
+            "14:00\n\nPlease confirm your availability.\n\nRecruitment Team",
+        ),
+        (
+            "New application: Solutions Architect",
+            "Hello,\n\nOla Hansen has applied to the job posting Solutions Architect. Log in to "
+            "read the candidate's profile and move the application on.\n\nTeam Aspire",
+        ),
+        (
             "Intervjuplan for Ola Hansen",
             "Hei alle,\n\nHer er intervjuplan for Ola Hansen på torsdag. Hans CV ligger vedlagt. "
             "Gi meg tilbakemelding på kandidaten etterpå.\n\nHilsen Kari",
