@@ -123,9 +123,7 @@ class Analyzer:
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self.other_kind_at = float(model_rules.get("other_kind_at", 1.01))
         self.keep_promises_about_a_job = bool(model_rules.get("keep_promises_about_a_job", True))
-        self.keep_mail_to_the_candidate = bool(
-            model_rules.get("keep_mail_to_the_candidate", True)
-        )
+        self.keep_mail_to_the_candidate = bool(model_rules.get("keep_mail_to_the_candidate", True))
         # The model knows the words of the languages it was trained on; mail in another
         # (a rules file the user added) is decided by its cue rules alone.
         self.model_languages = frozenset(model_rules.get("languages", ()))
@@ -233,9 +231,7 @@ class Analyzer:
             if about_a_job or conditioned:
                 return True
         return (
-            self.keep_mail_to_the_candidate
-            and about_a_job
-            and "has_reader_as_candidate" in signals
+            self.keep_mail_to_the_candidate and about_a_job and "has_reader_as_candidate" in signals
         )
 
     def _signals(self, result: KindResult, msg: Message, bulk: bool) -> list[str]:

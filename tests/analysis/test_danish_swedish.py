@@ -593,3 +593,29 @@ def test_nynorsk_is_read_with_the_bokmal_rules(analyzer: Analyzer) -> None:
     assert identifier.rules_language("nn", analyzer.lang_data) == "nb"
     assert identifier.rules_language("da", analyzer.lang_data) == "da"
     assert identifier.rules_language("de", analyzer.lang_data) is None
+
+
+@pytest.mark.parametrize(
+    ("sender", "body", "phrase"),
+    [
+        (
+            "Trustworks <hr@trustworks.dk>",
+            "Tak for din interesse.\n\nDesværre matcher din profil ikke det, vi søger lige nu.",
+            "desværre matcher din profil ikke",
+        ),
+        (
+            "Göta Kanal Rederi <hr@gotakanal.se>",
+            "Tack för ditt intresse.\n\nTyvärr matchar din profil inte det vi söker just nu.",
+            "tyvärr matchar din profil inte",
+        ),
+    ],
+)
+def test_a_rejection_with_the_verb_before_the_subject(
+    analyzer: Analyzer, sender: str, body: str, phrase: str
+) -> None:
+    """After an opening adverb the verb comes first ("Desværre matcher din profil ikke"):
+    the same rejection as "din profil matcher desværre ikke"."""
+    raw = mail(sender, "Din ansøgning", "Mon, 3 Nov 2025 10:30:00 +0100", f"Hej Mikkel\n\n{body}")
+    result = analyze(analyzer, raw)
+    assert result.kind == "rejection"
+    assert phrase in [cue.lower() for cue in result.cues]

@@ -184,8 +184,7 @@ NORWEGIAN_OFFER = mail(
 # The same words, but no job is named: an offer of a place on a course.
 NORWEGIAN_COURSE_OFFER = mail(
     "Tilbud om plass",
-    "Hei Ingrid,\n\nVi er glade for å kunne tilby deg plass på kurset i regnskap!\n\n"
-    "Hilsen Avargo",
+    "Hei Ingrid,\n\nVi er glade for å kunne tilby deg plass på kurset i regnskap!\n\nHilsen Avargo",
 )
 
 
@@ -227,10 +226,26 @@ def test_the_models_doc_has_the_tokens_of_its_text() -> None:
 @pytest.mark.parametrize(
     ("lang", "subject", "body"),
     [
-        ("en", "Your application for UX Designer", "Hi Kari,\n\nThank you for your application. We will review it shortly.\n\nBest, Acme"),
-        ("nb", "Søknad – Frontend-utvikler", "Hei Kari,\n\nTakk for din søknad. Vi ser på den snart.\n\nHilsen Acme"),
-        ("da", "Ansøgning: Salgskonsulent", "Hej Kari,\n\nTak for din ansøgning. Vi vender tilbage snarest.\n\nHilsen Acme"),
-        ("sv", "Re: Ansökan UX-designer", "Hej Kari,\n\nTack för din ansökan! Vi återkommer inom kort.\n\nHälsningar Acme"),
+        (
+            "en",
+            "Your application for UX Designer",
+            "Hi Kari,\n\nThank you for your application. We will review it shortly.\n\nBest, Acme",
+        ),
+        (
+            "nb",
+            "Søknad – Frontend-utvikler",
+            "Hei Kari,\n\nTakk for din søknad. Vi ser på den snart.\n\nHilsen Acme",
+        ),
+        (
+            "da",
+            "Ansøgning: Salgskonsulent",
+            "Hej Kari,\n\nTak for din ansøgning. Vi vender tilbage snarest.\n\nHilsen Acme",
+        ),
+        (
+            "sv",
+            "Re: Ansökan UX-designer",
+            "Hej Kari,\n\nTack för din ansökan! Vi återkommer inom kort.\n\nHälsningar Acme",
+        ),
     ],
 )
 def test_a_job_title_in_the_subject_speaks_of_a_job(lang: str, subject: str, body: str) -> None:
