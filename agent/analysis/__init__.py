@@ -261,6 +261,14 @@ class Analyzer:
         words, titles = compiled
         return bool(words.found(f"{msg.subject}\n{msg.text}") or titles.found(msg.subject))
 
+    def _from_recruiting(self, msg: Message) -> bool:
+        """Whether the sender's name or address names recruiting ("Talent Acquisition",
+        careers@, rekrytering@: the ``[prefilter] sender`` cues)."""
+        sender = msg.from_
+        if sender is None:
+            return False
+        return self._sender(sender, self._prefilter_cues()[1])[1]
+
     # -- lazily built, heavy parts -------------------------------------------------------
     def _finder(self, lang: str) -> Any:
         finder = self._finders.get(lang)
@@ -434,7 +442,7 @@ class Analyzer:
             has_calendar_invite=invite,
             ats=party.ats is not None,
             job_subject=self._prefilter_cues()[0].found(msg.subject),
-            job_context=self._speaks_of_a_job(msg, rules_lang),
+            job_context=self._speaks_of_a_job(msg, rules_lang) or self._from_recruiting(msg),
         )
         kind = self._second_opinion(
             msg,

@@ -41,7 +41,7 @@ def mail(subject: str, body: str) -> bytes:
     return short_mail(
         subject,
         body,
-        sender="Rekruttering <noreply@example.no>",
+        sender="Lageret <post@example.no>",  # a sender that names no recruiting
         date="Mon, 2 Mar 2026 10:00:00 +0100",
     )
 
@@ -337,3 +337,26 @@ def test_the_candidates_own_words_are_no_other_side(subject: str, body: str) -> 
     )
     assert analysis.kind == "interview_invitation"
     assert not any(e.startswith("other side:") for e in analysis.cues)
+
+
+@pytest.mark.parametrize(
+    ("sender", "kind"),
+    [
+        ("Fixco Rekrytering <rekrytering@fixco.example>", "application_received"),
+        ("Fixco Talent <talent@fixco.example>", "application_received"),
+        ("MerchDrop <hello@merchdrop.example>", "not_job"),
+    ],
+)
+def test_a_sender_named_for_recruiting_speaks_of_a_job(sender: str, kind: str) -> None:
+    """A receipt with no word of the job: from a recruiting sender the model must be surer
+    to discard it."""
+    raw = short_mail(
+        "Tack för din ansökan",
+        "Hej Gustav,\n\nTack för din ansökan! Vi har tagit emot den och granskar den inom kort."
+        "\n\nVänliga hälsningar",
+        sender=sender,
+    )
+    analysis = analyzer_with({"not_job": 0.4, "application_received": 0.6}).analyze(
+        parse_message(raw)
+    )
+    assert analysis.kind == kind
