@@ -65,6 +65,11 @@ _AFTER_INTERVIEW_KINDS = (
 _CONDITION_WEIGHT = ("silence_means_no", "shortlisted")
 
 
+def _about_a_job(signals: Sequence[str]) -> bool:
+    """Words of employment, or a sender named for recruiting."""
+    return "has_job_context" in signals or "has_recruiting_sender" in signals
+
+
 class _NoDates:
     """The finder of a language that has a cue file but no date rules: kinds, no dates."""
 
@@ -200,7 +205,7 @@ class Analyzer:
             # Words about employment make the rules' hiring kind harder to discard.
             not_job_at = (
                 self.not_job_at_with_job_context
-                if "has_job_context" in result.signals
+                if _about_a_job(result.signals)
                 else self.not_job_at
             )
             if probabilities.get("not_job", 0.0) >= not_job_at and not self._kept(
@@ -226,7 +231,7 @@ class Analyzer:
         signals = result.signals
         if f"cue_{result.kind}_strong" not in signals:
             return False
-        about_a_job = "has_job_context" in signals
+        about_a_job = _about_a_job(signals)
         if self.keep_promises_about_a_job and "has_promise" in signals:
             if about_a_job or conditioned:
                 return True
@@ -442,7 +447,8 @@ class Analyzer:
             has_calendar_invite=invite,
             ats=party.ats is not None,
             job_subject=self._prefilter_cues()[0].found(msg.subject),
-            job_context=self._speaks_of_a_job(msg, rules_lang) or self._from_recruiting(msg),
+            job_context=self._speaks_of_a_job(msg, rules_lang),
+            recruiting_sender=self._from_recruiting(msg),
         )
         kind = self._second_opinion(
             msg,

@@ -112,6 +112,7 @@ class KindClassifier:
         ats: bool = False,
         job_subject: bool = False,
         job_context: bool = True,
+        recruiting_sender: bool = False,
     ) -> KindResult:
         relayed = job_board and self.relay.found(subject)
         if relayed:
@@ -147,6 +148,7 @@ class KindClassifier:
             "has_job_board_relay": relayed,
             "has_job_subject": job_subject,
             "has_job_context": job_context,
+            "has_recruiting_sender": recruiting_sender,
             "has_reader_as_candidate": self.addressed.found(f"{subject}\n{body}"),
         }
         # The new text only: a reply keeps the subject its recipient wrote ("Re: My
