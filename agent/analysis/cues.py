@@ -80,6 +80,10 @@ class CueSet:
             return
         lowered = _plain_apostrophes(text.lower())
         if self.fast is not None and len(lowered) == len(text):
+            # Most lists match nothing in a given mail, and the probe, without the groups
+            # that keep the order, says so several times faster than the full scan.
+            if self.probe is not None and self.probe.search(lowered) is None:
+                return
             for match in self.fast.finditer(lowered):
                 yield match, text
         else:
