@@ -131,6 +131,11 @@ def test_the_start_of_interview_scheduling_is_no_promise(analyzer: Analyzer) -> 
     assert analysis.promise_condition == "shortlisted"
 
 
+def test_the_time_it_takes_to_receive_an_update_is_a_promise(analyzer: Analyzer) -> None:
+    body = "Please be aware that it can take up to two weeks to receive an update from our team."
+    assert str(_analyze(analyzer, "en", body).promised_by) == "2026-03-17"
+
+
 def test_candidates_told_in_the_passive_is_a_promise(analyzer: Analyzer) -> None:
     body = "All applicants will be notified of the outcome by mid-March."
     assert str(_analyze(analyzer, "en", body).promised_by) == "2026-03-20"
