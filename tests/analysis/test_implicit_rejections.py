@@ -51,6 +51,16 @@ def mail(subject: str, body: str) -> bytes:
             "Hei! Vi har gått videre med andre kandidater til stillingen som lagerleder. "
             "Takk for at du søkte hos oss.",
         ),
+        (
+            "Re: Application - Marketing Assistant",
+            "Thank you for your interest, but your qualifications did not match those needed "
+            "for this position.",
+        ),
+        (
+            "Editorial Assistant vacancy",
+            "Many thanks for your application. We have reviewed your CV and have on this "
+            "occasion decided not to call you for interview.",
+        ),
     ],
 )
 def test_implicit_rejection(analyzer: Analyzer, subject: str, body: str) -> None:
@@ -128,3 +138,14 @@ def test_a_condition_states_no_rejection(analyzer: Analyzer) -> None:
         "interview, we will notify you by email.\n\nKind regards,\nTalent Team",
     )
     assert analyzer.analyze(parse_message(raw)).kind == "application_received"
+
+
+def test_a_request_for_referees_contact_details_is_a_reference_request(
+    analyzer: Analyzer,
+) -> None:
+    body = (
+        "Hi Ben,\n\nWe're excited about your potential fit and want to continue checking your "
+        "references. Could you please provide contact details for three professional "
+        "references?\n\nThanks, Marisol"
+    )
+    assert analyzer.analyze(parse_message(mail("Next step", body))).kind == "reference_request"
