@@ -160,11 +160,23 @@ class Analyzer:
         return cues
 
     def _with_condition(self, evidence: Evidence, lang: str) -> Evidence:
-        """The promise's condition, read from its own sentence by the language's cues."""
+        """The promise's condition, read from its own sentence by the language's cues. A
+        window of silence that invites the candidate to ask ("if you have not heard from us
+        by then, please get in touch") is no answer by silence."""
         for condition, cues in self._condition_cues(lang):
-            if cues.found(evidence.sentence):
-                return replace(evidence, condition=condition)
+            if condition == "follow_up_invited" or not cues.found(evidence.sentence):
+                continue
+            if condition == "silence_means_no" and self._follow_up_invited(evidence, lang):
+                continue
+            return replace(evidence, condition=condition)
         return evidence
+
+    def _follow_up_invited(self, evidence: Evidence, lang: str) -> bool:
+        return any(
+            cues.found(evidence.sentence)
+            for name, cues in self._condition_cues(lang)
+            if name == "follow_up_invited"
+        )
 
     def _condition_cues(self, lang: str) -> list[tuple[str, Any]]:
         cached = self._conditions.get(lang)
@@ -174,7 +186,7 @@ class Analyzer:
             section = self.lang_data.get(lang, {}).get("promise_conditions", {})
             cached = [
                 (name, compile_cues(f"{lang}.toml:promise_conditions.{name}", section.get(name)))
-                for name in ("silence_means_no", "shortlisted")
+                for name in ("silence_means_no", "shortlisted", "follow_up_invited")
                 if section.get(name)
             ]
             self._conditions[lang] = cached

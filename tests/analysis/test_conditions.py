@@ -111,6 +111,27 @@ def _mail(body: str, subject: str = "Your application for Data Engineer") -> byt
             "2026-03-20",
             "silence_means_no",
         ),
+        # Silence that invites the candidate to ask is a plain promise: the follow-up the
+        # sender asks for is drafted.
+        (
+            "Dear Ola,\n\nThank you for applying. We aim to respond within 5 business days. "
+            "If you don't hear from us within this time, please feel free to follow up."
+            "\n\nKind regards,\nAcme",
+            "2026-03-10",
+            None,
+        ),
+        (
+            "Hei Ola,\n\nTakk for søknaden. Hører du ikke noe fra oss innen fredag 13. mars, ta "
+            "gjerne kontakt.\n\nMed vennlig hilsen\nAcme",
+            "2026-03-13",
+            None,
+        ),
+        (
+            "Hej Ola,\n\nTack för din ansökan. Har du inte hört av oss inom två veckor får du "
+            "gärna kontakta oss.\n\nVänliga hälsningar\nAcme",
+            "2026-03-17",
+            None,
+        ),
     ],
 )
 def test_the_condition_of_a_promise_is_read_from_its_sentence(
