@@ -111,6 +111,25 @@ def _mail(body: str, subject: str = "Your application for Data Engineer") -> byt
             "2026-03-20",
             "silence_means_no",
         ),
+        # The condition said of the candidate's profile, or of whom the sender answers.
+        (
+            "Dear Ola,\n\nThank you for applying. If your profile matches our requirements, we "
+            "will contact you within the next 5 business days.\n\nKind regards,\nAcme",
+            "2026-03-10",
+            "shortlisted",
+        ),
+        (
+            "Dear Ola,\n\nThank you for applying. We work hard to get back to qualified "
+            "applicants within two weeks.\n\nKind regards,\nAcme",
+            "2026-03-17",
+            "shortlisted",
+        ),
+        (
+            "Hej Ola,\n\nTak for din ansøgning. Hvis din profil matcher stillingen, kontakter vi "
+            "dig inden for to uger.\n\nVenlig hilsen\nAcme",
+            "2026-03-17",
+            "shortlisted",
+        ),
         # Silence that invites the candidate to ask is a plain promise: the follow-up the
         # sender asks for is drafted.
         (
