@@ -257,6 +257,14 @@ def test_a_job_title_in_the_subject_speaks_of_a_job(lang: str, subject: str, bod
     assert not analyzer._speaks_of_a_job(plain, lang)
 
 
+def test_an_english_title_is_a_word_of_its_own() -> None:
+    analyzer = Analyzer(Rules.load(None))
+    talk = parse_message(mail("Proposal accepted: Async Rust on microcontrollers", "Hi Kari"))
+    assert not analyzer._speaks_of_a_job(talk, "en")
+    job = parse_message(mail("Your application: Senior UX-Designer", "Hi Kari"))
+    assert analyzer._speaks_of_a_job(job, "en")
+
+
 @pytest.mark.parametrize(
     ("subject", "body"),
     [
