@@ -121,6 +121,24 @@ def test_a_receipt_with_news_of_the_process_is_a_status_update(
             "technician. We have received it and will notify you of our decision by 1 March.",
             "application_received",
         ),
+        (  # leaving a job: an employee's interview, not a candidate's
+            "Exit Interview Scheduled",
+            "Dear Rebecca, your exit interview is scheduled for 12 December at 10:00. We "
+            "would like to invite you to share your experience.",
+            "not_job",
+        ),
+        (
+            "Tell us about your application experience",
+            "Thank you for applying. Please take two minutes to tell us about your application "
+            "experience; your answers help us improve our process.",
+            "not_job",
+        ),
+        (
+            "Innkalling til sluttsamtale",
+            "Hei Kari, vi vil gjerne invitere deg til en sluttsamtale før din siste arbeidsdag "
+            "fredag 13. mars klokken 10.",
+            "not_job",
+        ),
     ],
 )
 def test_an_application_for_something_else_than_a_job_is_not_job(
