@@ -32,6 +32,8 @@ _PRECEDENCE = (
     "application_received",
 )
 STRONG, WEAK, SUBJECT = 5.0, 2.0, 3.0
+# Kinds that state a decision, which a conditional sentence does not.
+_DECISIONS = ("rejection", "offer")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 MAX_WEAK = 3
 
@@ -126,8 +128,9 @@ class KindClassifier:
         subject = re.sub(r"\s+", " ", subject)
         decided = self._without_conditions(body)
         for kind, cues in self.cues.items():
-            # "If you are not selected, …" states no decision: rejection cues skip it.
-            strong = cues.strong.matched_texts(decided if kind == "rejection" else body)
+            # "If you are not selected, …", "If you get a job offer, …" state no decision:
+            # rejection and offer cues skip them.
+            strong = cues.strong.matched_texts(decided if kind in _DECISIONS else body)
             distinct_strong = list(dict.fromkeys(s.lower() for s in strong))
             weak = list(dict.fromkeys(w.lower() for w in cues.weak.matched_texts(body)))[:MAX_WEAK]
             subj = list(dict.fromkeys(s.lower() for s in cues.subject.matched_texts(subject)))[:2]

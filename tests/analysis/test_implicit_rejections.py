@@ -149,3 +149,17 @@ def test_a_request_for_referees_contact_details_is_a_reference_request(
         "references?\n\nThanks, Marisol"
     )
     assert analyzer.analyze(parse_message(mail("Next step", body))).kind == "reference_request"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If you get a job offer, you will receive an email and a text message.",
+        "In the meantime, you're welcome to try our app for yourself.",
+    ],
+)
+def test_a_condition_or_a_welcome_to_do_something_is_no_offer(
+    analyzer: Analyzer, sentence: str
+) -> None:
+    raw = mail("Thanks!", f"Hi Ola,\n\nThanks for applying. {sentence}\n\nThe Team")
+    assert analyzer.analyze(parse_message(raw)).kind != "offer"
