@@ -134,7 +134,7 @@ class Analyzer:
         self.model_languages = frozenset(model_rules.get("languages", ()))
         self._job_context: dict[str, tuple[Any, Any]] = {}
         self._finders: dict[str, Any] = {}
-        self._conditions: dict[str, list[tuple[str, Any]]] = {}
+        self._conditions: dict[str, tuple[list[tuple[str, Any]], Any]] = {}
         self._stage_cues: dict[str, Any] = {}
         self._calendars: dict[str | None, Any] = {}
         self._places: Any = None
@@ -163,32 +163,32 @@ class Analyzer:
         """The promise's condition, read from its own sentence by the language's cues. A
         window of silence that invites the candidate to ask ("if you have not heard from us
         by then, please get in touch") is no answer by silence."""
-        for condition, cues in self._condition_cues(lang):
-            if condition == "follow_up_invited" or not cues.found(evidence.sentence):
+        conditions, follow_up_invited = self._condition_cues(lang)
+        for condition, cues in conditions:
+            if not cues.found(evidence.sentence):
                 continue
-            if condition == "silence_means_no" and self._follow_up_invited(evidence, lang):
+            if condition == "silence_means_no" and follow_up_invited.found(evidence.sentence):
                 continue
             return replace(evidence, condition=condition)
         return evidence
 
-    def _follow_up_invited(self, evidence: Evidence, lang: str) -> bool:
-        return any(
-            cues.found(evidence.sentence)
-            for name, cues in self._condition_cues(lang)
-            if name == "follow_up_invited"
-        )
-
-    def _condition_cues(self, lang: str) -> list[tuple[str, Any]]:
+    def _condition_cues(self, lang: str) -> tuple[list[tuple[str, Any]], Any]:
+        """The cues of each condition, in the order they are tried, and the cues of a
+        follow-up the sender invites."""
         cached = self._conditions.get(lang)
         if cached is None:
             from agent.analysis.cues import compile_cues
 
             section = self.lang_data.get(lang, {}).get("promise_conditions", {})
-            cached = [
-                (name, compile_cues(f"{lang}.toml:promise_conditions.{name}", section.get(name)))
-                for name in ("silence_means_no", "shortlisted", "follow_up_invited")
-                if section.get(name)
-            ]
+            origin = f"{lang}.toml:promise_conditions"
+            cached = (
+                [
+                    (name, compile_cues(f"{origin}.{name}", section.get(name)))
+                    for name in ("silence_means_no", "shortlisted")
+                    if section.get(name)
+                ],
+                compile_cues(f"{origin}.follow_up_invited", section.get("follow_up_invited")),
+            )
             self._conditions[lang] = cached
         return cached
 

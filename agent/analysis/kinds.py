@@ -32,7 +32,8 @@ _PRECEDENCE = (
     "application_received",
 )
 STRONG, WEAK, SUBJECT = 5.0, 2.0, 3.0
-# Kinds that state a decision, which a conditional sentence does not.
+# Kinds that state a decision, which a conditional sentence does not; a rejection
+# outranks an offer.
 _DECISIONS = ("rejection", "offer")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 MAX_WEAK = 3
@@ -162,6 +163,7 @@ class KindClassifier:
         # Mail among those who hire ("her resume", "interview schedule for …"), or from a
         # candidate to them ("my application"): someone else's job search.
         someone_else = bool(other_side) and not shape["has_reader_as_candidate"]
+        other_side_evidence = f"other side: {other_side[0].lower()}" if other_side else ""
         signals.extend(name for name, present in shape.items() if present)
         if has_calendar_invite and strong_hits["interview_invitation"] + len(
             self.cues["interview_invitation"].weak.hits(body)
@@ -201,7 +203,7 @@ class KindClassifier:
             total = not_job + best_score
             conf = 0.9 if best_score == 0 else max(0.55, min(0.95, (not_job + 3) / (total + 3)))
             if someone_else:
-                evidence["not_job"].insert(0, f"other side: {other_side[0].lower()}")
+                evidence["not_job"].insert(0, other_side_evidence)
             return KindResult(
                 "not_job",
                 conf,
@@ -228,7 +230,7 @@ class KindClassifier:
             return KindResult(
                 "not_job",
                 0.8,
-                [f"other side: {other_side[0].lower()}"],
+                [other_side_evidence],
                 scores,
                 settled=True,
                 signals=signals,
@@ -237,7 +239,7 @@ class KindClassifier:
             signals.append("cue_about")
         kind = best_job
         # A rejection or an offer outranks the politeness around it.
-        for decisive in ("rejection", "offer"):
+        for decisive in _DECISIONS:
             if (
                 strong_hits[decisive] >= 1
                 and (

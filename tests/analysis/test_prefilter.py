@@ -67,3 +67,15 @@ def test_most_look_alikes_are_kept_out(analyzer) -> None:  # type: ignore[no-unt
         if not analyzer.is_candidate(parse_message(_headers_only(eml.read_bytes())))
     ]
     assert len(kept_out) >= len(_cases(job=False)) // 3, kept_out
+
+
+@pytest.mark.parametrize(
+    "subject",
+    ["Frontend-utvikler – Acme AS", "Frontend-udvikler hos Acme ApS", "UX-designer på Acme AB"],
+)
+def test_a_title_joined_by_a_hyphen_passes_the_prefilter(analyzer, subject: str) -> None:  # type: ignore[no-untyped-def]
+    raw = (
+        f"From: Kari Holm <kari@example.no>\r\nSubject: {subject}\r\n"
+        "Date: Tue, 24 Nov 2026 10:00:00 +0100\r\nMessage-ID: <h1@example.no>\r\n\r\n"
+    ).encode()
+    assert analyzer.is_candidate(parse_message(raw))
