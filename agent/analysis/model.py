@@ -1,65 +1,153 @@
-"""The trained kind model: a spaCy text classifier over a message's subject and new text.
+"""The trained kind model: a linear classifier over a message's subject and new text.
 
 It is trained by ``bench/train_kinds.py`` on labelled mail (never on the real-world
 set's test half) and shipped inside the package; nothing is downloaded. It is loaded
 on first use, so commands that read no text never pay for it. The cue rules decide a
 kind; the model's probabilities are a second opinion that the analyzer weighs with the
 thresholds of ``rules/model.toml``.
+
+The model reads words, word pairs and the letter sequences inside words (two to five
+letters, from each word's start and end). The letter sequences carry what one word
+teaches to its inflections and to its neighbours in related languages ("ansøgning",
+"ansökan", "søknaden" share "ans", "søk"), which matters where the set has few mails
+of a language. Each feature is weighted by its log count and its inverse document
+frequency, and a message's vector has unit length (the training script and this module
+share ``features`` and ``vector``, so what is trained is what is read).
 """
 
 from __future__ import annotations
 
+import json
+import math
+import re
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from agent.message import Message
 
 SHIPPED = Path(__file__).resolve().parent.parent / "models" / "kinds"
 MAX_MODEL_CHARS = 1500  # the opening of a mail says what it is
+LETTERS = (2, 3, 4, 5)  # the lengths of letter sequences read inside a word
+LONGEST_WORD = 30  # longer "words" are links, hashes and tokens: read whole, not inside
+
+SIGNAL = "signal:"  # marks a rules' signal among the features; no word has a colon
+
+_WORD = re.compile(r"\w+")
 
 
 def model_text(msg: Message, signals: Sequence[str] = ()) -> str:
     """What the model reads: the subject, the start of the sender's new words, and what
     the cue rules saw in them (``signals``: words of no language, so that what the model
     learns of them in one language holds in the others)."""
-    return f"{_words(msg)}{' '.join(signals)}"
+    return f"{msg.subject}\n{msg.text[:MAX_MODEL_CHARS]}\n{' '.join(signals)}"
 
 
-def _words(msg: Message) -> str:
-    return f"{msg.subject}\n{msg.text[:MAX_MODEL_CHARS]}\n"
+def _inside(word: str) -> list[str]:
+    if not word.isalpha() or len(word) > LONGEST_WORD:
+        return []
+    padded = f" {word} "
+    return [padded[i : i + n] for n in LETTERS for i in range(len(padded) - n + 1)]
 
 
-def model_doc(nlp: Any, msg: Message, signals: Sequence[str] = ()) -> Any:
-    """``model_text`` as a spaCy Doc, with the same tokens as ``nlp.make_doc`` gives it.
-    The signals are added as tokens of their own: the tokenizer is slow on such words."""
-    doc = nlp.make_doc(_words(msg))
-    if not signals:
-        return doc
-    from spacy.tokens import Doc
+def features(text: str, cache: dict[str, list[str]] | None = None) -> Counter[str]:
+    """The counted features of ``text`` as ``model_text`` writes it: the lowercased words,
+    each pair of neighbouring words and each word's letter sequences (``cache`` keeps a
+    word's sequences); and the rules' signals of its last line, each marked as one."""
+    words_part, _, signals = text.rpartition("\n")
+    words = _WORD.findall(words_part.lower())
+    counts: Counter[str] = Counter(words)
+    counts.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
+    for word in words:
+        inside = cache.get(word) if cache is not None else None
+        if inside is None:
+            inside = _inside(word)
+            if cache is not None and len(cache) < 200_000:
+                cache[word] = inside
+        counts.update(inside)
+    for signal in signals.split():
+        counts[f"{SIGNAL}{signal}"] = 1
+        if signal.startswith("cue_") and signal.count("_") >= 2:  # cue_rejection_strong
+            counts[f"{SIGNAL}{signal.rpartition('_')[0]}"] = 1
+    return counts
 
-    return Doc(nlp.vocab, words=[token.text for token in doc] + list(signals))
+
+def vector(
+    counts: Counter[str], vocabulary: dict[str, int], idf: Any, signal_weight: float
+) -> tuple[list[int], Any]:
+    """The columns and weights of a message's known features: the words' at unit length
+    together, each signal at ``signal_weight``."""
+    import numpy as np
+
+    known = [f for f in counts if f in vocabulary]
+    if not known:
+        return [], np.zeros(0)
+    columns = [vocabulary[f] for f in known]
+    is_signal = np.array([f.startswith(SIGNAL) for f in known])
+    tf = np.array([1.0 + math.log(counts[f]) for f in known])
+    weights = tf * idf[columns]
+    norm = np.linalg.norm(weights[~is_signal])
+    weights[~is_signal] /= norm or 1.0
+    weights[is_signal] = signal_weight
+    return columns, weights
+
+
+class Loaded(NamedTuple):
+    kinds: list[str]
+    vocabulary: dict[str, int]
+    weights: Any
+    intercept: Any
+    idf: Any
+    signal_weight: float
 
 
 class KindModel:
-    """Probabilities of the eight kinds for a message; loaded on first use."""
+    """Probabilities of the eight kinds for a message; loaded on first use.
+
+    The shipped files: ``model.json`` (the kinds, in the order of the weights' columns;
+    the vocabulary, in the order of their rows; the signals' weight) and ``weights.npz``
+    (``weights``, one row per feature and one column per kind; ``intercept``; ``idf``)."""
 
     def __init__(self, path: Path | None = SHIPPED) -> None:
         self.path = path
-        self._nlp: Any = None
+        self._loaded: Loaded | None = None
+        self._cache: dict[str, list[str]] = {}
 
     @property
     def available(self) -> bool:
         if self.path is None:
             return False
-        return self._nlp is not None or (self.path / "config.cfg").is_file()
+        return self._loaded is not None or (self.path / "model.json").is_file()
+
+    def _load(self) -> Loaded:
+        if self._loaded is None:
+            import numpy as np
+
+            assert self.path is not None  # available
+            meta = json.loads((self.path / "model.json").read_text(encoding="utf-8"))
+            vocabulary = {feature: row for row, feature in enumerate(meta["vocabulary"])}
+            with np.load(self.path / "weights.npz") as arrays:
+                weights = arrays["weights"].astype(np.float64)
+                intercept = arrays["intercept"].astype(np.float64)
+                idf = arrays["idf"].astype(np.float64)
+            self._loaded = Loaded(
+                list(meta["kinds"]), vocabulary, weights, intercept, idf, meta["signal_weight"]
+            )
+        return self._loaded
 
     def probabilities(self, msg: Message, signals: Sequence[str] = ()) -> dict[str, float]:
         if not self.available:
             return {}
-        if self._nlp is None:
-            import spacy
+        return self.text_probabilities(model_text(msg, signals))
 
-            assert self.path is not None  # available
-            self._nlp = spacy.load(self.path)
-        return dict(self._nlp(model_doc(self._nlp, msg, signals)).cats)
+    def text_probabilities(self, text: str) -> dict[str, float]:
+        """The probabilities for a text as ``model_text`` writes it."""
+        import numpy as np
+
+        m = self._load()
+        columns, values = vector(features(text, self._cache), m.vocabulary, m.idf, m.signal_weight)
+        scores = m.intercept + (values @ m.weights[columns] if columns else 0.0)
+        scores = np.exp(scores - scores.max())
+        scores /= scores.sum()
+        return {kind: float(p) for kind, p in zip(m.kinds, scores, strict=True)}

@@ -204,23 +204,55 @@ def test_a_strong_cue_to_the_candidate_about_a_job_outlasts_a_sure_model(
     assert analyzer.analyze(parse_message(raw)).kind == kind
 
 
-def test_the_models_doc_has_the_tokens_of_its_text() -> None:
-    """The model was trained on ``model_text``; it reads ``model_doc``, built faster."""
-    import spacy
+def test_the_shipped_model_gives_the_probabilities_it_was_trained_to_give() -> None:
+    """The trainer wrote texts and its own probabilities for them beside the weights; the
+    product, reading the weights with numpy alone, must give the same."""
+    import json
 
-    from agent.analysis.model import model_doc, model_text
+    from agent.analysis.model import SHIPPED, KindModel
 
-    nlp = spacy.blank("xx")
-    signals = ["cue_rejection_strong", "rules_rejection", "has_job_context"]
-    for raw in (
-        RECEIPT_FOR_A_JOB,
-        DANISH_RECEIPT_WITH_A_PROMISE,
-        SWEDISH_RECEIPT_WITH_A_SILENCE_WINDOW,
-    ):
-        msg = parse_message(raw)
-        for given in (signals, []):
-            want = [t.text for t in nlp.make_doc(model_text(msg, given))]
-            assert [t.text for t in model_doc(nlp, msg, given)] == want
+    checks = json.loads((SHIPPED / "model.json").read_text(encoding="utf-8"))["checks"]
+    assert len(checks) >= 3
+    model = KindModel()
+    for check in checks:
+        got = model.text_probabilities(check["text"])
+        assert got.keys() == check["probabilities"].keys()
+        for kind, p in check["probabilities"].items():
+            assert got[kind] == pytest.approx(p, abs=1e-4), kind
+        assert sum(got.values()) == pytest.approx(1.0)
+
+
+def test_the_model_reads_words_their_letters_and_the_signals_apart() -> None:
+    from agent.analysis.model import features, model_text
+
+    msg = parse_message(RECEIPT_FOR_A_JOB)
+    counts = features(model_text(msg, ["cue_application_received_strong", "has_promise"]))
+    assert counts["søknaden"] == 2  # the subject and the text
+    assert counts["søknaden din"] == 2  # a pair of words
+    assert counts[" søk"] >= 2 and counts["den "] >= 2  # letters at a word's start and end
+    assert counts["signal:cue_application_received_strong"] == 1
+    assert counts["signal:cue_application_received"] == 1  # the cue, whatever its strength
+    assert counts["signal:has_promise"] == 1
+    assert "has_promise" not in counts  # a signal is no word of the mail ...
+    mail_saying_it = model_text(parse_message(mail("has_promise", "has_promise")))
+    assert "signal:has_promise" not in features(mail_saying_it)  # ... nor a word a signal
+    link = features("Se https://example.no/abc123\n")
+    assert link["abc123"] == 1 and " abc" not in link  # letters inside words alone
+    assert " exa" in link
+
+
+def test_a_signal_weighs_the_same_however_long_the_mail() -> None:
+    import numpy as np
+
+    from agent.analysis.model import features, vector
+
+    for text in ("kort\nhas_promise", "en mye lengre tekst med mange ord\nhas_promise"):
+        counts = features(text)
+        vocabulary = {f: i for i, f in enumerate(counts)}
+        columns, weights = vector(counts, vocabulary, np.ones(len(vocabulary)), 0.1)
+        words = [w for f, w in zip(vocabulary, weights, strict=True) if not f.startswith("signal:")]
+        assert np.linalg.norm(words) == pytest.approx(1.0)
+        assert weights[vocabulary["signal:has_promise"]] == pytest.approx(0.1)
 
 
 @pytest.mark.parametrize(
