@@ -112,7 +112,7 @@ class KindModel:
     def __init__(self, path: Path | None = SHIPPED) -> None:
         self.path = path
         self._loaded: Loaded | None = None
-        self._cache: dict[str, list[str]] = {}
+        self._cache: dict[str, Any] = {}  # a word's known columns
 
     @property
     def available(self) -> bool:
@@ -146,8 +146,43 @@ class KindModel:
         import numpy as np
 
         m = self._load()
-        columns, values = vector(features(text, self._cache), m.vocabulary, m.idf, m.signal_weight)
-        scores = m.intercept + (values @ m.weights[columns] if columns else 0.0)
+        columns, values = self._vector(text, m)
+        scores = m.intercept + (values @ m.weights[columns] if len(columns) else 0.0)
         scores = np.exp(scores - scores.max())
         scores /= scores.sum()
         return {kind: float(p) for kind, p in zip(m.kinds, scores, strict=True)}
+
+    def _vector(self, text: str, m: Loaded) -> tuple[Any, Any]:
+        """``vector(features(text), …)``, the same columns and weights, found faster: a
+        word's known columns (itself and its letter sequences) are kept once found."""
+        import numpy as np
+
+        words_part, _, signals = text.rpartition("\n")
+        words = _WORD.findall(words_part.lower())
+        found: list[Any] = []
+        for word in words:
+            known = self._cache.get(word)
+            if known is None:
+                known = np.array(
+                    [m.vocabulary[f] for f in (word, *_inside(word)) if f in m.vocabulary],
+                    dtype=np.intp,
+                )
+                if len(self._cache) < 200_000:
+                    self._cache[word] = known
+            found.append(known)
+        pairs = (m.vocabulary.get(f"{a} {b}") for a, b in zip(words, words[1:], strict=False))
+        found.append(np.array([c for c in pairs if c is not None], dtype=np.intp))
+        columns, counts = np.unique(np.concatenate(found), return_counts=True)
+        weights = (1.0 + np.log(counts)) * m.idf[columns]
+        weights /= np.linalg.norm(weights) or 1.0
+        marked = {f"{SIGNAL}{s}" for s in signals.split()}
+        marked |= {
+            f"{SIGNAL}{s.rpartition('_')[0]}"
+            for s in signals.split()
+            if s.startswith("cue_") and s.count("_") >= 2
+        }
+        extra = sorted({m.vocabulary[f] for f in marked if f in m.vocabulary})
+        return (
+            np.concatenate([columns, np.array(extra, dtype=np.intp)]),
+            np.concatenate([weights, np.full(len(extra), m.signal_weight)]),
+        )

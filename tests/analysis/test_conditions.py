@@ -276,8 +276,14 @@ def test_silence_said_with_the_verb_first_is_a_window_not_a_rejection(
     assert analysis.promise_condition == "silence_means_no"
 
 
-def test_please_allow_weeks_for_a_reply_is_a_promise(analyzer: Analyzer) -> None:
-    body = (
-        "Thank you for applying. Please allow up to three weeks for us to review your application."
-    )
+@pytest.mark.parametrize(
+    "allow",
+    [
+        "Please allow up to three weeks for us to review your application.",
+        "Please allow 2-3 weeks for this process.",  # the process of the application
+        "Please allow three weeks for the review process.",
+    ],
+)
+def test_please_allow_weeks_for_a_reply_is_a_promise(analyzer: Analyzer, allow: str) -> None:
+    body = f"Thank you for applying. {allow}"
     assert analyzer.analyze(parse_message(_mail(body))).promised_by == date(2026, 3, 24)

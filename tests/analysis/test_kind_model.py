@@ -241,6 +241,30 @@ def test_the_model_reads_words_their_letters_and_the_signals_apart() -> None:
     assert " exa" in link
 
 
+def test_the_model_finds_the_features_it_was_trained_on() -> None:
+    """The product finds a text's columns its own, faster way; they must be those of
+    ``vector(features(text))``, which built the training matrix."""
+    import numpy as np
+
+    from agent.analysis.model import KindModel, features, model_text, vector
+
+    model = KindModel()
+    m = model._load()
+    signals = ["cue_rejection_strong", "cue_rejection_weak", "rules_rejection", "has_promise"]
+    for raw in (RECEIPT_FOR_A_JOB, DANISH_RECEIPT_WITH_A_PROMISE, NORWEGIAN_OFFER):
+        for given in (signals, []):
+            text = model_text(parse_message(raw), given)
+            for _ in range(2):  # the second time from the words' kept columns
+                got = dict(zip(*model._vector(text, m), strict=True))
+                want = dict(zip(*vector(features(text), m.vocabulary, m.idf, 0.0), strict=True))
+                for column, weight in want.items():
+                    if weight == 0.0:  # a signal, at the model's own weight
+                        want[column] = m.signal_weight
+                assert got.keys() == want.keys()
+                assert np.allclose([got[c] for c in want], list(want.values()))
+    assert model._vector("\n", m)[0].size == 0
+
+
 def test_a_signal_weighs_the_same_however_long_the_mail() -> None:
     import numpy as np
 
