@@ -35,7 +35,8 @@ STRONG, WEAK, SUBJECT = 5.0, 2.0, 3.0
 # Kinds that state a decision, which a conditional sentence does not; a rejection
 # outranks an offer.
 _DECISIONS = ("rejection", "offer")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# A sentence ends at its stop, at a blank line, and after a greeting ("Dear Kari,").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[,:])[ \t]*\n\s*|\n[ \t]*\n\s*")
 MAX_WEAK = 3
 
 
@@ -96,12 +97,13 @@ class KindClassifier:
         status = {s.lower() for s in self.cues["status_update"].subject.matched_texts(subject)}
         return bool(receipt - status) and all(any(s in r for r in receipt) for s in status)
 
-    def _without_conditions(self, body: str) -> str:
-        """``body`` less its sentences that open with a condition ("If you are not …")."""
-        if not self.conditional:
-            return body
-        sentences = _SENTENCE_END.split(body)
-        return " ".join(s for s in sentences if not self.conditional.starts(s))
+    def _without_conditions(self, text: str) -> str:
+        """``text`` less its sentences that open with a condition ("If you are not …"),
+        its white space made single."""
+        sentences = _SENTENCE_END.split(text)
+        if self.conditional:
+            sentences = [s for s in sentences if not self.conditional.starts(s)]
+        return re.sub(r"\s+", " ", " ".join(sentences))
 
     def classify(
         self,
@@ -127,7 +129,7 @@ class KindClassifier:
         signals: list[str] = []
         body = re.sub(r"\s+", " ", text[:20_000])
         subject = re.sub(r"\s+", " ", subject)
-        decided = self._without_conditions(body)
+        decided = self._without_conditions(text[:20_000])
         for kind, cues in self.cues.items():
             # "If you are not selected, …", "If you get a job offer, …" state no decision:
             # rejection and offer cues skip them.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from short_mail import rules_only_analyzer, short_mail
 
@@ -138,6 +140,33 @@ def test_a_condition_states_no_rejection(analyzer: Analyzer) -> None:
         "interview, we will notify you by email.\n\nKind regards,\nTalent Team",
     )
     assert analyzer.analyze(parse_message(raw)).kind == "application_received"
+
+
+@pytest.mark.parametrize("greeting", ["Dear Ola,\n\n", "Hi Ola,\n", "Dear Ola:\n\n"])
+def test_a_condition_right_after_the_greeting_states_no_rejection(
+    analyzer: Analyzer, greeting: str
+) -> None:
+    """The greeting ends a sentence of its own, so the condition opens the next."""
+    raw = mail(
+        "Your application",
+        f"{greeting}If we are not moving forward with your application, we will let you know "
+        "within two weeks.\n\nKind regards,\nTalent Team",
+    )
+    analysis = analyzer.analyze(parse_message(raw))
+    assert analysis.kind != "rejection"
+    assert analysis.promised_by == date(2026, 3, 17)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We will not be moving you forward for the Field Coordinator role.",
+        "Unfortunately we won't be taking you further in the process.",
+    ],
+)
+def test_not_moving_you_forward_is_a_rejection(analyzer: Analyzer, sentence: str) -> None:
+    raw = mail("Your application", f"Hi Ola,\n\nThank you for interviewing. {sentence}\n\nBest")
+    assert analyzer.analyze(parse_message(raw)).kind == "rejection"
 
 
 def test_a_request_for_referees_contact_details_is_a_reference_request(
