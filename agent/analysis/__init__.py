@@ -129,6 +129,9 @@ class Analyzer:
         self.other_kind_at = float(model_rules.get("other_kind_at", 1.01))
         self.keep_promises_about_a_job = bool(model_rules.get("keep_promises_about_a_job", True))
         self.keep_mail_to_the_candidate = bool(model_rules.get("keep_mail_to_the_candidate", True))
+        self.not_job_whatever_is_kept_at = float(
+            model_rules.get("not_job_whatever_is_kept_at", 1.01)
+        )
         # The model knows the words of the languages it was trained on; mail in another
         # (a rules file the user added) is decided by its cue rules alone.
         self.model_languages = frozenset(model_rules.get("languages", ()))
@@ -220,8 +223,9 @@ class Analyzer:
                 if _about_a_job(result.signals)
                 else self.not_job_at
             )
-            if probabilities.get("not_job", 0.0) >= not_job_at and not self._kept(
-                result, conditioned
+            not_job = probabilities.get("not_job", 0.0)
+            if not_job >= not_job_at and (
+                not_job >= self.not_job_whatever_is_kept_at or not self._kept(result, conditioned)
             ):
                 return "not_job"
             best = max(probabilities, key=probabilities.__getitem__)

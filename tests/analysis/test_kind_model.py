@@ -34,6 +34,7 @@ def analyzer_with(probabilities: dict[str, float]) -> Analyzer:
     # The thresholds alone; the two protections are tested on their own below.
     analyzer.keep_promises_about_a_job = False
     analyzer.keep_mail_to_the_candidate = False
+    analyzer.not_job_whatever_is_kept_at = 1.01
     return analyzer
 
 
@@ -202,6 +203,14 @@ def test_a_strong_cue_to_the_candidate_about_a_job_outlasts_a_sure_model(
     analyzer = analyzer_with({"not_job": 0.99, "offer": 0.01})
     analyzer.keep_mail_to_the_candidate = keep
     assert analyzer.analyze(parse_message(raw)).kind == kind
+
+
+@pytest.mark.parametrize(("not_job", "kind"), [(0.85, "offer"), (0.95, "not_job")])
+def test_a_model_sure_enough_discards_even_kept_mail(not_job: float, kind: str) -> None:
+    analyzer = analyzer_with({"not_job": not_job, "offer": 1 - not_job})
+    analyzer.keep_mail_to_the_candidate = True
+    analyzer.not_job_whatever_is_kept_at = 0.9
+    assert analyzer.analyze(parse_message(NORWEGIAN_OFFER)).kind == kind
 
 
 def test_the_shipped_model_gives_the_probabilities_it_was_trained_to_give() -> None:
