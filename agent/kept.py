@@ -203,7 +203,9 @@ class Board:
             if r["process_id"] not in self.removed
         }
         for pid, view in self.fresh.items():
-            out[pid] = (out[pid][0] if pid in out else len(out), view)
+            # A process derived again may be one the filter left out: its place is its own,
+            # not the end of what the filter chose.
+            out[pid] = (out[pid][0] if pid in out else self._position(pid), view)
         ranked = self._ordered(out)
         return [
             _view_json(v, self.engine.tz) if not isinstance(v, str) else json.loads(v)

@@ -432,3 +432,29 @@ def test_interviews_to_look_back_on_are_chosen_from_the_kept_rows(tmp_path: Path
         assert sorted(chosen) == ["Edge", "Recent"]
         full = rebuild(store, Engine(config), account, now, save=False)
         assert full.json_rows(interviewed_since=since) == kept.json_rows(interviewed_since=since)
+
+
+def test_interviews_held_since_the_last_pass_keep_the_process_order(tmp_path: Path) -> None:
+    """Processes whose interview was held after the last pass are derived again, and the
+    kept interview filter never chose them; they still come in the order of the board."""
+    config = make_config(tmp_path, None)
+    account = config.accounts[0]
+    now = datetime(2026, 11, 20, 12, tzinfo=OSLO)
+    with Store.open(config.db_path) as store:
+        for n, hours in enumerate((20, 22, 21, 23)):
+            store.add_manual_process(
+                ManualProcess(
+                    f"m{n}",
+                    f"Firm {n}",
+                    now - timedelta(days=n + 1),
+                    interview_at=now + timedelta(hours=hours),
+                )
+            )
+        refresh(store, Engine(config), account, now, save=True)
+        later = now + timedelta(days=3)
+        kept = refresh(store, Engine(config), account, later, save=False)
+        assert not kept.rebuilt and kept.fresh  # the interviews were held since
+        full = rebuild(store, Engine(config), account, later, save=False)
+        held = full.json_rows(interviewed_since=now)
+        assert len(held) == 4
+        assert kept.json_rows(interviewed_since=now) == held
