@@ -135,6 +135,11 @@ class PromiseFinder:
             f"{origin}.candidate_deadline", commitment.get("candidate_deadline")
         )
         self.interview = compile_cues(f"{lang}.toml:interview.cues", interview.get("cues"))
+        # "We expect to schedule interviews by the end of next week": the sender's plan for
+        # the selection, a time by which those chosen will hear.
+        self.selection_plan = compile_cues(
+            f"{origin}.selection_plan", commitment.get("selection_plan")
+        )
         conditions = data.get("promise_conditions", {})
         # "If you have not heard from us by …": the date is the sender's, though the
         # sentence speaks of the candidate's silence.
@@ -269,6 +274,7 @@ class PromiseFinder:
         date_known: bool = True,
     ) -> PromiseResult:
         evidence: list[Evidence] = []
+        planned: list[Evidence] = []  # the sender's plan for the selection
         promised: date | None = None
         interview_at: datetime | None = None
         found: list[SentenceDates] = []
@@ -310,14 +316,21 @@ class PromiseFinder:
                     match.resolved < ref_day or (match.resolved - ref_day).days > _MAX_PROMISE_DAYS
                 ):
                     continue
+                said = f"{sentence} {following}" if following else sentence
+                said_by = Evidence(sentence=said, phrase=match.phrase, resolved=match.resolved)
+                if self.selection_plan.found(self._clause(sentence_for_cues, match)):
+                    planned.append(said_by)
+                    continue
                 if not self._is_promise(sentence_for_cues, match, tuple(matches)):
                     continue
-                said = f"{sentence} {following}" if following else sentence
-                evidence.append(
-                    Evidence(sentence=said, phrase=match.phrase, resolved=match.resolved)
-                )
+                evidence.append(said_by)
                 if promised is None or match.resolved > promised:
                     promised = match.resolved
+        if not evidence and planned:
+            # A plan for the selection is the promise only where the mail makes none of
+            # its own ("If selected, we will reach out by Friday 20 March" comes first).
+            evidence = planned
+            promised = max(e.resolved for e in planned)
         if want_interview:
             interview_at = self.labelled_time(text, ref, calendar) or interview_at
         return PromiseResult(promised, evidence, interview_at, found)

@@ -287,3 +287,35 @@ def test_silence_said_with_the_verb_first_is_a_window_not_a_rejection(
 def test_please_allow_weeks_for_a_reply_is_a_promise(analyzer: Analyzer, allow: str) -> None:
     body = f"Thank you for applying. {allow}"
     assert analyzer.analyze(parse_message(_mail(body))).promised_by == date(2026, 3, 24)
+
+
+@pytest.mark.parametrize(
+    ("plan", "by"),
+    [
+        ("We expect to schedule phone interviews by the end of next week.", date(2026, 3, 13)),
+        ("We anticipate interviewing applicants in late March.", date(2026, 3, 31)),
+        ("We will begin scheduling interviews by Friday 20 March.", date(2026, 3, 20)),
+    ],
+)
+def test_a_plan_to_schedule_interviews_is_a_promise_to_those_chosen(
+    analyzer: Analyzer, plan: str, by: date
+) -> None:
+    body = f"Dear Ola,\n\nThank you for applying for the Data Engineer position. {plan}\n\nAcme"
+    analysis = analyzer.analyze(parse_message(_mail(body)))
+    assert analysis.promised_by == by
+    assert analysis.promise_condition == "shortlisted"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Interviews will take place on 20 March at our office.",
+        "We are currently scheduling interviews for this week and next week.",
+        "We will hold interviews on 20 March.",
+    ],
+)
+def test_the_time_of_interviews_the_reader_is_invited_to_is_no_promise(
+    analyzer: Analyzer, sentence: str
+) -> None:
+    body = f"Dear Ola,\n\nWe would like to invite you to an interview. {sentence}\n\nAcme"
+    assert analyzer.analyze(parse_message(_mail(body, "Interview"))).promised_by is None
