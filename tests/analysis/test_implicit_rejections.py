@@ -192,3 +192,18 @@ def test_a_condition_or_a_welcome_to_do_something_is_no_offer(
 ) -> None:
     raw = mail("Thanks!", f"Hi Ola,\n\nThanks for applying. {sentence}\n\nThe Team")
     assert analyzer.analyze(parse_message(raw)).kind != "offer"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Velkommen!",
+            "Hei Ola,\n\nVelkommen til teamet! Vi gleder oss til å se deg.\n\nHilsen Acme",
+        ),
+        ("Velkommen!", "Hej Ole,\n\nVelkommen til teamet! Vi glæder os til at se dig.\n\nAcme"),
+        ("Välkommen!", "Hej Olle,\n\nVälkommen till laget! Vi ser fram emot att ses.\n\nAcme"),
+    ],
+)
+def test_a_welcome_to_the_team_is_an_offer(analyzer: Analyzer, subject: str, body: str) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == "offer"
