@@ -207,3 +207,17 @@ def test_a_condition_or_a_welcome_to_do_something_is_no_offer(
 )
 def test_a_welcome_to_the_team_is_an_offer(analyzer: Analyzer, subject: str, body: str) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == "offer"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Research Group would like to conduct a telephone interview with you next week.",
+        "Your interviews will be held in room 1938 on the 13th.",
+    ],
+)
+def test_interviews_arranged_for_the_reader_are_an_invitation(
+    analyzer: Analyzer, sentence: str
+) -> None:
+    raw = mail("Research Group", f"Dear Ola:\n\n{sentence}\n\nRegards,\nSharon")
+    assert analyzer.analyze(parse_message(raw)).kind == "interview_invitation"
