@@ -214,6 +214,7 @@ def test_a_welcome_to_the_team_is_an_offer(analyzer: Analyzer, subject: str, bod
     [
         "The Research Group would like to conduct a telephone interview with you next week.",
         "Your interviews will be held in room 1938 on the 13th.",
+        "You have been offered an interview for the Warehouse Team Leader job.",
     ],
 )
 def test_interviews_arranged_for_the_reader_are_an_invitation(
