@@ -126,13 +126,8 @@ class Trained:
     def probabilities(self, text: str) -> dict[str, float]:
         """The probabilities as the trainer computes them: the features and weights the
         training matrix was built of (the product finds them its own, faster way)."""
-        import numpy as np
-
         m = self.loaded
-        columns, values = vector(features(text), m.vocabulary, m.idf, m.signal_weight)
-        scores = m.intercept + (values @ m.weights[columns] if columns else 0.0)
-        scores = np.exp(scores - scores.max())
-        return {k: float(p) for k, p in zip(m.kinds, scores / scores.sum(), strict=True)}
+        return m.probabilities(*vector(features(text), m.vocabulary, m.idf, m.signal_weight))
 
     def save(self, out: Path, checks: list[str]) -> None:
         import numpy as np

@@ -51,25 +51,28 @@ def _inside(word: str) -> list[str]:
     return [padded[i : i + n] for n in LETTERS for i in range(len(padded) - n + 1)]
 
 
-def features(text: str, cache: dict[str, list[str]] | None = None) -> Counter[str]:
+def _signal_features(signals: str) -> set[str]:
+    """The rules' signals of ``model_text``'s last line, each marked as one, and each
+    cue also without its strength ("cue_rejection" beside "cue_rejection_strong")."""
+    marked = set()
+    for signal in signals.split():
+        marked.add(f"{SIGNAL}{signal}")
+        if signal.startswith("cue_") and signal.count("_") >= 2:
+            marked.add(f"{SIGNAL}{signal.rpartition('_')[0]}")
+    return marked
+
+
+def features(text: str) -> Counter[str]:
     """The counted features of ``text`` as ``model_text`` writes it: the lowercased words,
-    each pair of neighbouring words and each word's letter sequences (``cache`` keeps a
-    word's sequences); and the rules' signals of its last line, each marked as one."""
+    each pair of neighbouring words and each word's letter sequences; and the rules'
+    signals of its last line."""
     words_part, _, signals = text.rpartition("\n")
     words = _WORD.findall(words_part.lower())
     counts: Counter[str] = Counter(words)
     counts.update(f"{a} {b}" for a, b in zip(words, words[1:], strict=False))
     for word in words:
-        inside = cache.get(word) if cache is not None else None
-        if inside is None:
-            inside = _inside(word)
-            if cache is not None and len(cache) < 200_000:
-                cache[word] = inside
-        counts.update(inside)
-    for signal in signals.split():
-        counts[f"{SIGNAL}{signal}"] = 1
-        if signal.startswith("cue_") and signal.count("_") >= 2:  # cue_rejection_strong
-            counts[f"{SIGNAL}{signal.rpartition('_')[0]}"] = 1
+        counts.update(_inside(word))
+    counts.update(_signal_features(signals))
     return counts
 
 
@@ -100,6 +103,15 @@ class Loaded(NamedTuple):
     intercept: Any
     idf: Any
     signal_weight: float
+
+    def probabilities(self, columns: Any, values: Any) -> dict[str, float]:
+        """The kinds' probabilities for a message's columns and weights (``vector``)."""
+        import numpy as np
+
+        scores = self.intercept + (values @ self.weights[columns] if len(columns) else 0.0)
+        scores = np.exp(scores - scores.max())
+        scores /= scores.sum()
+        return {kind: float(p) for kind, p in zip(self.kinds, scores, strict=True)}
 
 
 class KindModel:
@@ -143,14 +155,8 @@ class KindModel:
 
     def text_probabilities(self, text: str) -> dict[str, float]:
         """The probabilities for a text as ``model_text`` writes it."""
-        import numpy as np
-
         m = self._load()
-        columns, values = self._vector(text, m)
-        scores = m.intercept + (values @ m.weights[columns] if len(columns) else 0.0)
-        scores = np.exp(scores - scores.max())
-        scores /= scores.sum()
-        return {kind: float(p) for kind, p in zip(m.kinds, scores, strict=True)}
+        return m.probabilities(*self._vector(text, m))
 
     def _vector(self, text: str, m: Loaded) -> tuple[Any, Any]:
         """``vector(features(text), …)``, the same columns and weights, found faster: a
@@ -175,12 +181,7 @@ class KindModel:
         columns, counts = np.unique(np.concatenate(found), return_counts=True)
         weights = (1.0 + np.log(counts)) * m.idf[columns]
         weights /= np.linalg.norm(weights) or 1.0
-        marked = {f"{SIGNAL}{s}" for s in signals.split()}
-        marked |= {
-            f"{SIGNAL}{s.rpartition('_')[0]}"
-            for s in signals.split()
-            if s.startswith("cue_") and s.count("_") >= 2
-        }
+        marked = _signal_features(signals)
         extra = sorted({m.vocabulary[f] for f in marked if f in m.vocabulary})
         return (
             np.concatenate([columns, np.array(extra, dtype=np.intp)]),
