@@ -127,6 +127,12 @@ class Analyzer:
         )
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self.other_kind_at = float(model_rules.get("other_kind_at", 1.01))
+        # Where the model has read much mail of a language, its choice among the hiring
+        # kinds is surer than the rules'; where little, the rules'.
+        self.other_kind_at_by_language = {
+            lang: float(at)
+            for lang, at in dict(model_rules.get("other_kind_at_by_language", {})).items()
+        }
         self.keep_promises_about_a_job = bool(model_rules.get("keep_promises_about_a_job", True))
         self.keep_mail_to_the_candidate = bool(model_rules.get("keep_mail_to_the_candidate", True))
         self.not_job_whatever_is_kept_at = float(
@@ -228,8 +234,10 @@ class Analyzer:
                 not_job >= self.not_job_whatever_is_kept_at or not self._kept(result, conditioned)
             ):
                 return "not_job"
-            best = max(probabilities, key=probabilities.__getitem__)
-            if best not in ("not_job", kind) and probabilities[best] >= self.other_kind_at:
+            hiring = {k: p for k, p in probabilities.items() if k != "not_job"}
+            best = max(hiring, key=hiring.__getitem__, default=kind)
+            other_kind_at = self.other_kind_at_by_language.get(lang, self.other_kind_at)
+            if best != kind and hiring[best] >= other_kind_at:
                 return best  # a rejection in words no rule knows, around a rule's "update"
         if kind == "not_job" and not bulk:
             best = max(probabilities, key=probabilities.__getitem__)

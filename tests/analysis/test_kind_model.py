@@ -88,6 +88,23 @@ def test_a_sure_model_names_another_hiring_kind(sure: float, kind: str) -> None:
     assert analysis.kind == kind
 
 
+@pytest.mark.parametrize(("by_language", "kind"), [({}, "application_received"), ({"nb": 0.3}, "rejection")])
+def test_a_language_the_model_knows_well_has_a_lower_bar_for_another_hiring_kind(
+    by_language: dict[str, float], kind: str
+) -> None:
+    # The model's first choice among the hiring kinds, though "not_job" is likelier still
+    # (and below the bar at which the mail would be discarded).
+    probabilities = {"not_job": 0.45, "rejection": 0.35, "application_received": 0.2}
+    analyzer = analyzer_with(probabilities)
+    analyzer.other_kind_at_by_language = by_language
+    assert analyzer.analyze(parse_message(RECEIPT_FOR_A_JOB)).kind == kind
+
+
+def test_the_shipped_rules_give_english_its_own_bar_for_another_hiring_kind() -> None:
+    analyzer = Analyzer(Rules.load(None))
+    assert analyzer.other_kind_at_by_language["en"] < analyzer.other_kind_at
+
+
 def test_job_context_cues_load_for_every_shipped_language() -> None:
     analyzer = Analyzer(Rules.load(None))
     for lang in ("en", "nb", "da", "sv"):
@@ -362,6 +379,25 @@ def test_an_english_title_is_a_word_of_its_own() -> None:
             "Intervjuplan for Ola Hansen",
             "Hei alle,\n\nHer er intervjuplan for Ola Hansen på torsdag. Hans CV ligger vedlagt. "
             "Gi meg tilbakemelding på kandidaten etterpå.\n\nHilsen Kari",
+            "not_job",
+        ),
+        (
+            "Offer Accepted - Ola Hansen for Planner",
+            "Hi Dana,\n\nGreat news! Ola Hansen has accepted the offer for the Planner position. "
+            "Next steps: begin the onboarding and agree the start date.\n\nRecruitment Platform",
+            "not_job",
+        ),
+        (
+            "Planner interview",
+            "Dear Ms Berg,\n\nThank you for taking the time to interview me for the Planner "
+            "position today. I am very interested in the role and look forward to the next "
+            "step.\n\nKind regards, Ola Hansen",
+            "not_job",
+        ),
+        (
+            "Candidate for the analyst opening",
+            "Brian,\n\nPlease take a look at the resume of Ola Hansen; he could suit the analyst "
+            "opening. Set up the interview through his headhunter if interested.\n\nVictor",
             "not_job",
         ),
         # "Deres" is the formal "your" in Danish, not "their".
