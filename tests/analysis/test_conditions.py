@@ -290,6 +290,19 @@ def test_please_allow_weeks_for_a_reply_is_a_promise(analyzer: Analyzer, allow: 
 
 
 @pytest.mark.parametrize(
+    "sentence",
+    [
+        "We are still progressing with your application and expect to have an update for you "
+        "by Friday 20 March.",
+        "The panel hopes to give you an answer by Friday 20 March.",
+    ],
+)
+def test_expecting_to_have_news_by_a_day_is_a_promise(analyzer: Analyzer, sentence: str) -> None:
+    body = f"Dear Ola,\n\nThank you for your patience. {sentence}\n\nAcme"
+    assert analyzer.analyze(parse_message(_mail(body))).promised_by == date(2026, 3, 20)
+
+
+@pytest.mark.parametrize(
     ("plan", "by"),
     [
         ("We expect to schedule phone interviews by the end of next week.", date(2026, 3, 13)),

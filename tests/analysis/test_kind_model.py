@@ -394,6 +394,13 @@ def test_an_english_title_is_a_word_of_its_own() -> None:
             "step.\n\nKind regards, Ola Hansen",
             "not_job",
         ),
+        # Thanks for one's time is everyone's politeness, not words to a candidate.
+        (
+            "Ola Hansen: interview slots",
+            "Kari has set up interviews with Ola Hansen on Friday and would like you to meet "
+            "with him at 14:00 in room 3.\n\nThanks for your time,\nPatty",
+            "not_job",
+        ),
         (
             "Candidate for the analyst opening",
             "Brian,\n\nPlease take a look at the resume of Ola Hansen; he could suit the analyst "
