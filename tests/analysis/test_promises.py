@@ -150,6 +150,13 @@ def test_candidates_told_in_the_passive_is_a_promise(analyzer: Analyzer) -> None
         "If you could give me some times during the week of 22 March, I will set up the call.",
         "You will meet Kari Lund, Head of Data (will be out of the office until the end of "
         "March, hence the dates).",
+        "This offer will remain open until 25 March. To accept it, please sign both copies.",
+        "We'd love to hear back from you by Wednesday 25 March if possible.",
+        "Timeline: we'd appreciate receiving the contact details of your referees by Friday, "
+        "20 March.",
+        "If you're still interested in this position, reply to this email within two (2) "
+        "business days with three blocks of time you are available.",
+        "They will call me and I will meet you in the lobby on the 28th floor.",
     ],
 )
 def test_what_the_candidate_is_asked_to_do_is_no_promise(analyzer: Analyzer, body: str) -> None:
