@@ -126,12 +126,30 @@ def test_a_window_where_silence_means_no_is_no_rejection_however_sure_the_model(
     assert analysis.promise_condition == "silence_means_no"
 
 
-def test_mail_about_something_other_than_a_job_stays_so_however_sure_the_model() -> None:
-    raw = mail(
-        "Søknaden din er mottatt",
-        "Hei Kari,\n\nTakk for din søknad om boliglån. Vi har mottatt søknaden og gir deg svar "
-        "innen fem virkedager.\n\nHilsen Banken",
-    )
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Søknaden din er mottatt",
+            "Hei Kari,\n\nTakk for din søknad om boliglån. Vi har mottatt søknaden og gir deg "
+            "svar innen fem virkedager.\n\nHilsen Banken",
+        ),
+        (
+            "Application update - 418 Alder Street, Unit 2B",
+            "Hi there,\n\nThank you for your interest in the property. After reviewing your "
+            "application, we are unable to move forward at this time.\n\nProperty Management",
+        ),
+        (
+            "Your REU application",
+            "Dear Jin,\n\nThank you for your application to join our REU team this summer. We "
+            "are still reviewing applications and will contact you after the Spring break.",
+        ),
+    ],
+)
+def test_mail_about_something_other_than_a_job_stays_so_however_sure_the_model(
+    subject: str, body: str
+) -> None:
+    raw = mail(subject, body)
     rest = 0.05 / 7
     probabilities = {k: rest for k in ("not_job", "rejection", "status_update")}
     probabilities["application_received"] = 0.95
@@ -399,6 +417,12 @@ def test_an_english_title_is_a_word_of_its_own() -> None:
             "Ola Hansen: interview slots",
             "Kari has set up interviews with Ola Hansen on Friday and would like you to meet "
             "with him at 14:00 in room 3.\n\nThanks for your time,\nPatty",
+            "not_job",
+        ),
+        (
+            "Acceptance of offer",
+            "Sir,\n\nI have decided to accept your offer of employment here at Acme. May I ask "
+            "what the effective hire date is?\n\nSincerely, Sam Smith",
             "not_job",
         ),
         (
