@@ -608,6 +608,17 @@ def test_nynorsk_is_read_with_the_bokmal_rules(analyzer: Analyzer) -> None:
             "Tack för ditt intresse.\n\nTyvärr matchar din profil inte det vi söker just nu.",
             "tyvärr matchar din profil inte",
         ),
+        (
+            "Växjö Byggtjänst <jobb@vaxjobygg.se>",
+            "Tack för din ansökan till Lagerarbetare. Den här gången går vi vidare med andra "
+            "kandidater.",
+            "går vi vidare med andra kandidater",
+        ),
+        (
+            "Lageret <jobb@lageret.dk>",
+            "Tak for din ansøgning. Denne gang går vi videre med andre kandidater.",
+            "går vi videre med andre kandidater",
+        ),
     ],
 )
 def test_a_rejection_with_the_verb_before_the_subject(
