@@ -135,6 +135,9 @@ class Analyzer:
         }
         self.keep_promises_about_a_job = bool(model_rules.get("keep_promises_about_a_job", True))
         self.keep_mail_to_the_candidate = bool(model_rules.get("keep_mail_to_the_candidate", True))
+        self.job_board_needs_a_strong_cue = bool(
+            model_rules.get("job_board_needs_a_strong_cue", True)
+        )
         self.not_job_whatever_is_kept_at = float(
             model_rules.get("not_job_whatever_is_kept_at", 1.01)
         )
@@ -242,8 +245,21 @@ class Analyzer:
         if kind == "not_job" and not bulk:
             best = max(probabilities, key=probabilities.__getitem__)
             if best != "not_job" and probabilities[best] >= self.hiring_at:
+                if self._job_board_says_otherwise(result.signals, best):
+                    return kind
                 return best
         return kind
+
+    def _job_board_says_otherwise(self, signals: Sequence[str], kind: str) -> bool:
+        """Whether the mail comes from a job board in its own name (not relaying an
+        employer's words) and says nothing of ``kind`` in a strong cue: its job
+        suggestions speak of jobs, but no employer has written."""
+        return (
+            self.job_board_needs_a_strong_cue
+            and "has_job_board_sender" in signals
+            and "has_job_board_relay" not in signals
+            and f"cue_{kind}_strong" not in signals
+        )
 
     def _kept(self, result: KindResult, conditioned: bool) -> bool:
         """Whether the message says its kind in a strong cue and either promises a reply

@@ -105,6 +105,21 @@ def test_the_shipped_rules_give_english_its_own_bar_for_another_hiring_kind() ->
     assert analyzer.other_kind_at_by_language["en"] < analyzer.other_kind_at
 
 
+@pytest.mark.parametrize(("needs_a_strong_cue", "kind"), [(True, "not_job"), (False, "status_update")])
+def test_a_job_boards_own_suggestion_needs_a_strong_cue_to_be_hiring_mail(
+    needs_a_strong_cue: bool, kind: str
+) -> None:
+    raw = short_mail(
+        "Stilling som kan passe for deg?",
+        "Hei!\n\nVi har vurdert at kompetansen din kan passe til en stilling. Logg inn på Nav "
+        "for å se stillingen.\n\nVennlig hilsen\nNav",
+        sender="Nav <ikke-svar@nav.no>",
+    )
+    analyzer = analyzer_with({"status_update": 0.9, "not_job": 0.1})
+    analyzer.job_board_needs_a_strong_cue = needs_a_strong_cue
+    assert analyzer.analyze(parse_message(raw)).kind == kind
+
+
 def test_job_context_cues_load_for_every_shipped_language() -> None:
     analyzer = Analyzer(Rules.load(None))
     for lang in ("en", "nb", "da", "sv"):
