@@ -88,7 +88,9 @@ def test_a_sure_model_names_another_hiring_kind(sure: float, kind: str) -> None:
     assert analysis.kind == kind
 
 
-@pytest.mark.parametrize(("by_language", "kind"), [({}, "application_received"), ({"nb": 0.3}, "rejection")])
+@pytest.mark.parametrize(
+    ("by_language", "kind"), [({}, "application_received"), ({"nb": 0.3}, "rejection")]
+)
 def test_a_language_the_model_knows_well_has_a_lower_bar_for_another_hiring_kind(
     by_language: dict[str, float], kind: str
 ) -> None:
@@ -105,7 +107,9 @@ def test_the_shipped_rules_give_english_its_own_bar_for_another_hiring_kind() ->
     assert analyzer.other_kind_at_by_language["en"] < analyzer.other_kind_at
 
 
-@pytest.mark.parametrize(("needs_a_strong_cue", "kind"), [(True, "not_job"), (False, "status_update")])
+@pytest.mark.parametrize(
+    ("needs_a_strong_cue", "kind"), [(True, "not_job"), (False, "status_update")]
+)
 def test_a_job_boards_own_suggestion_needs_a_strong_cue_to_be_hiring_mail(
     needs_a_strong_cue: bool, kind: str
 ) -> None:
