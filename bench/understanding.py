@@ -10,6 +10,9 @@ A dataset is recognised by its fields:
 - emails (``body``, ``sent``, ``label``): each row becomes an RFC 5322 message, parsed with
   ``agent.message.parse_message`` and analysed with ``agent.analysis.Analyzer``; kind and
   ``promised_by`` accuracy per language.
+- sentences (``text``, ``sent``, ``promised_by``): promise reading alone, each sentence read
+  by its language's promise finder as if in a hiring mail (``tests/realworld/sentences/``),
+  dev and test halves apart.
 With ``FOLLOWUP_RULES_ONLY=1`` the kind model is left out (the cue rules alone, to
 compare). ``FOLLOWUP_REALWORLD=DIR`` scores another copy of the real-world set.
 ``--speed`` times the whole analysis of ``tests/corpus/**/*.eml`` on one core and the
@@ -81,6 +84,8 @@ def dataset_type(rows: list[dict[str, Any]]) -> str:
         return "dates"
     if {"body", "sent", "label"} <= fields:
         return "emails"
+    if {"text", "sent", "promised_by"} <= fields:
+        return "sentences"
     raise SystemExit(f"unknown dataset type (fields: {', '.join(sorted(fields))})")
 
 
@@ -274,6 +279,53 @@ def run_emails(rows: list[dict[str, Any]], verbose: bool) -> None:
     )
     if verbose:
         print("\n".join(mismatches))
+
+
+# -- sentences ---------------------------------------------------------------------------------
+def run_sentences(rows: list[dict[str, Any]], verbose: bool) -> None:
+    """Promise reading alone: each row's ``text`` read by its language's promise finder
+    against ``sent``, as in a hiring mail (no kind is decided). Each half of the split
+    of the real-world set (``split_of``) is scored apart: tune on dev."""
+    analyzer = load_analyzer()
+    scores: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    mismatches: list[str] = []
+    for row in rows:
+        lang = "nb" if row["lang"] == "nn" else row["lang"]
+        ref = datetime.fromisoformat(row["sent"])
+        finder = analyzer._finder(lang)
+        found = finder.find(row["text"], ref, analyzer.calendar_for(lang), want_interview=False)
+        got = found.promised_by.isoformat() if found.promised_by else None
+        condition = None
+        for evidence in found.evidence:
+            if evidence.resolved == found.promised_by:
+                condition = analyzer._with_condition(evidence, lang).condition
+        want = row.get("promised_by")
+        score = scores[(split_of(row["id"]), lang)]
+        if want:
+            score[0] += int(got == want)
+            score[1] += 1
+            score[4] += int(got == want and condition == row.get("promise_condition"))
+        else:
+            score[2] += int(got is None)
+            score[3] += 1
+        if got != want or (want and condition != row.get("promise_condition")):
+            mismatches.append(
+                f"  {row['id']} [{split_of(row['id'])}] {got} {condition} (want {want} "
+                f"{row.get('promise_condition')}): {row['text'][:160]!r}"
+            )
+    print(f"sentences: {len(rows)}")
+    print("  half  lang   promised_by exact     no promise where none   with its condition")
+    for (half, lang), (ok, n, none_ok, none_n, cond_ok, _) in sorted(scores.items()):
+        print(
+            f"  {half:5} {lang:4} {ok:4}/{n:<4} {_pct(ok, n):>7}   {none_ok:4}/{none_n:<4} "
+            f"{_pct(none_ok, none_n):>7}   {cond_ok:4}/{n:<4}"
+        )
+    print(
+        f"mismatches: {len(mismatches)}"
+        + ("" if verbose or not mismatches else " (--verbose lists dev's)")
+    )
+    if verbose:
+        print("\n".join(m for m in mismatches if "[dev]" in m))
 
 
 # -- the real-world set ------------------------------------------------------------------------
@@ -524,8 +576,11 @@ def main(argv: list[str] | None = None) -> int:
     for path in args.datasets:
         rows = load_rows(path)
         print(f"== {path}")
-        if dataset_type(rows) == "dates":
+        kind = dataset_type(rows)
+        if kind == "dates":
             run_dates(rows, args.verbose)
+        elif kind == "sentences":
+            run_sentences(rows, args.verbose)
         else:
             run_emails(rows, args.verbose)
     if args.speed:
