@@ -212,8 +212,13 @@ class PromiseFinder:
 
     def _clause(self, sentence: str, match: TemporalMatch) -> str:
         start = 0
+        label_start = 0
         for brk in _CLAUSE_BREAK.finditer(sentence, 0, match.start):
-            start = brk.end()
+            label_start, start = start, brk.end()
+        if start and sentence[start - 1] == ":":
+            # A labelled field ("Start Date: 1 December", "Response By: 11 November"): the
+            # label says whose the time is.
+            start = label_start
         end = len(sentence)
         nxt = _CLAUSE_BREAK.search(sentence, match.end)
         if nxt:

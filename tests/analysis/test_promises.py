@@ -157,7 +157,24 @@ def test_candidates_told_in_the_passive_is_a_promise(analyzer: Analyzer) -> None
         "If you're still interested in this position, reply to this email within two (2) "
         "business days with three blocks of time you are available.",
         "They will call me and I will meet you in the lobby on the 28th floor.",
+        "Offer details\nPosition: Data Engineer\nStart Date: 1 April 2026\n"
+        "Response By: 13 March 2026",
+        "I would ask you to get back to me today or tomorrow about the next steps.",
     ],
 )
 def test_what_the_candidate_is_asked_to_do_is_no_promise(analyzer: Analyzer, body: str) -> None:
     assert _analyze(analyzer, "en", body).promised_by is None
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Next steps: we will get back to you by Friday 13 March.",
+        "Timeline: a decision by Friday 13 March.",
+        "Decision by: Friday 13 March",
+    ],
+)
+def test_a_label_before_the_senders_own_time_keeps_the_promise(
+    analyzer: Analyzer, body: str
+) -> None:
+    assert str(_analyze(analyzer, "en", body).promised_by) == "2026-03-13"
