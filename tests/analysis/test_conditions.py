@@ -282,11 +282,24 @@ def test_silence_said_with_the_verb_first_is_a_window_not_a_rejection(
         "Please allow up to three weeks for us to review your application.",
         "Please allow 2-3 weeks for this process.",  # the process of the application
         "Please allow three weeks for the review process.",
+        "Please allow our recruiters 2-3 weeks to follow up on your application.",
     ],
 )
 def test_please_allow_weeks_for_a_reply_is_a_promise(analyzer: Analyzer, allow: str) -> None:
     body = f"Thank you for applying. {allow}"
     assert analyzer.analyze(parse_message(_mail(body))).promised_by == date(2026, 3, 24)
+
+
+def test_meeting_the_minimum_qualifications_is_the_condition_of_a_reply(
+    analyzer: Analyzer,
+) -> None:
+    body = (
+        "Thank you for applying. You can expect to hear from Human Resources within three "
+        "weeks if you meet the minimum qualifications."
+    )
+    analysis = analyzer.analyze(parse_message(_mail(body)))
+    assert analysis.promised_by == date(2026, 3, 24)
+    assert analysis.promise_condition == "shortlisted"
 
 
 @pytest.mark.parametrize(
