@@ -63,6 +63,22 @@ def mail(subject: str, body: str) -> bytes:
             "Many thanks for your application. We have reviewed your CV and have on this "
             "occasion decided not to call you for interview.",
         ),
+        (
+            "Assistant professor position",
+            "Dear Dr. Lund, thank you for visiting us regarding our assistant professor position. "
+            "Our committee has selected a candidate whose research interests are most closely "
+            "aligned with the department's direction.",
+        ),
+        (
+            "RE: Senior Program Manager",
+            "I reviewed your resume with the manager against the job description, and we decided "
+            "to not move forward.",
+        ),
+        (
+            "Notice of results: IT Specialist",
+            "This refers to the application you recently submitted for the position of IT "
+            "Specialist.\n\nYou were found: Ineligible for the following position.",
+        ),
     ],
 )
 def test_implicit_rejection(analyzer: Analyzer, subject: str, body: str) -> None:
