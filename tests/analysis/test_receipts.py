@@ -55,22 +55,27 @@ def test_a_receipt_that_promises_a_reply_is_a_receipt(
     assert result.promised_by is not None or "decision" in body
 
 
-def test_a_confirmed_receipt_of_a_resume_is_a_receipt(analyzer: Analyzer) -> None:
-    body = (
-        "Dear Thomas, thank you for your interest in a career with Acme. We are pleased to "
-        "confirm the receipt of your resume in response to the job opportunity J0925-0822."
-    )
-    result = analyzer.analyze(parse_message(mail("Acknowledgement - J0925-0822", body)))
-    assert result.kind == "application_received"
-
-
-def test_being_shortlisted_is_news_of_the_process(analyzer: Analyzer) -> None:
-    body = (
-        "Hi Liam,\n\nGreat news: you've been shortlisted for a position at Delta Support! We "
-        "were impressed by your background and will send you the next steps by email."
-    )
-    result = analyzer.analyze(parse_message(mail("Delta Support", body)))
-    assert result.kind == "status_update"
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Acknowledgement - J0925-0822",
+            "Dear Thomas, thank you for your interest in a career with Acme. We are pleased to "
+            "confirm the receipt of your resume in response to the job opportunity J0925-0822.",
+            "application_received",
+        ),
+        (
+            "Delta Support",
+            "Hi Liam,\n\nGreat news: you've been shortlisted for a position at Delta Support! We "
+            "were impressed by your background and will send you the next steps by email.",
+            "status_update",
+        ),
+    ],
+)
+def test_a_confirmed_receipt_of_a_cv_and_news_of_a_shortlist(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
 
 
 @pytest.mark.parametrize(
