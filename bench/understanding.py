@@ -286,8 +286,12 @@ def run_sentences(rows: list[dict[str, Any]], verbose: bool) -> None:
     """Promise reading alone: each row's ``text`` read by its language's promise finder
     against ``sent``, as in a hiring mail (no kind is decided). Each half of the split
     of the real-world set (``split_of``) is scored apart: tune on dev."""
+    from agent.analysis import condition_of
+
     analyzer = load_analyzer()
-    scores: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+    # Per half and language: promises right, promises, none read where none, nones,
+    # promises right with their condition.
+    scores: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     mismatches: list[str] = []
     for row in rows:
         lang = "nb" if row["lang"] == "nn" else row["lang"]
@@ -295,10 +299,8 @@ def run_sentences(rows: list[dict[str, Any]], verbose: bool) -> None:
         finder = analyzer._finder(lang)
         found = finder.find(row["text"], ref, analyzer.calendar_for(lang), want_interview=False)
         got = found.promised_by.isoformat() if found.promised_by else None
-        condition = None
-        for evidence in found.evidence:
-            if evidence.resolved == found.promised_by:
-                condition = analyzer._with_condition(evidence, lang).condition
+        conditional = [analyzer._with_condition(e, lang) for e in found.evidence]
+        condition = condition_of(conditional, found.promised_by)
         want = row.get("promised_by")
         score = scores[(split_of(row["id"]), lang)]
         if want:
@@ -315,7 +317,7 @@ def run_sentences(rows: list[dict[str, Any]], verbose: bool) -> None:
             )
     print(f"sentences: {len(rows)}")
     print("  half  lang   promised_by exact     no promise where none   with its condition")
-    for (half, lang), (ok, n, none_ok, none_n, cond_ok, _) in sorted(scores.items()):
+    for (half, lang), (ok, n, none_ok, none_n, cond_ok) in sorted(scores.items()):
         print(
             f"  {half:5} {lang:4} {ok:4}/{n:<4} {_pct(ok, n):>7}   {none_ok:4}/{none_n:<4} "
             f"{_pct(none_ok, none_n):>7}   {cond_ok:4}/{n:<4}"

@@ -17,6 +17,8 @@ from agent.message import Address, Message
 from agent.rules import Rules, load_parties
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from agent.analysis.kinds import KindResult
 
 __all__ = ["KINDS", "Analysis", "Analyzer", "Evidence"]
@@ -63,6 +65,14 @@ _AFTER_INTERVIEW_KINDS = (
 
 # When sentences promising the same day differ, the first of these found wins.
 _CONDITION_WEIGHT = ("silence_means_no", "shortlisted")
+
+
+def condition_of(evidence: Sequence[Evidence], promised_by: date | None) -> str | None:
+    """The condition of the promise behind ``promised_by``. Of the sentences that promise
+    that day, the one that says what silence means decides ("those selected will hear
+    within two weeks; if you have not heard by then, assume you were not selected")."""
+    conditions = {e.condition for e in evidence if e.resolved == promised_by}
+    return next((c for c in _CONDITION_WEIGHT if c in conditions), None)
 
 
 def _about_a_job(signals: Sequence[str]) -> bool:
@@ -513,18 +523,13 @@ class Analyzer:
         if kind in ("rejection", "not_job"):
             evidence = []
         promised_by = max((e.resolved for e in evidence), default=None)
-        # Of the sentences that promise that day, the one that says what silence means
-        # decides ("those selected will hear within two weeks; if you have not heard by
-        # then, assume you were not selected").
-        conditions = {e.condition for e in evidence if e.resolved == promised_by}
-        condition = next((c for c in _CONDITION_WEIGHT if c in conditions), None)
         return Analysis(
             message_id=msg.message_id,
             language=language,
             kind=kind,
             confidence=result.confidence,
             promised_by=promised_by,
-            promise_condition=condition,
+            promise_condition=condition_of(evidence, promised_by),
             after_interview=kind in _AFTER_INTERVIEW_KINDS
             and self._after_interview(rules_lang).found(msg.text),
             contact_phone=self._phone(msg) if kind != "not_job" else None,

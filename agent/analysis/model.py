@@ -7,7 +7,7 @@ kind; the model's probabilities are a second opinion that the analyzer weighs wi
 thresholds of ``rules/model.toml``.
 
 The model reads words, word pairs and the letter sequences inside words (two to five
-letters, from each word's start and end). The letter sequences carry what one word
+letters, with each word's start and end marked). The letter sequences carry what one word
 teaches to its inflections and to its neighbours in related languages ("ansøgning",
 "ansökan", "søknaden" share "ans", "søk"), which matters where the set has few mails
 of a language. Each feature is weighted by its log count and its inverse document
