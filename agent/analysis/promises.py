@@ -83,26 +83,58 @@ _NO_BREAK_AFTER = {
 }
 
 
+_MONTH_STARTS = {
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "mai",
+    "may",
+    "maj",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "oct",
+    "nov",
+    "des",
+    "dec",
+}
+
+
+def _ordinal(prev: Any, before: Any) -> bool:
+    """Is ``prev`` the dot of a day number ("11." as one token, or "11" then ".")?"""
+    if prev.text == ".":
+        return before is not None and before.like_num
+    return prev.text.endswith(".") and prev.text[:-1].isdigit() and len(prev.text) <= 3
+
+
 def keep_dates_together(doc: Any) -> Any:
-    """A sentence never starts after '11.' or 'kl.' or before a lower-case word:
-    "fredag 11. desember kl. 16" stays one sentence."""
+    """A sentence never starts after 'kl.', before a lower-case word, or after '11.'
+    before a month: "fredag 11. desember kl. 16" and "11. Desember" stay one sentence."""
     for i in range(1, len(doc)):
         token = doc[i]
-        if not token.is_sent_start:
-            continue
         prev = doc[i - 1]
         before = doc[i - 2] if i >= 2 else None
+        if not token.is_sent_start:
+            if (
+                prev.text.endswith(".")
+                and prev.text[:-1].isdigit()
+                and token.text[:1].isupper()
+                and token.lower_[:3] not in _MONTH_STARTS
+            ):
+                # The tokenizer reads "42." as one ordinal: "i uke 42. Vi gir …" ends there.
+                token.is_sent_start = True
+            continue
         if token.text[:1].islower():
             token.is_sent_start = False
-        elif (
-            prev.text == "."
-            and before is not None
-            and (before.like_num or before.lower_ in _NO_BREAK_AFTER)
-        ):
+        elif prev.text == "." and before is not None and before.lower_ in _NO_BREAK_AFTER:
             token.is_sent_start = False
         elif prev.text.endswith(".") and prev.text[:-1].lower() in _NO_BREAK_AFTER:
             token.is_sent_start = False
-        elif prev.text.endswith(".") and prev.text[:-1].isdigit() and len(prev.text) <= 3:
+        elif _ordinal(prev, before) and token.lower_[:3] in _MONTH_STARTS:
+            # "11. Desember" (a day), unlike "i uke 42. Vi gir beskjed …" (a sentence's end)
             token.is_sent_start = False
     return doc  # "we keep your CV for a year" is not a reply window
 

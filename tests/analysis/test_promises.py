@@ -178,3 +178,52 @@ def test_a_label_before_the_senders_own_time_keeps_the_promise(
     analyzer: Analyzer, body: str
 ) -> None:
     assert str(_analyze(analyzer, "en", body).promised_by) == "2026-03-13"
+
+
+# Phrasings of the sender's own time that read as something else: a plural subject, a
+# noun put first, a window given as "a week or two", a sentence ending in "uke 11."
+SENDERS_OWN_TIME = [
+    ("en", "Decisions will be communicated to all candidates by 20 March.", "2026-03-20"),
+    ("en", "Expect a response from us in the next week or two.", "2026-03-17"),
+    ("en", "It may take up to 4 weeks before you hear from us.", "2026-03-31"),
+    ("nb", "Vi gir beskjed om utfallet innen 20. mars.", "2026-03-20"),
+    ("nb", "Svar på søknaden vil du få innen 20. mars.", "2026-03-20"),
+    (
+        "nb",
+        "Intervjuene gjennomføres i uke 11. Vi gir svar innen utgangen av uke 12.",
+        "2026-03-20",
+    ),
+    ("da", "Vi giver besked om resultatet senest den 20. marts.", "2026-03-20"),
+    ("da", "Svar på din ansøgning får du inden den 20. marts.", "2026-03-20"),
+    ("sv", "Vi ger besked om resultatet senast den 20 mars.", "2026-03-20"),
+]
+
+
+@pytest.mark.parametrize(("lang", "body", "promised_by"), SENDERS_OWN_TIME)
+def test_the_senders_own_time_in_other_word_orders(
+    analyzer: Analyzer, lang: str, body: str, promised_by: str
+) -> None:
+    assert str(_analyze(analyzer, lang, body).promised_by) == promised_by
+
+
+@pytest.mark.parametrize(
+    ("lang", "body"),
+    [
+        ("nb", "Gi beskjed innen fredag om tidspunktet passer."),
+        ("nb", "Kan du gi oss beskjed innen fredag?"),
+        ("nb", "Svar på denne e-posten innen fredag."),
+        ("da", "Giv besked senest fredag, om tidspunktet passer."),
+        ("sv", "Ge besked senast fredag om tiden passar."),
+        ("en", "You will receive the contract two weeks before you start."),
+    ],
+)
+def test_the_candidates_own_time_stays_no_promise(analyzer: Analyzer, lang: str, body: str) -> None:
+    assert _analyze(analyzer, lang, body).promised_by is None
+
+
+def test_only_successful_candidates_told_is_a_condition(analyzer: Analyzer) -> None:
+    analysis = _analyze(
+        analyzer, "en", "Successful candidates will be notified within three weeks."
+    )
+    assert str(analysis.promised_by) == "2026-03-24"
+    assert analysis.promise_condition == "shortlisted"
