@@ -431,6 +431,18 @@ def test_an_english_title_is_a_word_of_its_own() -> None:
             "step.\n\nKind regards, Ola Hansen",
             "not_job",
         ),
+        (
+            "Interview: Ola Hansen",
+            "Hello!\n\nYou have been selected to interview Planner candidate Ola Hansen on "
+            "Thursday at 13:30. The interview packet is in the shared folder.\n\nRecruiting",
+            "not_job",
+        ),
+        (
+            "Re: Document",
+            "Samantha,\n\nPlease schedule an interview with this candidate for Monday; I would "
+            "like Kari to join.\n\nMark",
+            "not_job",
+        ),
         # Thanks for one's time is everyone's politeness, not words to a candidate.
         (
             "Ola Hansen: interview slots",
