@@ -148,6 +148,10 @@ class Analyzer:
         self.job_board_needs_a_strong_cue = bool(
             model_rules.get("job_board_needs_a_strong_cue", True)
         )
+        # Kinds the model has read too little of to overrule a strong cue of them.
+        self.kinds_the_model_barely_knows = frozenset(
+            model_rules.get("kinds_the_model_barely_knows", ())
+        )
         self.not_job_whatever_is_kept_at = float(
             model_rules.get("not_job_whatever_is_kept_at", 1.01)
         )
@@ -276,11 +280,14 @@ class Analyzer:
         (and speaks of a job, or makes the reply the condition of a selection: "only
         candidates who go on will hear", "if you have not heard from us by then"), or
         speaks of a job to the reader as the one who applied ("your application for the
-        position"): then it is hiring mail, however unfamiliar its words are to the
-        model."""
+        position"), or is of a kind the model has barely read ("vi kommer til å ringe
+        referansene dine"): then it is hiring mail, however unfamiliar its words are to
+        the model."""
         signals = result.signals
         if f"cue_{result.kind}_strong" not in signals:
             return False
+        if result.kind in self.kinds_the_model_barely_knows and "cue_other_side" not in signals:
+            return True
         about_a_job = _about_a_job(signals)
         if self.keep_promises_about_a_job and "has_promise" in signals:
             if about_a_job or conditioned:

@@ -31,9 +31,10 @@ def analyzer_with(probabilities: dict[str, float]) -> Analyzer:
     analyzer.model = FixedModel(probabilities)  # type: ignore[assignment]
     analyzer.not_job_at, analyzer.not_job_at_with_job_context = 0.25, 0.7
     analyzer.other_kind_at = 0.9
-    # The thresholds alone; the two protections are tested on their own below.
+    # The thresholds alone; the protections are tested on their own below.
     analyzer.keep_promises_about_a_job = False
     analyzer.keep_mail_to_the_candidate = False
+    analyzer.kinds_the_model_barely_knows = frozenset()
     analyzer.not_job_whatever_is_kept_at = 1.01
     return analyzer
 
@@ -519,3 +520,28 @@ def test_a_sender_named_for_recruiting_speaks_of_a_job(sender: str, kind: str) -
         parse_message(raw)
     )
     assert analysis.kind == kind
+
+
+# Reference requests in the words of each language: the model has read none outside
+# English, and reads them as referee requests for others.
+REFERENCE_REQUESTS = [
+    ("Referansesjekk", "Hei Kari,\n\nVi kommer til å ringe referansene dine i morgen."),
+    ("Referencer", "Hej Karen,\n\nJeg ringer til dine referencer i morgen formiddag."),
+    ("Referencer", "Hej Karen,\n\nInden vi går videre, vil vi gerne tage referencer."),
+    ("Referenser", "Hej Karin,\n\nVi skulle gärna vilja ta referenser innan vi går vidare."),
+    ("Referenser", "Hej Karin,\n\nInnan beslut behöver vi minst två referenspersoner."),
+]
+
+
+@pytest.mark.parametrize(("subject", "body"), REFERENCE_REQUESTS)
+@pytest.mark.parametrize(("barely", "kind"), [(True, "reference_request"), (False, "not_job")])
+def test_a_kind_the_model_barely_knows_outlasts_it_in_a_strong_cue(
+    subject: str, body: str, barely: bool, kind: str
+) -> None:
+    analyzer = analyzer_with({"not_job": 0.8, "reference_request": 0.2})
+    analyzer.kinds_the_model_barely_knows = frozenset({"reference_request"} if barely else ())
+    assert analyzer.analyze(parse_message(short_mail(subject, body))).kind == kind
+
+
+def test_the_shipped_rules_name_reference_requests_as_barely_known() -> None:
+    assert Analyzer(Rules.load(None)).kinds_the_model_barely_knows == {"reference_request"}
