@@ -630,3 +630,84 @@ def test_a_rejection_with_the_verb_before_the_subject(
     result = analyze(analyzer, raw)
     assert result.kind == "rejection"
     assert phrase in [cue.lower() for cue in result.cues]
+
+
+# -- Phrasings of each kind in the three Nordic languages ------------------------------------
+NORDIC_KINDS = [
+    # a post filled, with its title between
+    (
+        "da",
+        "Vi skal hermed meddele, at stillingen som overlæge ved Herlev Hospital nu er besat.",
+        "rejection",
+    ),
+    (
+        "nb",
+        "Vi må dessverre meddele at stillingen som rådgiver i Bergen nå er besatt.",
+        "rejection",
+    ),
+    # another candidate chosen, and described
+    (
+        "da",
+        "Tak fordi du søgte. Vi har valgt en kandidat, hvis profil matchede vores behov en "
+        "anelse bedre.",
+        "rejection",
+    ),
+    (
+        "nb",
+        "Takk for at du søkte. Vi har valgt en kandidat som passet litt bedre til behovene våre.",
+        "rejection",
+    ),
+    (
+        "sv",
+        "Tack för att du sökte. Vi har valt en kandidat vars profil matchade våra behov lite "
+        "bättre.",
+        "rejection",
+    ),
+    # the team would have the reader
+    (
+        "da",
+        "Vi vil rigtig gerne have dig med på holdet: jobbet som marketingchef er dit!",
+        "offer",
+    ),
+    (
+        "nb",
+        "Vi vil veldig gjerne ha deg med på laget: jobben som markedssjef er din!",
+        "offer",
+    ),
+    (
+        "sv",
+        "Vi vill väldigt gärna ha dig med i teamet: jobbet som marknadschef är ditt!",
+        "offer",
+    ),
+    # the application passed on to the one who hires
+    (
+        "sv",
+        "Din ansökan har nu skickats vidare till rekryterande chef, som går igenom "
+        "ansökningarna under veckan.",
+        "status_update",
+    ),
+    # a flat let to another tenant
+    (
+        "nb",
+        "Utleier har valgt en annen leietaker, og vi kan dessverre ikke tilby deg leiligheten.",
+        "not_job",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lang", "body", "kind"), NORDIC_KINDS)
+def test_nordic_phrasings_of_each_kind(analyzer: Analyzer, lang: str, body: str, kind: str) -> None:
+    greeting = {"da": "Hej Karen", "nb": "Hei Kari", "sv": "Hej Karin"}[lang]
+    raw = mail(
+        "Line Holm <line.holm@vinkompagniet.example>",
+        {
+            "da": "Svar på din ansøgning",
+            "nb": "Svar på søknaden din",
+            "sv": "Besked om din ansökan",
+        }[lang],
+        "Tue, 7 Oct 2025 10:25:00 +0200",
+        f"{greeting},\n\n{body}\n\nMed venlig hilsen\nLine",
+    )
+    result = analyze(analyzer, raw)
+    assert result.language == lang
+    assert result.kind == kind
