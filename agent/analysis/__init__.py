@@ -148,10 +148,11 @@ class Analyzer:
         self.job_board_needs_a_strong_cue = bool(
             model_rules.get("job_board_needs_a_strong_cue", True)
         )
-        # Kinds the model has read too little of to overrule a strong cue of them.
-        self.kinds_the_model_barely_knows = frozenset(
-            model_rules.get("kinds_the_model_barely_knows", ())
-        )
+        # Kinds the model has read too little of, in a language, to overrule a strong cue.
+        self.kinds_the_model_barely_knows = {
+            lang: frozenset(kinds)
+            for lang, kinds in dict(model_rules.get("kinds_the_model_barely_knows", {})).items()
+        }
         self.not_job_whatever_is_kept_at = float(
             model_rules.get("not_job_whatever_is_kept_at", 1.01)
         )
@@ -248,7 +249,8 @@ class Analyzer:
             )
             not_job = probabilities.get("not_job", 0.0)
             if not_job >= not_job_at and (
-                not_job >= self.not_job_whatever_is_kept_at or not self._kept(result, conditioned)
+                not_job >= self.not_job_whatever_is_kept_at
+                or not self._kept(result, conditioned, lang)
             ):
                 return "not_job"
             hiring = {k: p for k, p in probabilities.items() if k != "not_job"}
@@ -275,7 +277,7 @@ class Analyzer:
             and f"cue_{kind}_strong" not in signals
         )
 
-    def _kept(self, result: KindResult, conditioned: bool) -> bool:
+    def _kept(self, result: KindResult, conditioned: bool, lang: str) -> bool:
         """Whether the message says its kind in a strong cue and either promises a reply
         (and speaks of a job, or makes the reply the condition of a selection: "only
         candidates who go on will hear", "if you have not heard from us by then"), or
@@ -286,7 +288,8 @@ class Analyzer:
         signals = result.signals
         if f"cue_{result.kind}_strong" not in signals:
             return False
-        if result.kind in self.kinds_the_model_barely_knows and "cue_other_side" not in signals:
+        barely_known = self.kinds_the_model_barely_knows.get(lang, frozenset())
+        if result.kind in barely_known and "cue_other_side" not in signals:
             return True
         about_a_job = _about_a_job(signals)
         if self.keep_promises_about_a_job and "has_promise" in signals:

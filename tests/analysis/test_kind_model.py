@@ -34,7 +34,7 @@ def analyzer_with(probabilities: dict[str, float]) -> Analyzer:
     # The thresholds alone; the protections are tested on their own below.
     analyzer.keep_promises_about_a_job = False
     analyzer.keep_mail_to_the_candidate = False
-    analyzer.kinds_the_model_barely_knows = frozenset()
+    analyzer.kinds_the_model_barely_knows = {}
     analyzer.not_job_whatever_is_kept_at = 1.01
     return analyzer
 
@@ -539,9 +539,25 @@ def test_a_kind_the_model_barely_knows_outlasts_it_in_a_strong_cue(
     subject: str, body: str, barely: bool, kind: str
 ) -> None:
     analyzer = analyzer_with({"not_job": 0.8, "reference_request": 0.2})
-    analyzer.kinds_the_model_barely_knows = frozenset({"reference_request"} if barely else ())
+    barely_known = {"reference_request"} if barely else set()
+    analyzer.kinds_the_model_barely_knows = {
+        "nb": barely_known,
+        "da": barely_known,
+        "sv": barely_known,
+    }
     assert analyzer.analyze(parse_message(short_mail(subject, body))).kind == kind
 
 
-def test_the_shipped_rules_name_reference_requests_as_barely_known() -> None:
-    assert Analyzer(Rules.load(None)).kinds_the_model_barely_knows == {"reference_request"}
+def test_a_kind_barely_known_in_one_language_is_known_in_another() -> None:
+    analyzer = analyzer_with({"not_job": 0.8, "assessment_request": 0.2})
+    analyzer.kinds_the_model_barely_knows = {"sv": {"assessment_request"}}
+    swedish = short_mail("Arbetsprov", "Hej Karin,\n\nVi skickar här ett kort arbetsprov att göra.")
+    english = short_mail("Assessment", "Hi Kari,\n\nPlease complete the online assessment below.")
+    assert analyzer.analyze(parse_message(swedish)).kind == "assessment_request"
+    assert analyzer.analyze(parse_message(english)).kind == "not_job"
+
+
+def test_the_shipped_rules_name_the_kinds_barely_known_in_each_language() -> None:
+    barely_known = Analyzer(Rules.load(None)).kinds_the_model_barely_knows
+    assert barely_known["en"] == {"reference_request"}
+    assert barely_known["sv"] == {"reference_request", "assessment_request"}
