@@ -345,3 +345,45 @@ def test_the_time_of_interviews_the_reader_is_invited_to_is_no_promise(
 ) -> None:
     body = f"Dear Ola,\n\nWe would like to invite you to an interview. {sentence}\n\nAcme"
     assert analyzer.analyze(parse_message(_mail(body, "Interview"))).promised_by is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "promised_by", "condition"),
+    [
+        # those invited, or relevant, are the ones who hear
+        (
+            "Candidates selected for an interview will be contacted by 20 March.",
+            "2026-03-20",
+            "shortlisted",
+        ),
+        (
+            "Takk for søknaden din. Kandidater som blir innkalt til intervju, vil få beskjed "
+            "innen 20. mars.",
+            "2026-03-20",
+            "shortlisted",
+        ),
+        (
+            "Tak for din ansøgning. Kandidater, der inviteres til samtale, får besked senest "
+            "den 20. marts.",
+            "2026-03-20",
+            "shortlisted",
+        ),
+        (
+            "Tack för din ansökan. Vi planerar att kontakta aktuella kandidater under vecka 12.",
+            "2026-03-20",
+            "shortlisted",
+        ),
+        # silence, with the condition first
+        (
+            "Should you not hear from us by 20 March, please assume that we will not be taking "
+            "your application further.",
+            "2026-03-20",
+            "silence_means_no",
+        ),
+    ],
+)
+def test_who_will_hear_is_read_in_more_words(
+    analyzer: Analyzer, sentence: str, promised_by: str, condition: str
+) -> None:
+    result = analyzer.analyze(parse_message(_mail(f"Ola,\n\n{sentence}\n\nAcme"))).to_json()
+    assert (result["promised_by"], result["promise_condition"]) == (promised_by, condition)

@@ -196,6 +196,9 @@ SENDERS_OWN_TIME = [
     ("da", "Vi giver besked om resultatet senest den 20. marts.", "2026-03-20"),
     ("da", "Svar på din ansøgning får du inden den 20. marts.", "2026-03-20"),
     ("sv", "Vi ger besked om resultatet senast den 20 mars.", "2026-03-20"),
+    ("nb", "Svar vil du få innen fredag.", "2026-03-06"),
+    ("sv", "Du bör få besked inom tre veckor.", "2026-03-24"),
+    ("en", "The hiring team will review applications and respond by 20 March.", "2026-03-20"),
 ]
 
 
