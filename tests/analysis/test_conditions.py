@@ -373,6 +373,13 @@ def test_the_time_of_interviews_the_reader_is_invited_to_is_no_promise(
             "2026-03-20",
             "shortlisted",
         ),
+        # both those invited and those not hear: no condition
+        (
+            "Tak for din ansøgning. Både ansøgere, der inviteres til en samtale, og ansøgere, der "
+            "ikke inviteres, får besked senest den 20. marts.",
+            "2026-03-20",
+            None,
+        ),
         # silence, with the condition first
         (
             "Should you not hear from us by 20 March, please assume that we will not be taking "
@@ -383,7 +390,7 @@ def test_the_time_of_interviews_the_reader_is_invited_to_is_no_promise(
     ],
 )
 def test_who_will_hear_is_read_in_more_words(
-    analyzer: Analyzer, sentence: str, promised_by: str, condition: str
+    analyzer: Analyzer, sentence: str, promised_by: str, condition: str | None
 ) -> None:
     result = analyzer.analyze(parse_message(_mail(f"Ola,\n\n{sentence}\n\nAcme"))).to_json()
     assert (result["promised_by"], result["promise_condition"]) == (promised_by, condition)
