@@ -70,9 +70,54 @@ def test_a_receipt_that_promises_a_reply_is_a_receipt(
             "were impressed by your background and will send you the next steps by email.",
             "status_update",
         ),
+        # each kind in the plain words a recruiter uses, without its usual keyword
+        ("bad news", "Hi Alex, the client went with an internal candidate. Sorry!", "rejection"),
+        (
+            "Data Scientist position",
+            "Hi Alex, the role has been put on hold indefinitely, and we're closing all open "
+            "applications.",
+            "rejection",
+        ),
+        (
+            "Your application",
+            "Dear Alex, we won't be progressing your application at this time.",
+            "rejection",
+        ),
+        (
+            "Operations Manager",
+            "Dear Alex, we would like to appoint you to the position of Operations Manager at a "
+            "salary of £62,000.",
+            "offer",
+        ),
+        (
+            "Civil Engineer II",
+            "Dear Alex, we are pleased to extend to you a conditional appointment, contingent upon "
+            "a background check.",
+            "offer",
+        ),
+        (
+            "we're in!",
+            "Alex! We want to bring you on as our first Growth Marketer. Let's talk comp.",
+            "offer",
+        ),
+        (
+            "client's keen!",
+            "Hi Alex, they just need two references before they sign off.",
+            "reference_request",
+        ),
+        (
+            "one more thing",
+            "Could you share contact details for a couple of people who've managed you?",
+            "reference_request",
+        ),
+        (
+            "we got it!",
+            "Hi Alex, just to confirm your application made it to us safely. We'll be in touch.",
+            "application_received",
+        ),
     ],
 )
-def test_a_confirmed_receipt_of_a_cv_and_news_of_a_shortlist(
+def test_each_kind_in_a_recruiters_plain_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
