@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from agent.analysis.types import KINDS, Analysis, Evidence
@@ -354,11 +355,18 @@ class Analyzer:
             nlp.add_pipe("sentencizer")
             from spacy.language import Language
 
-            from agent.analysis.promises import keep_dates_together
+            from agent.analysis.promises import keep_dates_together, month_words
 
             if "keep_dates_together" not in Language.factories:
-                Language.component("keep_dates_together", func=keep_dates_together)
-            nlp.add_pipe("keep_dates_together", after="sentencizer")
+                Language.factory(
+                    "keep_dates_together",
+                    default_config={"months": []},
+                    func=lambda nlp, name, months: partial(
+                        keep_dates_together, months=frozenset(months)
+                    ),
+                )
+            months = sorted(month_words(self.rules.date_rules(lang)))
+            nlp.add_pipe("keep_dates_together", after="sentencizer", config={"months": months})
             finder = PromiseFinder(lang, self.lang_data[lang], DateGrammar(lang, self.rules), nlp)
             self._finders[lang] = finder
         return finder

@@ -83,26 +83,6 @@ _NO_BREAK_AFTER = {
 }
 
 
-_MONTH_STARTS = {
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "mai",
-    "may",
-    "maj",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "okt",
-    "oct",
-    "nov",
-    "des",
-    "dec",
-}
-
-
 def _ordinal(prev: Any, before: Any) -> bool:
     """Is ``prev`` the dot of a day number ("11." as one token, or "11" then ".")?"""
     if prev.text == ".":
@@ -110,9 +90,20 @@ def _ordinal(prev: Any, before: Any) -> bool:
     return prev.text.endswith(".") and prev.text[:-1].isdigit() and len(prev.text) <= 3
 
 
-def keep_dates_together(doc: Any) -> Any:
+def month_words(date_rules: Mapping[str, Any] | None) -> frozenset[str]:
+    """The month names and abbreviations of a language's date rules, lowercased."""
+    vocab = (date_rules or {}).get("vocab", {})
+    return frozenset(
+        word.lower().rstrip(".")
+        for table in ("month_word", "month_short", "month_by_day")
+        for word in vocab.get(table, {})
+    )
+
+
+def keep_dates_together(doc: Any, months: frozenset[str]) -> Any:
     """A sentence never starts after 'kl.', before a lower-case word, or after '11.'
-    before a month: "fredag 11. desember kl. 16" and "11. Desember" stay one sentence."""
+    before a month (``months``: ``month_words``): "fredag 11. desember kl. 16" and
+    "11. Desember" stay one sentence."""
     for i in range(1, len(doc)):
         token = doc[i]
         prev = doc[i - 1]
@@ -122,7 +113,7 @@ def keep_dates_together(doc: Any) -> Any:
                 prev.text.endswith(".")
                 and prev.text[:-1].isdigit()
                 and token.text[:1].isupper()
-                and token.lower_[:3] not in _MONTH_STARTS
+                and token.lower_.rstrip(".") not in months
             ):
                 # The tokenizer reads "42." as one ordinal: "i uke 42. Vi gir …" ends there.
                 token.is_sent_start = True
@@ -133,7 +124,7 @@ def keep_dates_together(doc: Any) -> Any:
             token.is_sent_start = False
         elif prev.text.endswith(".") and prev.text[:-1].lower() in _NO_BREAK_AFTER:
             token.is_sent_start = False
-        elif _ordinal(prev, before) and token.lower_[:3] in _MONTH_STARTS:
+        elif _ordinal(prev, before) and token.lower_.rstrip(".") in months:
             # "11. Desember" (a day), unlike "i uke 42. Vi gir beskjed …" (a sentence's end)
             token.is_sent_start = False
     return doc  # "we keep your CV for a year" is not a reply window

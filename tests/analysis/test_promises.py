@@ -230,3 +230,19 @@ def test_only_successful_candidates_told_is_a_condition(analyzer: Analyzer) -> N
     )
     assert str(analysis.promised_by) == "2026-03-24"
     assert analysis.promise_condition == "shortlisted"
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("Intervjuene er i uke 42. Vi gir svar.", ["Intervjuene er i uke 42.", "Vi gir svar."]),
+        (
+            "Møtet er fredag 11. Desember kl. 16. Vi sees.",
+            ["Møtet er fredag 11. Desember kl. 16.", "Vi sees."],
+        ),
+    ],
+)
+def test_a_day_number_ends_a_sentence_unless_a_month_of_the_language_follows(
+    analyzer: Analyzer, text: str, sentences: list[str]
+) -> None:
+    assert analyzer._finder("nb").sentences(text) == sentences
