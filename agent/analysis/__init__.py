@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["KINDS", "Analysis", "Analyzer", "Evidence"]
 
 _SENDER_MEMO_SIZE = 4096  # senders whose prefilter verdict is kept
+_SIGNOFF_LINES = 5  # the lines of a signature that name who signs
 _BULK_PRECEDENCE = re.compile(r"\b(bulk|list|junk)\b", re.I)
 _AUTO_SUBJECT = re.compile(
     r"^(automatic reply|auto[- ]?reply|out of (the )?office|automatisk svar|autosvar|fraværsmelding|abwesenheit)",
@@ -167,6 +168,7 @@ class Analyzer:
         self._calendars: dict[str | None, Any] = {}
         self._places: Any = None
         self._senders: dict[Address, tuple[bool | None, bool]] = {}
+        self._signoff_cues: dict[str, Any] = {}
 
     def _phone(self, msg: Message) -> str | None:
         from agent.analysis.phone import phone_in
@@ -327,13 +329,26 @@ class Analyzer:
         words, titles = compiled
         return bool(words.found(f"{msg.subject}\n{msg.text}") or titles.found(msg.subject))
 
-    def _from_recruiting(self, msg: Message) -> bool:
+    def _from_recruiting(self, msg: Message, lang: str) -> bool:
         """Whether the sender's name or address names recruiting ("Talent Acquisition",
-        careers@, rekrytering@: the ``[prefilter] sender`` cues)."""
+        careers@, rekrytering@: the ``[prefilter] sender`` cues of any language), or the
+        sign-off does in the mail's language ("Daniel Kim / Senior Technical Recruiter",
+        "Med vänliga hälsningar, Fixco Rekrytering"): the name a sender signs with says
+        who writes as plainly as the name on the envelope."""
         sender = msg.from_
-        if sender is None:
+        if sender is not None and self._sender(sender, self._prefilter_cues()[1])[1]:
+            return True
+        if not msg.signature:
             return False
-        return self._sender(sender, self._prefilter_cues()[1])[1]
+        cues = self._signoff_cues.get(lang)
+        if cues is None:
+            from agent.analysis.cues import compile_cues
+
+            section = self.lang_data.get(lang, {}).get("prefilter", {})
+            cues = compile_cues(f"{lang}.toml:prefilter.sender", section.get("sender"))
+            self._signoff_cues[lang] = cues
+        # The closing, the name and the title; not the addresses and disclaimers below.
+        return bool(cues.found("\n".join(msg.signature.splitlines()[:_SIGNOFF_LINES])))
 
     # -- lazily built, heavy parts -------------------------------------------------------
     def _finder(self, lang: str) -> Any:
@@ -516,7 +531,7 @@ class Analyzer:
             ats=party.ats is not None,
             job_subject=self._prefilter_cues()[0].found(msg.subject),
             job_context=self._speaks_of_a_job(msg, rules_lang),
-            recruiting_sender=self._from_recruiting(msg),
+            recruiting_sender=self._from_recruiting(msg, rules_lang),
         )
         kind = self._second_opinion(
             msg,

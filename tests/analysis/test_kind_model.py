@@ -80,6 +80,32 @@ def test_words_about_employment_make_the_veto_harder(raw: bytes, not_job: float,
     assert analysis.kind == kind
 
 
+def _receipt_signed(sign_off: str) -> bytes:
+    return short_mail(
+        "Tack för din ansökan",
+        "Hej Gustav,\n\nTack för din ansökan! Vi har tagit emot den och granskar den inom "
+        f"kort. Vanligtvis hör du från oss inom 5-7 arbetsdagar.\n\n{sign_off}\n",
+        sender="Fixco <info@fixco.example>",  # the envelope names no recruiting
+        date="Mon, 2 Mar 2026 10:00:00 +0100",
+    )
+
+
+@pytest.mark.parametrize(
+    ("sign_off", "kind"),
+    [
+        # A sign-off that names recruiting counts as a sender named for it ...
+        ("Med vänliga hälsningar,\nFixco Rekrytering", "application_received"),
+        ("Med vänliga hälsningar,\nAnna Berg\nRekryterare", "application_received"),
+        # ... one that names only a person or a shop does not.
+        ("Med vänliga hälsningar,\nAnna Berg\nFixco Kundtjänst", "not_job"),
+    ],
+)
+def test_a_sign_off_that_names_recruiting_makes_the_veto_harder(sign_off: str, kind: str) -> None:
+    probabilities = {"not_job": 0.4, "application_received": 0.6}
+    analysis = analyzer_with(probabilities).analyze(parse_message(_receipt_signed(sign_off)))
+    assert analysis.kind == kind
+
+
 @pytest.mark.parametrize(("sure", "kind"), [(0.95, "rejection"), (0.6, "application_received")])
 def test_a_sure_model_names_another_hiring_kind(sure: float, kind: str) -> None:
     rest = (1 - sure) / 7
