@@ -137,6 +137,13 @@ class Analyzer:
         self.not_job_at_with_job_context = float(
             model_rules.get("not_job_at_with_job_context", self.not_job_at)
         )
+        # Where the model has read little mail of a language, it must be surer still.
+        self.not_job_at_with_job_context_by_language = {
+            lang: float(at)
+            for lang, at in dict(
+                model_rules.get("not_job_at_with_job_context_by_language", {})
+            ).items()
+        }
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self.other_kind_at = float(model_rules.get("other_kind_at", 1.01))
         # Where the model has read much mail of a language, its choice among the hiring
@@ -246,7 +253,9 @@ class Analyzer:
         if kind != "not_job":
             # Words about employment make the rules' hiring kind harder to discard.
             not_job_at = (
-                self.not_job_at_with_job_context
+                self.not_job_at_with_job_context_by_language.get(
+                    lang, self.not_job_at_with_job_context
+                )
                 if _about_a_job(result.signals)
                 else self.not_job_at
             )

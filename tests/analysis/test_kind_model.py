@@ -129,6 +129,26 @@ def test_a_language_the_model_knows_well_has_a_lower_bar_for_another_hiring_kind
     assert analyzer.analyze(parse_message(RECEIPT_FOR_A_JOB)).kind == kind
 
 
+@pytest.mark.parametrize(
+    ("by_language", "kind"), [({}, "not_job"), ({"nb": 0.8}, "application_received")]
+)
+def test_a_language_the_model_knows_little_has_a_higher_bar_to_discard_mail_about_a_job(
+    by_language: dict[str, float], kind: str
+) -> None:
+    probabilities = {"not_job": 0.75, "application_received": 0.25}
+    analyzer = analyzer_with(probabilities)  # 0.7 for mail about a job
+    analyzer.not_job_at_with_job_context_by_language = by_language
+    assert analyzer.analyze(parse_message(RECEIPT_FOR_A_JOB)).kind == kind
+
+
+def test_the_shipped_rules_ask_more_of_the_model_in_the_nordic_languages() -> None:
+    analyzer = Analyzer(Rules.load(None))
+    bars = analyzer.not_job_at_with_job_context_by_language
+    assert "en" not in bars
+    for lang in ("nb", "da", "sv"):
+        assert bars[lang] > analyzer.not_job_at_with_job_context
+
+
 def test_the_shipped_rules_give_english_its_own_bar_for_another_hiring_kind() -> None:
     analyzer = Analyzer(Rules.load(None))
     assert analyzer.other_kind_at_by_language["en"] < analyzer.other_kind_at
