@@ -337,6 +337,8 @@ class PromiseFinder:
                         self.interview.found(sentence) or self.candidate.found(sentence)
                     ):
                         interview_at = match.at
+                if match.kind == "open_span":
+                    continue  # "in the coming weeks" names no day to follow up after
                 if not date_known:
                     if not re.search(r"\b(19|20)\d\d\b", match.phrase):
                         continue  # without the message's Date only a full date can be trusted

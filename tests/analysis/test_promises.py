@@ -246,3 +246,22 @@ def test_a_day_number_ends_a_sentence_unless_a_month_of_the_language_follows(
     analyzer: Analyzer, text: str, sentences: list[str]
 ) -> None:
     assert analyzer._finder("nb").sentences(text) == sentences
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "promised_by"),
+    [
+        # "The coming weeks" names no day: a follow-up after it would be a guess ...
+        ("en", "You will be hearing from us in the coming weeks.", None),
+        ("nb", "Du hører fra oss i løpet av de kommende ukene.", None),
+        ("sv", "Du hör av oss under de kommande veckorna.", None),
+        # ... "a few weeks" and "the coming days" name a few of them.
+        ("en", "You will be hearing from us in the next few weeks.", "2026-03-24"),
+        ("en", "You will be hearing from us in the coming days.", "2026-03-06"),
+    ],
+)
+def test_the_coming_weeks_promise_no_day(
+    analyzer: Analyzer, lang: str, body: str, promised_by: str | None
+) -> None:
+    found = _analyze(analyzer, lang, body).promised_by
+    assert (found.isoformat() if found else None) == promised_by

@@ -40,6 +40,7 @@ KINDS = (
     "relative_day",
     "business_days",
     "vague",
+    "open_span",
     "time",
 )
 _TOKEN = re.compile(r"[^\W\d_]+|\d+")  # letters and digits apart: "feb13"

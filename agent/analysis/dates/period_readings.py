@@ -221,6 +221,16 @@ def _vague(g: Groups, ctx: Context) -> Reading | None:
     return Reading(ctx.today, day, "vague") if day else None
 
 
+@reading("open_span")
+def _open_span(g: Groups, ctx: Context) -> Reading | None:
+    """ "In the coming weeks": read as a few of them, but no day is named. In the coming
+    days is as near as "in a few days"."""
+    found = _vague(g, ctx)
+    if found is None or g.get("unit") in ("day", "bday", "hour"):
+        return found
+    return Reading(found.first, found.last, "open_span")
+
+
 def _month_year(g: Groups, ctx: Context, pick: Callable[[int, int], date | None]) -> Reading | None:
     month = g.get("month")
     if not isinstance(month, int) or not 1 <= month <= 12:
@@ -366,6 +376,7 @@ PERIOD_READINGS = frozenset(
         "week_number",
         "offset",
         "vague",
+        "open_span",
         "nth_weekday",
         "nth_day",
         "nth_week",
