@@ -149,6 +149,23 @@ def test_conditional_and_disclaimer_sentences_in_a_receipt_are_no_rejection(
     assert analyzer.analyze(parse_message(raw)).kind == "application_received"
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Please don't be discouraged if you are not selected to move forward.",
+        "We will keep your CV on file even if you have not been shortlisted for this role.",
+    ],
+)
+def test_a_condition_inside_a_sentence_states_no_rejection_either(sentence: str) -> None:
+    rules_alone = rules_only_analyzer()  # the cue rules' reading, which the model weighs
+    raw = mail(
+        "We have your application!",
+        "Dear Ola,\n\nThank you for your application for the Data Analyst role. We look forward "
+        f"to reviewing it. {sentence}\n\nKind regards,\nTalent Team",
+    )
+    assert rules_alone.analyze(parse_message(raw)).kind == "application_received"
+
+
 def test_a_condition_states_no_rejection(analyzer: Analyzer) -> None:
     raw = mail(
         "Application received",
