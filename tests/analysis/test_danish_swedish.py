@@ -686,6 +686,25 @@ NORDIC_KINDS = [
         "ansökningarna under veckan.",
         "status_update",
     ),
+    # the employer would take the application further
+    (
+        "sv",
+        "Vi tycker att din profil verkar intressant för tjänsten som marknadschef och vill "
+        "gärna ta det vidare.",
+        "status_update",
+    ),
+    (
+        "nb",
+        "Vi synes profilen din er interessant for stillingen som markedssjef, og vil gjerne "
+        "ta deg videre.",
+        "status_update",
+    ),
+    (
+        "da",
+        "Vi synes, at din profil er interessant til stillingen som marketingchef, og vil gerne "
+        "tage dig videre.",
+        "status_update",
+    ),
     # a flat let to another tenant
     (
         "nb",

@@ -213,3 +213,14 @@ def test_an_application_for_something_else_than_a_job_is_not_job(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+def test_an_employer_moving_forward_with_the_application_is_news_not_a_receipt() -> None:
+    raw = short_mail(
+        "Great news regarding your application",
+        "Hi Alex,\n\nThe team would like to move forward with your application. A member of our "
+        "HR team will be reaching out to you shortly.\n\nBest,\nSam",
+        sender="Sam <sam@corvid.example>",
+        date="Tue, 3 Mar 2026 09:00:00 +0100",
+    )
+    assert rules_only_analyzer().analyze(parse_message(raw)).kind == "status_update"
