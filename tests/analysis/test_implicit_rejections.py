@@ -255,3 +255,13 @@ def test_interviews_arranged_for_the_reader_are_an_invitation(
 ) -> None:
     raw = mail("Research Group", f"Dear Ola:\n\n{sentence}\n\nRegards,\nSharon")
     assert analyzer.analyze(parse_message(raw)).kind == "interview_invitation"
+
+
+def test_a_match_found_for_the_role_is_a_rejection() -> None:
+    raw = mail(
+        "Update on the Data Scientist role at Acme",
+        "Hi Ola,\n\nThanks so much for applying to the Data Scientist role at Acme. We've recently "
+        "found our match for this role and are no longer reviewing applications, but we truly "
+        "appreciate your interest.\n\nWarmly,\nThe Acme Talent Team",
+    )
+    assert rules_only_analyzer().analyze(parse_message(raw)).kind == "rejection"
