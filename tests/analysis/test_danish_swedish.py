@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from hashlib import sha1
 
 import pytest
+from short_mail import rules_only_analyzer, short_mail
 
 from agent.analysis import Analyzer
 from agent.analysis.calendar import BusinessCalendar
@@ -730,3 +731,29 @@ def test_nordic_phrasings_of_each_kind(analyzer: Analyzer, lang: str, body: str,
     result = analyze(analyzer, raw)
     assert result.language == lang
     assert result.kind == kind
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # "tjänsten" as a service names no job: a study place stays a study place ...
+        (
+            "Din ansökan har mottagits. Du kan ändra din ansökan i tjänsten Min Studieinfo "
+            "under ansökningstiden. Där ser du också ditt antagningsresultat.",
+            "not_job",
+        ),
+        # ... "tjänsten som" is the post applied for.
+        (
+            "Tack för ditt intresse för tjänsten som ekonomiassistent. Din ansökan har mottagits.",
+            "application_received",
+        ),
+    ],
+)
+def test_a_swedish_service_is_no_post(body: str, kind: str) -> None:
+    raw = short_mail(
+        "Din ansökan har mottagits",
+        f"Hej Anna,\n\n{body}\n\nMed vänliga hälsningar\nLina",
+        sender="Studieinfo <noreply@studieinfo.example>",
+        date="Tue, 3 Mar 2026 09:00:00 +0100",
+    )
+    assert rules_only_analyzer().analyze(parse_message(raw)).kind == kind
