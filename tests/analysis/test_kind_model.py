@@ -441,6 +441,12 @@ def test_an_english_title_is_a_word_of_its_own() -> None:
             "not_job",
         ),
         (
+            "Approval Required: Offer for Ola Hansen — Data Engineer",
+            "An offer requires your approval.\n\nCandidate: Ola Hansen\nPosition: Data "
+            "Engineer\nSalary: $128,000.00 USD/year\n\nPlease review and approve.",
+            "not_job",
+        ),
+        (
             "Acceptance of offer",
             "Dear Mr. Lay,\n\nI am pleased to accept your offer of the Analyst position and look "
             "forward to starting on June 1.\n\nSincerely, Tom Hughes",

@@ -160,6 +160,7 @@ def test_candidates_told_in_the_passive_is_a_promise(analyzer: Analyzer) -> None
         "Offer details\nPosition: Data Engineer\nStart Date: 1 April 2026\n"
         "Response By: 13 March 2026",
         "I would ask you to get back to me today or tomorrow about the next steps.",
+        "Starting Monday 9 March you will have 5 days to complete the online assessment.",
     ],
 )
 def test_what_the_candidate_is_asked_to_do_is_no_promise(analyzer: Analyzer, body: str) -> None:
