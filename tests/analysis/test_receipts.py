@@ -224,3 +224,28 @@ def test_an_employer_moving_forward_with_the_application_is_news_not_a_receipt()
         date="Tue, 3 Mar 2026 09:00:00 +0100",
     )
     assert rules_only_analyzer().analyze(parse_message(raw)).kind == "status_update"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (
+            "Hi Alex – Wonderful, I have now sent you the online preliminary assessment; you "
+            "should see it come through in the next couple of hours.",
+            "assessment_request",
+        ),
+        (
+            "Thank you for your interest in our position. I'd like to chat with you for 30 "
+            "minutes: please give me some time slots this week.",
+            "interview_invitation",
+        ),
+    ],
+)
+def test_a_recruiters_next_step_in_plain_words(body: str, kind: str) -> None:
+    raw = short_mail(
+        "Re: Your application",
+        f"{body}\n\nBest,\nJessica",
+        sender="Jessica Tran <jtran@example.com>",
+        date="Tue, 3 Mar 2026 09:00:00 +0100",
+    )
+    assert rules_only_analyzer().analyze(parse_message(raw)).kind == kind
