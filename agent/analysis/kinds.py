@@ -74,6 +74,7 @@ class KindClassifier:
     def __init__(self, lang: str, data: Mapping[str, object]) -> None:
         self.lang = lang
         self.progress = _cues_at(lang, data, "kinds", "status_update", "progress")
+        self.test_done = _cues_at(lang, data, "kinds", "assessment_request", "done")
         self.about = _cues_at(lang, data, "kinds", "not_job", "about")
         self.conditional = _cues_at(lang, data, "kinds", "rejection", "conditional")
         self.addressed = _cues_at(lang, data, "candidate", "addressed")
@@ -146,6 +147,16 @@ class KindClassifier:
             evidence[kind] = [*distinct_strong, *weak, *(f"subject: {s}" for s in subj)]
 
         moved_on = self.progress.found(body)
+        done = self.test_done.matched_texts(f"{subject}\n{body}")
+        if done:
+            # "Thanks for completing your HackerRank assessment": the test named is behind
+            # the candidate, and its confirmation is news of the process.
+            scores["assessment_request"], strong_hits["assessment_request"] = 0.0, 0
+            scores["status_update"] += STRONG
+            strong_hits["status_update"] += 1
+            evidence["status_update"].insert(0, f"test done: {done[0].lower()}")
+            signals.append("cue_test_done")
+            moved_on = True
         shape = {
             "cue_progress": moved_on,
             "has_promise": has_promise,

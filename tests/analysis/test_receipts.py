@@ -234,6 +234,16 @@ def test_an_employer_moving_forward_with_the_application_is_news_not_a_receipt()
             "should see it come through in the next couple of hours.",
             "assessment_request",
         ),
+        # the test behind the candidate is news of the process, not a request
+        (
+            "Thanks for completing the Quantcast Software Engineer Code Challenge on HackerRank. "
+            "We've sent your submission to Quantcast.",
+            "status_update",
+        ),
+        (
+            "Please complete the HackerRank coding assessment within 5 days.",
+            "assessment_request",
+        ),
         (
             "Thank you for your interest in our position. I'd like to chat with you for 30 "
             "minutes: please give me some time slots this week.",
