@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 from agent.analysis import Analyzer
+from agent.message import parse_message
 from agent.rules import Rules
 
 
@@ -30,3 +31,9 @@ def rules_only_analyzer() -> Analyzer:
     analyzer = Analyzer(Rules.load(None))
     analyzer.model.path = None
     return analyzer
+
+
+def rules_only_kind(subject: str, body: str, *, sender: str) -> str:
+    """The kind the cue rules alone give a short mail sent on Tue 3 March 2026."""
+    raw = short_mail(subject, body, sender=sender, date="Tue, 3 Mar 2026 09:00:00 +0100")
+    return str(rules_only_analyzer().analyze(parse_message(raw)).kind)

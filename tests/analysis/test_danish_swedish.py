@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from hashlib import sha1
 
 import pytest
-from short_mail import rules_only_analyzer, short_mail
+from short_mail import rules_only_kind
 
 from agent.analysis import Analyzer
 from agent.analysis.calendar import BusinessCalendar
@@ -750,10 +750,6 @@ def test_nordic_phrasings_of_each_kind(analyzer: Analyzer, lang: str, body: str,
     ],
 )
 def test_a_swedish_service_is_no_post(body: str, kind: str) -> None:
-    raw = short_mail(
-        "Din ansökan har mottagits",
-        f"Hej Anna,\n\n{body}\n\nMed vänliga hälsningar\nLina",
-        sender="Studieinfo <noreply@studieinfo.example>",
-        date="Tue, 3 Mar 2026 09:00:00 +0100",
-    )
-    assert rules_only_analyzer().analyze(parse_message(raw)).kind == kind
+    body = f"Hej Anna,\n\n{body}\n\nMed vänliga hälsningar\nLina"
+    sender = "Studieinfo <noreply@studieinfo.example>"
+    assert rules_only_kind("Din ansökan har mottagits", body, sender=sender) == kind

@@ -4,7 +4,7 @@ a status update is a message that says the process has moved on or stalled since
 from __future__ import annotations
 
 import pytest
-from short_mail import rules_only_analyzer, short_mail
+from short_mail import rules_only_analyzer, rules_only_kind, short_mail
 
 from agent.analysis import Analyzer
 from agent.message import parse_message
@@ -216,14 +216,12 @@ def test_an_application_for_something_else_than_a_job_is_not_job(
 
 
 def test_an_employer_moving_forward_with_the_application_is_news_not_a_receipt() -> None:
-    raw = short_mail(
-        "Great news regarding your application",
+    body = (
         "Hi Alex,\n\nThe team would like to move forward with your application. A member of our "
-        "HR team will be reaching out to you shortly.\n\nBest,\nSam",
-        sender="Sam <sam@corvid.example>",
-        date="Tue, 3 Mar 2026 09:00:00 +0100",
+        "HR team will be reaching out to you shortly.\n\nBest,\nSam"
     )
-    assert rules_only_analyzer().analyze(parse_message(raw)).kind == "status_update"
+    subject = "Great news regarding your application"
+    assert rules_only_kind(subject, body, sender="Sam <sam@corvid.example>") == "status_update"
 
 
 @pytest.mark.parametrize(
@@ -252,10 +250,7 @@ def test_an_employer_moving_forward_with_the_application_is_news_not_a_receipt()
     ],
 )
 def test_a_recruiters_next_step_in_plain_words(body: str, kind: str) -> None:
-    raw = short_mail(
-        "Re: Your application",
-        f"{body}\n\nBest,\nJessica",
-        sender="Jessica Tran <jtran@example.com>",
-        date="Tue, 3 Mar 2026 09:00:00 +0100",
+    sender = "Jessica Tran <jtran@example.com>"
+    assert (
+        rules_only_kind("Re: Your application", f"{body}\n\nBest,\nJessica", sender=sender) == kind
     )
-    assert rules_only_analyzer().analyze(parse_message(raw)).kind == kind
