@@ -24,7 +24,7 @@ from agent.errors import RulesError
 # subject or a sender's verb after "and" starts a clause of its own.
 _CLAUSE_BREAK = re.compile(
     r"[;:–—]|,\s+(?=(?:and|but|or|og|men|eller|so|så|then|deretter|while|mens|before|after|før|etter|please|vennligst)\b)|\s+(?:but|men|however|imidlertid)\s+"
-    r"|\s+(?:and|og|och)\s+(?=(?:(?:we|vi)\s+)?(?:will|shall|expect|aim|hope|plan|intend|vil|skal|kommer|regner|forventer|räknar|gir|giver|ger|lämnar|sender|skickar|melder|meddelar|svarer|svarar|kontakter|kontaktar|tar|tager|vender|återkommer)\b)",
+    r"|\s+(?:and|og|och)\s+(?=(?:(?:we|vi|our|the|a|an|vår|vårt|våre|vores|vor|vort|en|et|ett|din|your)\s+(?:[\w-]+\s+){0,3})?(?:will|shall|expect|aim|hope|plan|intend|vil|skal|kommer|regner|forventer|räknar|gir|giver|ger|lämnar|sender|skickar|melder|meddelar|svarer|svarar|kontakter|kontaktar|tar|tager|vender|återkommer)\b)",
     re.I,
 )
 _MAX_PROMISE_DAYS = 200

@@ -380,6 +380,31 @@ def test_the_time_of_interviews_the_reader_is_invited_to_is_no_promise(
             "2026-03-20",
             None,
         ),
+        # a bare "if shortlisted", and the qualified or top candidates
+        ("If shortlisted, you will be contacted within 2 weeks.", "2026-03-17", "shortlisted"),
+        (
+            "Qualified applicants will be contacted within 3-5 business days.",
+            "2026-03-10",
+            "shortlisted",
+        ),
+        (
+            "Top candidates receive an interview invitation within 7 days.",
+            "2026-03-10",
+            "shortlisted",
+        ),
+        # silence that asks to be chased is a plain window
+        (
+            "We respond within 5 business days. If you haven't heard from us within this "
+            "timeframe, please check your spam folder or contact us.",
+            "2026-03-10",
+            None,
+        ),
+        # a task for the reader, then the sender's own promise
+        (
+            "Fill out the form and our HR team will get back to you within 48 hours.",
+            "2026-03-05",
+            None,
+        ),
         # silence, with the condition first
         (
             "Should you not hear from us by 20 March, please assume that we will not be taking "

@@ -266,6 +266,24 @@ NORDIC_TWICE = [
 ]
 
 
+# A compound number in words is one number, not its first word: "twenty-one days" is 21.
+COMPOUNDS = [
+    ("en", "We will reply within twenty-one days.", date(2026, 12, 15)),
+    ("en", "Successful applicants hear within twenty four hours.", date(2026, 11, 25)),
+    ("en", "You will hear from us within forty-eight hours.", date(2026, 11, 26)),
+    ("en", "We aim to respond within seventy two hours.", date(2026, 11, 27)),
+    ("nb", "Du får svar innen førtiåtte timer.", date(2026, 11, 26)),
+    ("da", "Du hører fra os inden for otteogfyrre timer.", date(2026, 11, 26)),
+    ("sv", "Vi återkommer inom tjugoen dagar.", date(2026, 12, 15)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), COMPOUNDS)
+def test_a_compound_number_in_words(lang: str, text: str, expected: date) -> None:
+    calendar = BusinessCalendar({"en": None, "nb": "NO", "da": "DK", "sv": "SE"}[lang])
+    assert longest(DateGrammar(lang), text, TUE, calendar).resolved == expected
+
+
 @pytest.mark.parametrize(("lang", "text", "expected"), NORDIC_TWICE)
 def test_a_number_in_words_and_digits(lang: str, text: str, expected: date) -> None:
     calendar = BusinessCalendar({"nb": "NO", "da": "DK", "sv": "SE"}[lang])

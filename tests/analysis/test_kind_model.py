@@ -423,6 +423,27 @@ def test_a_job_title_in_the_subject_speaks_of_a_job(lang: str, subject: str, bod
     assert not analyzer._speaks_of_a_job(plain, lang)
 
 
+@pytest.mark.parametrize(
+    ("lang", "subject", "body"),
+    [
+        (
+            "en",
+            "Your application",
+            "Hi Kari,\n\nYou have been offered the apprenticeship in joinery.",
+        ),
+        ("nb", "Søknaden din", "Hei Kari,\n\nDin søknad på Lærling i elektrofaget er godkjent."),
+        ("da", "Din ansøgning", "Hej Kari,\n\nVi kan tilbyde dig en elevplads hos os fra august."),
+        ("sv", "Din ansökan", "Hej Kari,\n\nDu har fått en lärlingsplats hos oss i höst."),
+    ],
+)
+def test_an_apprenticeship_speaks_of_a_job(lang: str, subject: str, body: str) -> None:
+    """An apprentice is employed: the place is a job, as a position is."""
+    analyzer = Analyzer(Rules.load(None))
+    assert analyzer._speaks_of_a_job(parse_message(mail(subject, body)), lang)
+    placeless = body.rsplit("\n", 1)[0]
+    assert not analyzer._speaks_of_a_job(parse_message(mail(subject, placeless)), lang)
+
+
 def test_an_english_title_is_a_word_of_its_own() -> None:
     analyzer = Analyzer(Rules.load(None))
     talk = parse_message(mail("Proposal accepted: Async Rust on microcontrollers", "Hi Kari"))

@@ -238,6 +238,16 @@ def test_an_employer_moving_forward_with_the_application_is_news_not_a_receipt()
             "minutes: please give me some time slots this week.",
             "interview_invitation",
         ),
+        # a background check on the reader is a step of their process
+        (
+            "As part of our pre-employment process we require your consent to proceed with "
+            "background verification checks. Please review the form linked below.",
+            "status_update",
+        ),
+        (
+            "We have initiated your background verification. It typically takes a week.",
+            "status_update",
+        ),
     ],
 )
 def test_a_recruiters_next_step_in_plain_words(body: str, kind: str) -> None:
