@@ -283,6 +283,7 @@ def test_silence_said_with_the_verb_first_is_a_window_not_a_rejection(
         "Please allow 2-3 weeks for this process.",  # the process of the application
         "Please allow three weeks for the review process.",
         "Please allow our recruiters 2-3 weeks to follow up on your application.",
+        "Please allow 3 weeks to be contacted or to see a change in your application status.",
     ],
 )
 def test_please_allow_weeks_for_a_reply_is_a_promise(analyzer: Analyzer, allow: str) -> None:

@@ -536,6 +536,25 @@ def test_an_english_title_is_a_word_of_its_own() -> None:
             "opening. Set up the interview through his headhunter if interested.\n\nVictor",
             "not_job",
         ),
+        # The reader as someone else's referee or reviewer.
+        (
+            "Tomas Berg listed you as a reference",
+            "Hi Kari,\n\nTomas Berg has listed you as a reference for a Senior Controller role "
+            "with Meridian Foods. The questionnaire takes about 8 minutes.\n\nAllan",
+            "not_job",
+        ),
+        (
+            "Review request: Ola Hansen",
+            "Dear Kari,\n\nClaire Dunn has nominated you to review the suitability of the "
+            "applicant for the position of PhD in Marine Robotics.\n\nClaire",
+            "not_job",
+        ),
+        (
+            "Referanse for Ola Hansen",
+            "Hei Kari,\n\nOla Hansen har oppgitt deg som referanse i søknaden sin på stillingen "
+            "som rådgiver. Passer det med en samtale i morgen?\n\nHilsen Per",
+            "not_job",
+        ),
         # "Deres" is the formal "your" in Danish, not "their".
         (
             "Vedrørende Deres ansøgning",
