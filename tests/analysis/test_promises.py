@@ -219,6 +219,11 @@ def test_the_senders_own_time_in_other_word_orders(
         ("da", "Giv besked senest fredag, om tidspunktet passer."),
         ("sv", "Ge besked senast fredag om tiden passar."),
         ("en", "You will receive the contract two weeks before you start."),
+        # an appeal is the reader's to make
+        ("en", "If you believe there has been an error, you may submit an appeal within 14 days."),
+        ("nb", "Klagen må sendes innen tre uker etter at du fikk svaret."),
+        ("da", "Du kan klage inden for fire uger."),
+        ("sv", "Skrivelsen ska ha kommit in inom tre veckor från den dag beslutet anslogs."),
     ],
 )
 def test_the_candidates_own_time_stays_no_promise(analyzer: Analyzer, lang: str, body: str) -> None:

@@ -238,6 +238,7 @@ def test_an_employer_moving_forward_with_the_application_is_news_not_a_receipt()
             "minutes: please give me some time slots this week.",
             "interview_invitation",
         ),
+        ("After review, your application for this position has been declined.", "rejection"),
         # a background check on the reader is a step of their process
         (
             "As part of our pre-employment process we require your consent to proceed with "
