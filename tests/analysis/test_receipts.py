@@ -239,6 +239,8 @@ def test_an_employer_moving_forward_with_the_application_is_news_not_a_receipt()
             "interview_invitation",
         ),
         ("After review, your application for this position has been declined.", "rejection"),
+        ("The specs for the job changed and it is unfortunately no longer a fit.", "rejection"),
+        ("While it's not a fit for this particular role, we think you're fantastic.", "rejection"),
         # a background check on the reader is a step of their process
         (
             "As part of our pre-employment process we require your consent to proceed with "
