@@ -225,6 +225,12 @@ def test_the_senders_own_time_in_other_word_orders(
         ("da", "Giv besked senest fredag, om tidspunktet passer."),
         ("sv", "Ge besked senast fredag om tiden passar."),
         ("en", "You will receive the contract two weeks before you start."),
+        # the referees are the ones to hear
+        (
+            "en",
+            "Please give your referees a heads-up that we will be in touch within the next "
+            "few days.",
+        ),
         # an appeal is the reader's to make
         ("en", "If you believe there has been an error, you may submit an appeal within 14 days."),
         ("nb", "Klagen må sendes innen tre uker etter at du fikk svaret."),
