@@ -753,3 +753,23 @@ def test_a_swedish_service_is_no_post(body: str, kind: str) -> None:
     body = f"Hej Anna,\n\n{body}\n\nMed vänliga hälsningar\nLina"
     sender = "Studieinfo <noreply@studieinfo.example>"
     assert rules_only_kind("Din ansökan har mottagits", body, sender=sender) == kind
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Deltag i samtalen: Ansøgerskema – Lagermedarbejder",
+            "Hej Rasmus,\n\nDu er rykket videre, og vi vil gerne bede dig om at besvare nogle "
+            "spørgsmål. Start den skriftlige samtale nu.\n\nHjortshøj VVS",
+        ),
+        (
+            "Nästa steg: Lagermedarbetare",
+            "Hej Anna,\n\nDu har gått vidare och vi ber dig svara på några frågor i en "
+            "skriftlig intervju.\n\nMed vänliga hälsningar\nLina",
+        ),
+    ],
+)
+def test_a_written_interview_is_a_test(subject: str, body: str) -> None:
+    sender = "Rekruttering <job@firma.example>"
+    assert rules_only_kind(subject, body, sender=sender) == "assessment_request"

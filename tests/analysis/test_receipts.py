@@ -239,6 +239,16 @@ def test_an_employer_moving_forward_with_the_application_is_news_not_a_receipt()
             "interview_invitation",
         ),
         ("After review, your application for this position has been declined.", "rejection"),
+        # an interview recorded alone, when the candidate likes, is a test; a live one is not
+        (
+            "It's time to complete your video interview: record your answers whenever it suits "
+            "you. The link is valid for 5 days.",
+            "assessment_request",
+        ),
+        (
+            "We would like to invite you to a video interview on Tuesday at 10:00 via Zoom.",
+            "interview_invitation",
+        ),
         ("The specs for the job changed and it is unfortunately no longer a fit.", "rejection"),
         ("While it's not a fit for this particular role, we think you're fantastic.", "rejection"),
         # a background check on the reader is a step of their process
