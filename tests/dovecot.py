@@ -491,7 +491,17 @@ local {EXPIRED_HOST} {{
         self.doveadm("mailbox", "delete", "-u", user.name, parking)
 
     def kick(self, user: MailUser) -> None:
+        """Disconnect ``user``'s sessions, and return once the server has let them go:
+        a kick is carried out after doveadm returns, and a command sent before that
+        would still be answered."""
         self.doveadm("kick", user.name)
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            if not any(
+                line.split()[:1] == [user.name] for line in self.doveadm("who").splitlines()
+            ):
+                return
+            time.sleep(0.02)
 
     def client_ssl_context(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.ca_file)
