@@ -203,7 +203,6 @@ SENDERS_OWN_TIME = [
     # the answer sent, in the passive
     ("sv", "Under april skickas svar ut till alla som har sökt via mejl.", "2026-04-30"),
     ("nb", "Svar sendes ut til alle søkere innen 20. mars.", "2026-03-20"),
-    ("nb", "Alle søkere varsles på SMS innen 20. mars.", "2026-03-20"),
     ("da", "Svar sendes til alle ansøgere senest den 20. marts.", "2026-03-20"),
     ("nb", "I løpet av mars sendes det ut svar til alle søkere.", "2026-03-31"),
 ]
