@@ -21,9 +21,10 @@ from agent.analysis.types import Evidence
 from agent.errors import RulesError
 
 # "Interviews are held in week 12 and we will answer everyone by 27 March": a new
-# subject or a sender's verb after "and" starts a clause of its own.
+# subject or a sender's verb after "and" starts a clause of its own; a list of dates
+# ("3/24, 3/31, and 4/1") does not.
 _CLAUSE_BREAK = re.compile(
-    r"[;:–—]|,\s+(?=(?:and|but|or|og|men|eller|so|så|then|deretter|while|mens|before|after|før|etter|please|vennligst)\b)|\s+(?:but|men|however|imidlertid)\s+"
+    r"[;:–—]|,\s+(?!(?:and|or|og|eller|och)\s+\d)(?=(?:and|but|or|og|men|eller|so|så|then|deretter|while|mens|before|after|før|etter|please|vennligst)\b)|\s+(?:but|men|however|imidlertid)\s+"
     r"|\s+(?:and|og|och)\s+(?=(?:(?:we|vi|our|the|a|an|vår|vårt|våre|vores|vor|vort|en|et|ett|din|your)\s+(?:[\w-]+\s+){0,3})?(?:will|shall|expect|aim|hope|plan|intend|vil|skal|kommer|regner|forventer|räknar|gir|giver|ger|lämnar|sender|skickar|melder|meddelar|svarer|svarar|kontakter|kontaktar|tar|tager|vender|återkommer)\b)",
     re.I,
 )
@@ -236,7 +237,9 @@ class PromiseFinder:
     def _clause(self, sentence: str, match: TemporalMatch) -> str:
         start = 0
         label_start = 0
-        for brk in _CLAUSE_BREAK.finditer(sentence, 0, match.start):
+        for brk in _CLAUSE_BREAK.finditer(sentence):  # whole: a break looks ahead
+            if brk.end() > match.start:
+                break
             label_start, start = start, brk.end()
         if start and sentence[start - 1] == ":":
             # A labelled field ("Start Date: 1 December", "Response By: 11 November"): the

@@ -230,6 +230,23 @@ def test_the_senders_own_time_in_other_word_orders(
             "Please give your referees a heads-up that we will be in touch within the next "
             "few days.",
         ),
+        # the days the reader is free are the reader's to give
+        (
+            "en",
+            "Please give me some dates and times that would be convenient to, sometime within "
+            "the next 2-3 weeks and I will coordinate an interview schedule.",
+        ),
+        (
+            "en",
+            "Could you please share your availability for 3/24, 3/25, 3/31, and 4/1 so we can "
+            "arrange a convenient time?",
+        ),
+        # the referees are the ones to be called
+        (
+            "en",
+            "We will contact your references within the next few days and will keep you "
+            "informed of the progress.",
+        ),
         # an appeal is the reader's to make
         ("en", "If you believe there has been an error, you may submit an appeal within 14 days."),
         ("nb", "Klagen må sendes innen tre uker etter at du fikk svaret."),

@@ -249,6 +249,17 @@ def test_an_employer_moving_forward_with_the_application_is_news_not_a_receipt()
             "We would like to invite you to a video interview on Tuesday at 10:00 via Zoom.",
             "interview_invitation",
         ),
+        # a test by another name: a screening test, an AI screening the reader books alone
+        (
+            "As the next step, we would like to invite you to participate in an AI-driven "
+            "screening. Please use the link to schedule it at your convenience.",
+            "assessment_request",
+        ),
+        (
+            "Attached you will find the screening test, which will serve as your initial "
+            "interview. We look forward to reviewing your submission.",
+            "assessment_request",
+        ),
         ("The specs for the job changed and it is unfortunately no longer a fit.", "rejection"),
         ("While it's not a fit for this particular role, we think you're fantastic.", "rejection"),
         # a background check on the reader is a step of their process
