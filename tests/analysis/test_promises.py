@@ -205,6 +205,20 @@ SENDERS_OWN_TIME = [
     ("nb", "Svar sendes ut til alle søkere innen 20. mars.", "2026-03-20"),
     ("da", "Svar sendes til alle ansøgere senest den 20. marts.", "2026-03-20"),
     ("nb", "I løpet av mars sendes det ut svar til alle søkere.", "2026-03-31"),
+    # … and in the active, the subject said once before
+    (
+        "sv",
+        "Under april matchar vi dig med en arbetsplats och skickar ut erbjudande via mejl.",
+        "2026-04-30",
+    ),
+    ("nb", "I april vurderer vi søknadene og sender ut svar.", "2026-04-30"),
+    ("da", "I april vurderer vi ansøgningerne og sender svar ud.", "2026-04-30"),
+    # the aim is the sender's
+    (
+        "da",
+        "Vi satser på at kunne have ansættelsesprocessen færdig inden udgangen af marts.",
+        "2026-03-31",
+    ),
 ]
 
 
