@@ -213,6 +213,9 @@ SENDERS_OWN_TIME = [
     ),
     ("nb", "I april vurderer vi søknadene og sender ut svar.", "2026-04-30"),
     ("da", "I april vurderer vi ansøgningerne og sender svar ud.", "2026-04-30"),
+    # what the reader will receive names the sender's time
+    ("sv", "Under vecka 20 eller 21 får du ett erbjudande om en arbetsplats.", "2026-05-22"),
+    ("nb", "I uke 12 får du en innkalling til intervju.", "2026-03-20"),
     # the aim is the sender's
     (
         "da",
@@ -255,6 +258,8 @@ def test_the_senders_own_time_in_other_word_orders(
             "Could you please share your availability for 3/24, 3/25, 3/31, and 4/1 so we can "
             "arrange a convenient time?",
         ),
+        # the answer the offer waits for is the reader's
+        ("en", "Please note this offer requires a response within 2–3 working days."),
         # the referees are the ones to be called
         (
             "en",
