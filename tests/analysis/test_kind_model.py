@@ -444,6 +444,24 @@ def test_an_apprenticeship_speaks_of_a_job(lang: str, subject: str, body: str) -
     assert not analyzer._speaks_of_a_job(parse_message(mail(subject, placeless)), lang)
 
 
+@pytest.mark.parametrize(
+    ("lang", "body"),
+    [
+        ("nb", "Vedlagt finner du arbeidskontrakten til underskrift."),
+        ("nb", "Du vil motta en lenke til en personlighetstest på e-post."),
+        ("da", "Vi har nu afsluttet første samtalerunde."),
+        ("da", "Vi sender dig en personlighedstest i morgen."),
+        ("sv", "Vi har nu avslutat första intervjuomgången."),
+        ("sv", "Vi påbörjar nu referenstagningen."),
+    ],
+)
+def test_the_papers_and_tests_of_hiring_speak_of_a_job(lang: str, body: str) -> None:
+    """A work contract, a personality test, an interview round, a reference check: words
+    only employment uses, though no position is named."""
+    analyzer = Analyzer(Rules.load(None))
+    assert analyzer._speaks_of_a_job(parse_message(mail("Hei", f"Hei Kari,\n\n{body}")), lang)
+
+
 def test_an_english_title_is_a_word_of_its_own() -> None:
     analyzer = Analyzer(Rules.load(None))
     talk = parse_message(mail("Proposal accepted: Async Rust on microcontrollers", "Hi Kari"))

@@ -279,3 +279,46 @@ def test_a_recruiters_next_step_in_plain_words(body: str, kind: str) -> None:
     assert (
         rules_only_kind("Re: Your application", f"{body}\n\nBest,\nJessica", sender=sender) == kind
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        # an offer said not to be made is a refusal
+        (
+            "Etter en samlet vurdering har vi kommet frem til at vi ikke kan tilby deg stillingen.",
+            "rejection",
+        ),
+        ("Vedlagt finner du arbeidskontrakten. Vennligst signer og returner den.", "offer"),
+        ("Kan du sende oss kontaktinformasjon til to referanser?", "reference_request"),
+        (
+            "Som en del av prosessen vil vi gjerne at du gjennomfører en kartleggingstest.",
+            "assessment_request",
+        ),
+        ("Vi ønsker å ta deg med videre til et andre intervju.", "interview_invitation"),
+        ("Har du mulighet til en kort telefonprat i morgen?", "interview_invitation"),
+        ("Søknaden din er nå sendt videre til avdelingslederen for vurdering.", "status_update"),
+        (
+            "Vi ønsker å informere om at søknadsfristen er forlenget, og at vi derfor trenger "
+            "litt mer tid.",
+            "status_update",
+        ),
+        # a delay said with regret is no refusal
+        (
+            "Prosessen har dessverre tatt lengre tid enn planlagt, men du er fortsatt med i "
+            "vurderingen.",
+            "status_update",
+        ),
+        (
+            "Vi har nå gjennomført første intervjurunde, og du er blant kandidatene vi ønsker "
+            "å gå videre med.",
+            "status_update",
+        ),
+    ],
+)
+def test_a_norwegian_employers_words_in_their_inflected_forms(body: str, kind: str) -> None:
+    sender = "Kari Berg <kari.berg@fjordtech.example>"
+    assert (
+        rules_only_kind("Søknad", f"Hei Sam,\n\n{body}\n\nMed vennlig hilsen\nKari", sender=sender)
+        == kind
+    )
