@@ -322,3 +322,31 @@ def test_a_norwegian_employers_words_in_their_inflected_forms(body: str, kind: s
         rules_only_kind("Søknad", f"Hei Sam,\n\n{body}\n\nMed vennlig hilsen\nKari", sender=sender)
         == kind
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "body", "kind"),
+    [
+        ("da", "Efter en samlet vurdering kan vi ikke tilbyde dig stillingen.", "rejection"),
+        ("sv", "Vi har kommit fram till att vi inte kan erbjuda dig tjänsten.", "rejection"),
+        ("da", "Kan du sende os kontaktoplysninger på to referencer?", "reference_request"),
+        ("sv", "Kan du skicka oss kontaktuppgifter till två referenser?", "reference_request"),
+        ("da", "Har du mulighed for en kort telefonsamtale i morgen?", "interview_invitation"),
+        ("sv", "Har du möjlighet till ett kort telefonsamtal i morgon?", "interview_invitation"),
+        ("da", "Din ansøgning er nu sendt videre til afdelingslederen.", "status_update"),
+        ("sv", "Din ansökan har nu skickats vidare till avdelningschefen.", "status_update"),
+        ("da", "Vi vil gerne oplyse, at ansøgningsfristen er forlænget.", "status_update"),
+        ("sv", "Vi vill informera om att ansökningstiden har förlängts.", "status_update"),
+        (
+            "da",
+            "Stillingen er desværre trukket tilbage, og processen er afsluttet.",
+            "rejection",
+        ),
+        ("sv", "Tjänsten har tyvärr dragits tillbaka och processen är avslutad.", "rejection"),
+    ],
+)
+def test_a_danish_or_swedish_employers_plain_words(lang: str, body: str, kind: str) -> None:
+    greeting, closing = ("Hej", "Med venlig hilsen") if lang == "da" else ("Hej", "Hälsningar")
+    subject = "Ansøgning" if lang == "da" else "Ansökan"
+    text = f"{greeting} Sam,\n\n{body}\n\n{closing}\nKari"
+    assert rules_only_kind(subject, text, sender="Kari Berg <kari@fjordtech.example>") == kind
