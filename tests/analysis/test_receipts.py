@@ -289,6 +289,17 @@ def test_a_recruiters_next_step_in_plain_words(body: str, kind: str) -> None:
             "Etter en samlet vurdering har vi kommet frem til at vi ikke kan tilby deg stillingen.",
             "rejection",
         ),
+        # ... but what else an offer cannot give leaves it an offer
+        (
+            "Vi har gleden av å tilby deg stillingen som controller. Vi kan ikke tilby deg "
+            "parkeringsplass.",
+            "offer",
+        ),
+        # a phone call spoken of is no invitation to one
+        (
+            "Som nevnt i telefonsamtale i går er søknaden din nå sendt videre til lederen.",
+            "status_update",
+        ),
         ("Vedlagt finner du arbeidskontrakten. Vennligst signer og returner den.", "offer"),
         ("Kan du sende oss kontaktinformasjon til to referanser?", "reference_request"),
         (
