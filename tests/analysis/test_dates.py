@@ -275,6 +275,14 @@ COMPOUNDS = [
     ("nb", "Du får svar innen førtiåtte timer.", date(2026, 11, 26)),
     ("da", "Du hører fra os inden for otteogfyrre timer.", date(2026, 11, 26)),
     ("sv", "Vi återkommer inom tjugoen dagar.", date(2026, 12, 15)),
+    # Composed from tens and units, none of them listed whole: read whole, never as the tens.
+    ("en", "We will get back to you within thirty-seven days.", date(2026, 12, 31)),
+    ("en", "We will get back to you within thirty seven days.", date(2026, 12, 31)),
+    ("en", "Expect an answer within twenty-two days.", date(2026, 12, 16)),
+    ("nb", "Vi gir svar innen tjueto dager.", date(2026, 12, 16)),
+    ("nb", "Du får svar innen fireogtyve timer.", date(2026, 11, 25)),
+    ("da", "Vi vender tilbage inden for toogtyve dage.", date(2026, 12, 16)),
+    ("sv", "Vi återkommer inom tjugotvå dagar.", date(2026, 12, 16)),
 ]
 
 
@@ -651,3 +659,28 @@ regex = '{weekday}'
     )
     with pytest.raises(RulesError, match="unknown reading"):
         DateGrammar("zz", rules)
+
+
+@pytest.mark.parametrize(
+    "compose",
+    [
+        'tens = { twenty = 20 }\nunits = { one = 1 }\nforms = ["{tens}"]',
+        'tens = { twenty = 20 }\nforms = ["{tens}-{units}"]',
+    ],
+)
+def test_a_bad_compose_table_is_a_rules_error(tmp_path: Path, compose: str) -> None:
+    rules = _write_language(
+        tmp_path,
+        "zz",
+        f"""
+[vocab.weekday]
+friday = 4
+[compose.number]
+{compose}
+[[pattern]]
+reading = "weekday"
+regex = '{{weekday}}'
+""",
+    )
+    with pytest.raises(RulesError, match=r"zz\.toml:compose\.number"):
+        DateGrammar("zz", rules).check()

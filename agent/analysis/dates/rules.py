@@ -96,6 +96,25 @@ def _table_entries(name: str, raw: Any) -> dict[str, Any]:
     raise RulesError(f"dates: vocab.{name} must be a table or a list")
 
 
+def _composed(where: str, spec: Any) -> dict[str, Any]:
+    """The number words of a ``[compose.NAME]`` table: each of its tens alone, and each
+    tens and unit joined by every one of its forms ("{tens}-{units}" gives "thirty-seven")."""
+    if not isinstance(spec, dict):
+        raise RulesError(f"{where}: must be a table of tens, units and forms")
+    tens, units, forms = spec.get("tens"), spec.get("units"), spec.get("forms")
+    if not isinstance(tens, dict) or not isinstance(units, dict) or not isinstance(forms, list):
+        raise RulesError(f"{where}: needs the tables 'tens' and 'units' and a list 'forms'")
+    words: dict[str, Any] = {normalize(word): value for word, value in tens.items()}
+    for form in forms:
+        if not isinstance(form, str) or "{tens}" not in form or "{units}" not in form:
+            raise RulesError(f"{where}: a form joins {{tens}} and {{units}}: {form!r}")
+        for ten, ten_value in tens.items():
+            for unit, unit_value in units.items():
+                word = form.replace("{tens}", ten).replace("{units}", unit)
+                words.setdefault(normalize(word), ten_value + unit_value)
+    return words
+
+
 class _Compiler:
     def __init__(self, lang: str, data: Mapping[str, Any]) -> None:
         self.lang = lang
@@ -104,6 +123,10 @@ class _Compiler:
         self.tables: dict[str, dict[str, Any]] = {
             name: _table_entries(name, raw) for name, raw in vocab.items()
         }
+        for name, spec in data.get("compose", {}).items():
+            table = self.tables.setdefault(name, {})
+            for word, value in _composed(f"{self.origin}:compose.{name}", spec).items():
+                table.setdefault(word, value)  # a word listed in the vocabulary wins
         for name, members in data.get("unions", {}).items():
             merged: dict[str, Any] = {}
             for member in members:
