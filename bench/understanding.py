@@ -486,6 +486,22 @@ def run_realworld(split: str, verbose: bool, oof: Path | None = None) -> dict[st
                 "no_promise": quiet / max(1, len(unpromised)),
                 "lookalikes_as_hiring": fooled / max(1, len(alikes)),
             }
+        # Mail discarded alone is read as the cue rules read it when it replies in a
+        # thread of an employer's mail (the rows are single messages: what that would give).
+        items = [x for values in by_lang.values() for x in values]
+        missed = [(r, a) for r, a in items if r["label"] != "not_job" and a.kind == "not_job"]
+        in_thread = [a.if_about_a_job for _, a in missed if a.if_about_a_job is not None]
+        right = sum(
+            1
+            for r, a in missed
+            if a.if_about_a_job is not None and a.if_about_a_job.kind == r["label"]
+        )
+        alikes = [a for r, a in items if r.get("lookalike") and a.kind == "not_job"]
+        print(
+            f"  hiring mail discarded: {len(missed)}; inside a hiring thread {len(in_thread)} "
+            f"would be kept, {right} of the right kind; look-alikes that would be: "
+            f"{sum(1 for a in alikes if a.if_about_a_job is not None)}/{len(alikes)}"
+        )
         if verbose and part == "dev":
             print(f"dev mismatches: {len(misses)}")
             print("\n".join(misses))

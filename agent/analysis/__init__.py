@@ -551,7 +551,35 @@ class Analyzer:
             conditioned=any(e.condition for e in conditional),
         )
         if _is_auto_reply(msg):
-            kind = "not_job"  # an out-of-office answer is no news from the employer
+            return self._reading(
+                msg, "not_job", result, promise, conditional, party, language, rules_lang
+            )
+        analysis = self._reading(
+            msg, kind, result, promise, conditional, party, language, rules_lang
+        )
+        if kind == "not_job" and result.kind != "not_job":
+            # The model found no job in words the cue rules read as hiring mail. Inside a
+            # thread that already holds hiring mail the thread says otherwise: the
+            # tracker then reads the message as the rules did ("Takk for praten. Vi gir
+            # deg svar innen fredag." in reply to an interview invitation).
+            analysis.if_about_a_job = self._reading(
+                msg, result.kind, result, promise, conditional, party, language, rules_lang
+            )
+        return analysis
+
+    def _reading(
+        self,
+        msg: Message,
+        kind: str,
+        result: KindResult,
+        promise: Any,
+        conditional: list[Evidence],
+        party: Any,
+        language: str,
+        rules_lang: str,
+    ) -> Analysis:
+        """The analysis of ``msg`` read as ``kind``."""
+        invite = msg.calendar_start is not None and (msg.calendar_method or "REQUEST") == "REQUEST"
         interview_at = None
         place = None
         if kind in ("interview_invitation", "assessment_request"):

@@ -65,6 +65,9 @@ class Analysis:
     contact_phone: str | None = None  # the phone number the sender signs with
     interview_place: str | None = None  # where the interview is: an address, or "Microsoft Teams"
     interview_link: str | None = None  # the video meeting link
+    # For a message read as not about a job although the cue rules read hiring mail in
+    # it: the rules' reading, which a reply inside a hiring process is taken as.
+    if_about_a_job: Analysis | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The DESIGN.md contract, exactly these keys in this order."""

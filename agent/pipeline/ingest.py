@@ -166,6 +166,7 @@ class FolderSync:
         self.crash = crash or (lambda step: None)
         self._thread_ids: set[str] | None = None
         self._domains: set[str] | None = None
+        self._hiring_ids: set[str] | None = None  # the threads that hold hiring mail
         self.texts = TextReader(analyzer)
         self._header_faults: dict[tuple[str, int], str] = {}  # (folder, uid) -> what failed
         self._rebaselined: set[str] = set()
@@ -177,6 +178,19 @@ class FolderSync:
             self._extend_context(self.store.tracked_messages(self.account))
         assert self._thread_ids is not None and self._domains is not None
         return self._thread_ids, self._domains
+
+    def _in_hiring_thread(self, msg: Message) -> bool:
+        """Does ``msg`` reply inside a thread that holds mail from an employer (not only
+        the user's own mail: look-alikes answer the user's applications too)?"""
+        if self._hiring_ids is None:
+            self._hiring_ids = set()
+            for tm in self.store.tracked_messages(self.account):
+                self._note_hiring(tm)
+        return not self._hiring_ids.isdisjoint(msg.thread_ids)
+
+    def _note_hiring(self, tm: TrackedMessage) -> None:
+        if self._hiring_ids is not None and tm.direction == INBOUND:
+            self._hiring_ids.update((tm.message_id, *tm.thread_ids))
 
     def _extend_context(self, tracked: Iterable[TrackedMessage], news: _News | None = None) -> None:
         """Job mail's threads and senders' domains join the prefilter's context (and
@@ -285,6 +299,13 @@ class FolderSync:
 
     def _take_up(self, chunk: _Chunk, news: _News, stats: SyncStats) -> None:
         """Apply what a recorded chunk taught to a later chunk whose prefilter ran before."""
+        late = self._late_candidates(chunk, news, stats)
+        if late:
+            chunk.batches.append(self._fetch_texts(chunk, late))
+
+    def _late_candidates(self, chunk: _Chunk, news: _News, stats: SyncStats) -> list[int]:
+        """The messages of ``chunk`` passed over that ``news`` makes worth reading (a reply
+        in a thread of job mail, mail from its sender's domain), now candidates."""
         index = chunk.index()
         for message_id in news.message_ids & index.by_message_id.keys():
             for uid in index.by_message_id[message_id]:  # the same message, seen just before
@@ -318,9 +339,8 @@ class FolderSync:
             ):
                 chunk.decisions[uid] = "candidate"
                 late.append(uid)
-        if late:
-            stats.candidates += len(late)
-            chunk.batches.append(self._fetch_texts(chunk, late))
+        stats.candidates += len(late)
+        return late
 
     def close(self) -> None:
         """Stop the helper process, if one was started."""
@@ -455,44 +475,8 @@ class FolderSync:
                     )
                     stats.kinds["not_job"] += 1
                     continue
-                body = chunk.bodies.get(uid)
-                if body is None:
-                    self.store.record_skip(
-                        self.account,
-                        head.message_id,
-                        folder=folder,
-                        uid=uid,
-                        uidvalidity=uidvalidity,
-                        reason="vanished before its text was fetched",
-                        date=head.date,
-                        first_seen_at=self.now,
-                    )
-                    stats.skipped["vanished"] += 1
-                    continue
-                try:
-                    with self.store.transaction():  # a savepoint: one message's writes
-                        tm = self._record_reading(
-                            head, body, readings[uid], folder, role, uidvalidity, direction, stats
-                        )
-                except RulesError:
-                    raise
-                except Exception as exc:  # noqa: BLE001 - a bad message never stops a pass
-                    log.warning("%s: not recorded", head.message_id, exc_info=True)
-                    reason = f"recording failed: {exc.__class__.__name__}"
-                    self.store.record_skip(
-                        self.account,
-                        head.message_id,
-                        folder=folder,
-                        uid=uid,
-                        uidvalidity=uidvalidity,
-                        reason=reason,
-                        date=head.date,
-                        first_seen_at=self.now,
-                    )
-                    stats.skipped["recording failed"] += 1
-                    continue
-                if tm is not None:
-                    tracked.append(tm)
+                self._record_candidate(chunk, uid, readings, direction, stats, tracked)
+            self._read_replies_within(chunk, tracked, passed, stats)
             self.store.record_passed_over(self.account, passed, first_seen_at=self.now)
             if uids:
                 self.store.set_folder_checkpoint(self.account, folder, uidvalidity, max(uids))
@@ -506,6 +490,93 @@ class FolderSync:
         if self.progress:
             self.progress(len(uids))
         return news
+
+    def _record_candidate(
+        self,
+        chunk: _Chunk,
+        uid: int,
+        readings: dict[int, Reading],
+        direction: str,
+        stats: SyncStats,
+        tracked: list[TrackedMessage],
+    ) -> None:
+        """Record one candidate of ``chunk`` whose text was read; job mail joins ``tracked``."""
+        folder, uidvalidity = chunk.folder, chunk.uidvalidity
+        head = chunk.headers[uid][0]
+        assert head is not None
+        body = chunk.bodies.get(uid)
+        if body is None:
+            self.store.record_skip(
+                self.account,
+                head.message_id,
+                folder=folder,
+                uid=uid,
+                uidvalidity=uidvalidity,
+                reason="vanished before its text was fetched",
+                date=head.date,
+                first_seen_at=self.now,
+            )
+            stats.skipped["vanished"] += 1
+            return
+        try:
+            with self.store.transaction():  # a savepoint: one message's writes
+                tm = self._record_reading(
+                    head, body, readings[uid], folder, chunk.role, uidvalidity, direction, stats
+                )
+        except RulesError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bad message never stops a pass
+            log.warning("%s: not recorded", head.message_id, exc_info=True)
+            reason = f"recording failed: {exc.__class__.__name__}"
+            self.store.record_skip(
+                self.account,
+                head.message_id,
+                folder=folder,
+                uid=uid,
+                uidvalidity=uidvalidity,
+                reason=reason,
+                date=head.date,
+                first_seen_at=self.now,
+            )
+            stats.skipped["recording failed"] += 1
+            return
+        if tm is not None:
+            tracked.append(tm)
+            self._note_hiring(tm)
+
+    def _read_replies_within(
+        self,
+        chunk: _Chunk,
+        tracked: list[TrackedMessage],
+        passed: list[PassedOver],
+        stats: SyncStats,
+    ) -> None:
+        """Read the messages of ``chunk`` passed over that its own job mail makes worth
+        reading: a reply to an employer's mail in the same chunk, mail from its domain.
+        (Later chunks learn the same from the store and from :meth:`_take_up`.)"""
+        seen = -1  # the first round also takes up replies to the user's own mail passed over
+        while len(tracked) > seen:
+            news = _News(message_ids=set())
+            self._extend_context(tracked[max(seen, 0) :], news)
+            seen = len(tracked)
+            for item in passed:
+                if item.direction == OUTBOUND:
+                    news.thread_ids.add(item.message_id)
+                    news.own_subjects.add(bare_subject(item.subject))
+            late = self._late_candidates(chunk, news, stats)
+            if not late:
+                return
+            readings = {r.uid: r for r in self._fetch_texts(chunk, late).result()}
+            taken = set(late)
+            passed[:] = [item for item in passed if item.uid not in taken]
+            stats.kinds["not_job"] -= len(late)
+            for uid in late:
+                head = chunk.headers[uid][0]
+                assert head is not None
+                own = bool(head.from_ and head.from_.addr in self.own)
+                self._record_candidate(
+                    chunk, uid, readings, OUTBOUND if own else INBOUND, stats, tracked
+                )
 
     def _read_headers(
         self, folder: str, uids: list[int]
@@ -571,6 +642,16 @@ class FolderSync:
         if direction == OUTBOUND:
             # The user's own mail: an application, a reply or a follow-up written by hand.
             kind = "outbound"
+        elif (
+            kind == "not_job"
+            and analysis.if_about_a_job is not None
+            and self._in_hiring_thread(msg)
+        ):
+            # Words the model found no job in, but the cue rules read as hiring mail, in
+            # reply to an employer's mail: the thread is the job the words do not name.
+            analysis = analysis.if_about_a_job
+            kind = analysis.kind
+            log.info("%s: read as %s, as it replies in a hiring thread", msg.message_id, kind)
         if kind == "not_job":  # read and found not to be about a job: kept as little as passed over
             passed = PassedOver(
                 msg.message_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 import pytest
 from short_mail import short_mail
@@ -220,6 +221,21 @@ def test_mail_about_something_other_than_a_job_stays_so_however_sure_the_model(
     probabilities = {k: rest for k in ("not_job", "rejection", "status_update")}
     probabilities["application_received"] = 0.95
     assert analyzer_with(probabilities).analyze(parse_message(raw)).kind == "not_job"
+
+
+def test_mail_the_model_discards_keeps_the_rules_reading_for_a_hiring_thread() -> None:
+    sure = {"not_job": 0.9, "status_update": 0.1}
+    thanks = mail("Sv: torsdag", "Hei Kari,\n\nTakk for i dag. Du får svar innen fredag.\n\nOla")
+    analysis = analyzer_with(sure).analyze(parse_message(thanks))
+    assert (analysis.kind, analysis.promised_by, analysis.evidence) == ("not_job", None, [])
+    kept = analysis.if_about_a_job
+    assert kept is not None and kept.kind == "status_update"
+    assert kept.promised_by == date(2026, 3, 6) and kept.evidence
+    # Mail the rules read as not about a job, and mail that stays hiring mail, have none.
+    dinner = mail("Middag", "Hei Kari,\n\nSees vi til middag på fredag?\n\nOla")
+    assert analyzer_with(sure).analyze(parse_message(dinner)).if_about_a_job is None
+    unsure = {"not_job": 0.01, "status_update": 0.99}
+    assert analyzer_with(unsure).analyze(parse_message(thanks)).if_about_a_job is None
 
 
 def test_the_model_is_told_what_the_rules_saw_in_words_of_no_language() -> None:

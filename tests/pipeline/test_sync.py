@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pydoc
 from collections.abc import Callable
+from datetime import date as date_
 from datetime import datetime
 from pathlib import Path
 
@@ -336,5 +337,77 @@ def test_mail_that_is_not_about_a_job_leaves_no_names_or_subjects_in_the_databas
     try:
         again = run_pass(engine, store, now=NOW).accounts[0]
         assert again.stats.seen == 0
+    finally:
+        store.close()
+
+
+def _swedish(message_id: str, subject: str, body: str, *, date: str, refs: str = "") -> bytes:
+    threading = f"In-Reply-To: {refs.split()[-1]}\r\nReferences: {refs}\r\n" if refs else ""
+    return (
+        f"From: Karin Lund <karin.lund@nordbygg.se>\r\nTo: Sam <me@example.org>\r\n"
+        f"Subject: {subject}\r\nDate: {date}\r\nMessage-ID: {message_id}\r\n{threading}"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"{body}\r\n"
+    ).encode()
+
+
+THANKS = "Hej Sam,\r\n\r\ntack för i dag. Du får besked senast fredag.\r\n\r\nHälsningar\r\nKarin"
+
+
+def test_a_reply_in_a_hiring_thread_is_read_as_the_cue_rules_read_it(
+    tmp_path: Path, dovecot: Dovecot, make_user: Callable[..., MailUser]
+) -> None:
+    """A short reply that names no job is discarded by the kind model; inside a thread
+    that holds an employer's mail it is what the cue rules read (the thread is the
+    job), while the same words elsewhere, even in reply to the user's own mail, are not."""
+    user = make_user("english")
+    invitation = _swedish(
+        "<inv-1@nordbygg.se>",
+        "Inbjudan till intervju – projektledare",
+        "Hej Sam,\r\n\r\ntack för din ansökan till tjänsten som projektledare hos Nordbygg. Vi vill "
+        "gärna träffa dig på en intervju på vårt kontor tisdag den 24 november kl. 10.00.\r\n\r\n"
+        "Hälsningar\r\nKarin Lund, HR",
+        date="Mon, 16 Nov 2026 09:00:00 +0100",
+    )
+    refs = "<inv-1@nordbygg.se> <mine-1@example.org>"
+    date = "Tue, 24 Nov 2026 15:00:00 +0100"
+    own = (
+        "From: Sam <me@example.org>\r\nTo: uthyrning@bostadsbolaget.se\r\n"
+        "Subject: Ansökan om lägenhet\r\nDate: Mon, 23 Nov 2026 10:00:00 +0100\r\n"
+        "Message-ID: <mine-9@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Hej, här är min ansökan om lägenheten.\r\n"
+    ).encode()
+    dovecot.deliver(user, own, folder="Sent")
+    dovecot.deliver(user, invitation)
+    dovecot.deliver(
+        user, _swedish("<thanks-1@nordbygg.se>", "Sv: torsdag", THANKS, date=date, refs=refs)
+    )
+    dovecot.deliver(
+        user,
+        _swedish(
+            "<elsewhere-1@nordbygg.se>",
+            "Sv: torsdag",
+            THANKS,
+            date=date,
+            refs="<mine-9@example.org>",
+        ),
+    )
+    dovecot.deliver(user, _swedish("<alone-1@nordbygg.se>", "Sv: torsdag", THANKS, date=date))
+    engine, store = _setup(tmp_path, dovecot, user)
+    try:
+        run_pass(engine, store, now=NOW)
+        tracked = {tm.message_id: tm for tm in store.tracked_messages("work")}
+        assert "<mine-9@example.org>" in tracked  # the user's own application is known ...
+        assert "<elsewhere-1@nordbygg.se>" not in tracked  # ... and a reply to it is not job mail
+        assert "<alone-1@nordbygg.se>" not in tracked
+        thanks = tracked["<thanks-1@nordbygg.se>"]
+        assert (thanks.kind, thanks.promised_by) == ("status_update", date_(2026, 11, 27))
+        # A later pass knows the hiring thread from the store.
+        dovecot.deliver(
+            user, _swedish("<thanks-2@nordbygg.se>", "Sv: torsdag", THANKS, date=date, refs=refs)
+        )
+        run_pass(engine, store, now=NOW)
+        tracked = {tm.message_id: tm for tm in store.tracked_messages("work")}
+        assert tracked["<thanks-2@nordbygg.se>"].kind == "status_update"
     finally:
         store.close()
