@@ -77,6 +77,7 @@ class KindClassifier:
         self.test_done = _cues_at(lang, data, "kinds", "assessment_request", "done")
         self.about = _cues_at(lang, data, "kinds", "not_job", "about")
         self.conditional = _cues_at(lang, data, "kinds", "rejection", "conditional")
+        self.regret = _cues_at(lang, data, "kinds", "rejection", "regret")
         self.addressed = _cues_at(lang, data, "candidate", "addressed")
         self.other_side = _cues_at(lang, data, "candidate", "other_side")
         self.relay = _cues_at(lang, data, "job_board", "relay")
@@ -131,12 +132,22 @@ class KindClassifier:
         body = re.sub(r"\s+", " ", text[:20_000])
         subject = re.sub(r"\s+", " ", subject)
         decided = self._without_conditions(text[:20_000])
+        offer_made = self.regret.patterns and self.cues["offer"].strong.found(decided)
         for kind, cues in self.cues.items():
             # "If you are not selected, …", "If you get a job offer, …" state no decision:
             # rejection and offer cues skip them.
             strong = cues.strong.matched_texts(decided if kind in _DECISIONS else body)
+            weak_texts = cues.weak.matched_texts(body)
+            if kind == "rejection":
+                # Regret refuses when nothing else is decided; beside an offer made it
+                # regrets something else ("Unfortunately we cannot offer parking").
+                regret = self.regret.matched_texts(decided)
+                if strong or not offer_made:
+                    strong = [*strong, *regret]
+                else:
+                    weak_texts = [*regret, *weak_texts]
             distinct_strong = list(dict.fromkeys(s.lower() for s in strong))
-            weak = list(dict.fromkeys(w.lower() for w in cues.weak.matched_texts(body)))[:MAX_WEAK]
+            weak = list(dict.fromkeys(w.lower() for w in weak_texts))[:MAX_WEAK]
             subj = list(dict.fromkeys(s.lower() for s in cues.subject.matched_texts(subject)))[:2]
             scores[kind] = STRONG * len(distinct_strong) + WEAK * len(weak) + SUBJECT * len(subj)
             strong_hits[kind] = len(distinct_strong)

@@ -265,3 +265,63 @@ def test_a_match_found_for_the_role_is_a_rejection() -> None:
         "appreciate your interest.\n\nWarmly,\nThe Acme Talent Team",
     )
     assert rules_only_analyzer().analyze(parse_message(raw)).kind == "rejection"
+
+
+# An offer may regret something else; a refusal may name the offer it does not make.
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Job offer",
+            "Hi Sam, we are delighted to offer you the position of warehouse operative. "
+            "Unfortunately we cannot offer parking on site. Please reply by Friday.",
+            "offer",
+        ),
+        (
+            "Tilbud om stilling",
+            "Hei Sam, vi er glade for å kunne tilby deg stillingen som lagermedarbeider. "
+            "Dessverre har vi ikke parkeringsplass til alle ansatte.",
+            "offer",
+        ),
+        (
+            "Jobtilbud",
+            "Hej Sam, vi er glade for at kunne tilbyde dig stillingen som lagermedarbejder. "
+            "Desværre kan vi ikke tilbyde parkering.",
+            "offer",
+        ),
+        (
+            "Jobberbjudande",
+            "Hej Sam, vi är glada att kunna erbjuda dig tjänsten som lagerarbetare. "
+            "Tyvärr kan vi inte erbjuda parkering.",
+            "offer",
+        ),
+        (
+            "Your application",
+            "Dear Sam, unfortunately we are not in a position to offer you the role.",
+            "rejection",
+        ),
+        (
+            "Your application",
+            "Dear Sam, unfortunately, the position has been offered to another candidate.",
+            "rejection",
+        ),
+        ("Din søknad", "Hei Sam, dessverre kan vi ikke tilby deg stillingen.", "rejection"),
+        ("Din ansøgning", "Hej Sam, desværre kan vi ikke tilbyde dig stillingen.", "rejection"),
+        ("Din ansökan", "Hej Sam, tyvärr kan vi inte erbjuda dig tjänsten.", "rejection"),
+        # Regret alone, with nothing offered, is still a refusal.
+        (
+            "Din søknad",
+            "Hei Sam, takk for søknaden. Dessverre nådde du ikke helt opp.",
+            "rejection",
+        ),
+        (
+            "Your application",
+            "Dear Sam, unfortunately we have decided not to proceed.",
+            "rejection",
+        ),
+    ],
+)
+def test_regret_beside_an_offer_made_regrets_something_else(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
