@@ -1,0 +1,128 @@
+"""Offer words that make no job offer: regret of something else beside an offer, an
+offer refused, an interview offered."""
+
+from __future__ import annotations
+
+import pytest
+from short_mail import rules_only_analyzer, short_mail
+
+from agent.analysis import Analyzer
+from agent.message import parse_message
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return rules_only_analyzer()
+
+
+def mail(subject: str, body: str) -> bytes:
+    return short_mail(
+        subject,
+        body,
+        sender="Talent Team <jobs@example.com>",
+        date="Tue, 3 Mar 2026 09:00:00 +0100",
+    )
+
+
+# An offer may regret something else; a refusal may name the offer it does not make.
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Job offer",
+            "Hi Sam, we are delighted to offer you the position of warehouse operative. "
+            "Unfortunately we cannot offer parking on site. Please reply by Friday.",
+            "offer",
+        ),
+        (
+            "Tilbud om stilling",
+            "Hei Sam, vi er glade for å kunne tilby deg stillingen som lagermedarbeider. "
+            "Dessverre har vi ikke parkeringsplass til alle ansatte.",
+            "offer",
+        ),
+        (
+            "Jobtilbud",
+            "Hej Sam, vi er glade for at kunne tilbyde dig stillingen som lagermedarbejder. "
+            "Desværre kan vi ikke tilbyde parkering.",
+            "offer",
+        ),
+        (
+            "Jobberbjudande",
+            "Hej Sam, vi är glada att kunna erbjuda dig tjänsten som lagerarbetare. "
+            "Tyvärr kan vi inte erbjuda parkering.",
+            "offer",
+        ),
+        (
+            "Your application",
+            "Dear Sam, unfortunately we are not in a position to offer you the role.",
+            "rejection",
+        ),
+        (
+            "Your application",
+            "Dear Sam, unfortunately, the position has been offered to another candidate.",
+            "rejection",
+        ),
+        ("Din søknad", "Hei Sam, dessverre kan vi ikke tilby deg stillingen.", "rejection"),
+        ("Din ansøgning", "Hej Sam, desværre kan vi ikke tilbyde dig stillingen.", "rejection"),
+        ("Din ansökan", "Hej Sam, tyvärr kan vi inte erbjuda dig tjänsten.", "rejection"),
+        # Regret alone, with nothing offered, is still a refusal.
+        (
+            "Din søknad",
+            "Hei Sam, takk for søknaden. Dessverre nådde du ikke helt opp.",
+            "rejection",
+        ),
+        (
+            "Your application",
+            "Dear Sam, unfortunately we have decided not to proceed.",
+            "rejection",
+        ),
+    ],
+)
+def test_regret_beside_an_offer_made_regrets_something_else(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Your application",
+            "Hi Sam, we would like to offer you a second interview next week.",
+            "interview_invitation",
+        ),
+        (
+            "Your application",
+            "Hi Sam, we are pleased to offer you a video interview on Monday.",
+            "interview_invitation",
+        ),
+        (
+            "Your application",
+            "Hi Sam, we would like to offer you the position of Data Analyst.",
+            "offer",
+        ),
+        (
+            "Din søknad",
+            "Hei Sam, vi er glade for å kunne tilby deg et intervju.",
+            "interview_invitation",
+        ),
+        ("Din søknad", "Hei Sam, vi er glade for å kunne tilby deg stillingen.", "offer"),
+        (
+            "Din ansøgning",
+            "Hej Sam, vi er glade for at kunne tilbyde dig en jobsamtale.",
+            "interview_invitation",
+        ),
+        ("Din ansøgning", "Hej Sam, vi er glade for at kunne tilbyde dig stillingen.", "offer"),
+        (
+            "Din ansökan",
+            "Hej Sam, vi är glada att kunna erbjuda dig en intervju.",
+            "interview_invitation",
+        ),
+        ("Din ansökan", "Hej Sam, vi är glada att kunna erbjuda dig tjänsten.", "offer"),
+    ],
+)
+def test_an_interview_offered_is_no_job_offer(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
