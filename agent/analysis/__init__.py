@@ -157,6 +157,9 @@ class Analyzer:
         self.job_board_needs_a_strong_cue = bool(
             model_rules.get("job_board_needs_a_strong_cue", True)
         )
+        self.a_decision_in_words_stands = bool(
+            model_rules.get("a_decision_in_words_stands", True)
+        )
         # Kinds the model has read too little of, in a language, to overrule a strong cue.
         self.kinds_the_model_barely_knows = {
             lang: frozenset(kinds)
@@ -269,6 +272,12 @@ class Analyzer:
             best = max(hiring, key=hiring.__getitem__, default=kind)
             other_kind_at = self.other_kind_at_by_language.get(lang, self.other_kind_at)
             if best != kind and hiring[best] >= other_kind_at:
+                if (
+                    self.a_decision_in_words_stands
+                    and {best, kind} == {"offer", "rejection"}
+                    and f"cue_{kind}_strong" in result.signals
+                ):
+                    return kind  # "we have decided to withdraw our offer": no offer
                 return best  # a rejection in words no rule knows, around a rule's "update"
         if kind == "not_job" and not bulk:
             best = max(probabilities, key=probabilities.__getitem__)

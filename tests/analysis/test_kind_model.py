@@ -238,6 +238,33 @@ def test_mail_the_model_discards_keeps_the_rules_reading_for_a_hiring_thread() -
     assert analyzer_with(unsure).analyze(parse_message(thanks)).if_about_a_job is None
 
 
+@pytest.mark.parametrize(
+    ("subject", "body", "model_says", "kind"),
+    [
+        (
+            "Tilbudet ditt",
+            "Hei Kari,\n\nVi har dessverre trukket tilbake jobbtilbudet.",
+            "offer",
+            "rejection",
+        ),
+        (
+            "Jobbtilbud",
+            "Hei Kari,\n\nVi er glade for å kunne tilby deg stillingen.",
+            "rejection",
+            "offer",
+        ),
+    ],
+)
+def test_a_decision_in_a_strong_cue_is_not_turned_into_the_other(
+    subject: str, body: str, model_says: str, kind: str
+) -> None:
+    sure = {"not_job": 0.01, model_says: 0.99}
+    analyzer = analyzer_with(sure)
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+    analyzer.a_decision_in_words_stands = False
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == model_says
+
+
 def test_the_model_is_told_what_the_rules_saw_in_words_of_no_language() -> None:
     """The model weighs the rules' cues beside the words, so what it learns of a Danish
     receipt's cues holds for a Swedish one."""

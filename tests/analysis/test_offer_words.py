@@ -126,3 +126,30 @@ def test_an_interview_offered_is_no_job_offer(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Your offer",
+            "Hi Sam, after further review we have decided to withdraw our offer of employment.",
+        ),
+        (
+            "Your offer",
+            "Hi Sam, I am sorry to say that the job offer has been rescinded due to a hiring freeze.",
+        ),
+        (
+            "Jobbtilbud",
+            "Hei Sam, vi har dessverre trukket tilbake jobbtilbudet på grunn av ansettelsesstopp.",
+        ),
+        ("Jobtilbud", "Hej Sam, vi må desværre trække jobtilbuddet tilbage."),
+        ("Jobberbjudande", "Hej Sam, tyvärr måste vi dra tillbaka jobberbjudandet."),
+        (
+            "Your application",
+            "Hi Sam, thanks for applying. While we won't be moving forward, we'd like to invite you to apply for future roles.",
+        ),
+    ],
+)
+def test_an_offer_taken_back_is_a_rejection(analyzer: Analyzer, subject: str, body: str) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == "rejection"
