@@ -157,9 +157,7 @@ class Analyzer:
         self.job_board_needs_a_strong_cue = bool(
             model_rules.get("job_board_needs_a_strong_cue", True)
         )
-        self.a_decision_in_words_stands = bool(
-            model_rules.get("a_decision_in_words_stands", True)
-        )
+        self.a_decision_in_words_stands = bool(model_rules.get("a_decision_in_words_stands", True))
         # Kinds the model has read too little of, in a language, to overrule a strong cue.
         self.kinds_the_model_barely_knows = {
             lang: frozenset(kinds)
@@ -332,6 +330,17 @@ class Analyzer:
     def _speaks_of_a_job(self, msg: Message, lang: str) -> bool:
         """Whether the subject or new text names employment (``[job_context]`` cues), or
         the subject names a job title (``subject_titles``)."""
+        words, titles = self._job_context_cues(lang)
+        return bool(words.found(f"{msg.subject}\n{msg.text}") or titles.found(msg.subject))
+
+    def subject_speaks_of_a_job(self, subject: str, language: str) -> bool:
+        """Whether a subject names employment or a job title ("Søknad på stillingen som
+        lagermedarbeider", "Application: Data Analyst"), read by the rules of ``language``."""
+        lang = self.identifier.rules_language(language, self.lang_data) or self.default_language
+        words, titles = self._job_context_cues(lang)
+        return bool(words.found(subject) or titles.found(subject))
+
+    def _job_context_cues(self, lang: str) -> tuple[Any, Any]:
         compiled = self._job_context.get(lang)
         if compiled is None:
             from agent.analysis.cues import compile_cues
@@ -344,8 +353,7 @@ class Analyzer:
                 ),
             )
             self._job_context[lang] = compiled
-        words, titles = compiled
-        return bool(words.found(f"{msg.subject}\n{msg.text}") or titles.found(msg.subject))
+        return compiled
 
     def _from_recruiting(self, msg: Message, lang: str) -> bool:
         """Whether the sender's name or address names recruiting ("Talent Acquisition",

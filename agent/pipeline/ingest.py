@@ -180,8 +180,10 @@ class FolderSync:
         return self._thread_ids, self._domains
 
     def _in_hiring_thread(self, msg: Message) -> bool:
-        """Does ``msg`` reply inside a thread that holds mail from an employer (not only
-        the user's own mail: look-alikes answer the user's applications too)?"""
+        """Does ``msg`` reply inside a thread that holds mail from an employer, or the
+        user's own mail under a subject that speaks of a job ("Søknad på stillingen som
+        lagermedarbeider")? Any mail of the user's is not enough: look-alikes answer the
+        user's applications for housing, grants and memberships too."""
         if self._hiring_ids is None:
             self._hiring_ids = set()
             for tm in self.store.tracked_messages(self.account):
@@ -189,7 +191,10 @@ class FolderSync:
         return not self._hiring_ids.isdisjoint(msg.thread_ids)
 
     def _note_hiring(self, tm: TrackedMessage) -> None:
-        if self._hiring_ids is not None and tm.direction == INBOUND:
+        if self._hiring_ids is not None and (
+            tm.direction == INBOUND
+            or self.analyzer.subject_speaks_of_a_job(tm.subject, tm.language)
+        ):
             self._hiring_ids.update((tm.message_id, *tm.thread_ids))
 
     def _extend_context(self, tracked: Iterable[TrackedMessage], news: _News | None = None) -> None:

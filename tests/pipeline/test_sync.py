@@ -378,6 +378,13 @@ def test_a_reply_in_a_hiring_thread_is_read_as_the_cue_rules_read_it(
         "Hej, här är min ansökan om lägenheten.\r\n"
     ).encode()
     dovecot.deliver(user, own, folder="Sent")
+    applied = (
+        "From: Sam <me@example.org>\r\nTo: rekrytering@lagerhuset.se\r\n"
+        "Subject: Ansökan till tjänsten som lagerarbetare\r\n"
+        "Date: Mon, 23 Nov 2026 11:00:00 +0100\r\nMessage-ID: <mine-2@example.org>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nHej, här är min ansökan och mitt CV.\r\n"
+    ).encode()
+    dovecot.deliver(user, applied, folder="Sent")
     dovecot.deliver(user, invitation)
     dovecot.deliver(
         user, _swedish("<thanks-1@nordbygg.se>", "Sv: torsdag", THANKS, date=date, refs=refs)
@@ -393,6 +400,17 @@ def test_a_reply_in_a_hiring_thread_is_read_as_the_cue_rules_read_it(
         ),
     )
     dovecot.deliver(user, _swedish("<alone-1@nordbygg.se>", "Sv: torsdag", THANKS, date=date))
+    # A reply to the user's own mail under a subject that speaks of a job.
+    dovecot.deliver(
+        user,
+        _swedish(
+            "<thanks-3@lagerhuset.se>",
+            "Sv: torsdag",
+            THANKS,
+            date=date,
+            refs="<mine-2@example.org>",
+        ),
+    )
     engine, store = _setup(tmp_path, dovecot, user)
     try:
         run_pass(engine, store, now=NOW)
@@ -400,6 +418,7 @@ def test_a_reply_in_a_hiring_thread_is_read_as_the_cue_rules_read_it(
         assert "<mine-9@example.org>" in tracked  # the user's own application is known ...
         assert "<elsewhere-1@nordbygg.se>" not in tracked  # ... and a reply to it is not job mail
         assert "<alone-1@nordbygg.se>" not in tracked
+        assert tracked["<thanks-3@lagerhuset.se>"].kind == "status_update"
         thanks = tracked["<thanks-1@nordbygg.se>"]
         assert (thanks.kind, thanks.promised_by) == ("status_update", date_(2026, 11, 27))
         # A later pass knows the hiring thread from the store.
