@@ -75,9 +75,11 @@ class KindClassifier:
         self.lang = lang
         self.progress = _cues_at(lang, data, "kinds", "status_update", "progress")
         self.test_done = _cues_at(lang, data, "kinds", "assessment_request", "done")
+        self.called_off = _cues_at(lang, data, "kinds", "status_update", "called_off")
         self.about = _cues_at(lang, data, "kinds", "not_job", "about")
         self.conditional = _cues_at(lang, data, "kinds", "rejection", "conditional")
         self.regret = _cues_at(lang, data, "kinds", "rejection", "regret")
+        self.regretted = _cues_at(lang, data, "kinds", "rejection", "regretted")
         self.addressed = _cues_at(lang, data, "candidate", "addressed")
         self.other_side = _cues_at(lang, data, "candidate", "other_side")
         self.relay = _cues_at(lang, data, "job_board", "relay")
@@ -132,17 +134,22 @@ class KindClassifier:
         body = re.sub(r"\s+", " ", text[:20_000])
         subject = re.sub(r"\s+", " ", subject)
         decided = self._without_conditions(text[:20_000])
-        offer_made = self.regret.patterns and self.cues["offer"].strong.found(decided)
+        # What regret may be about other than the application: an offer made beside it, an
+        # interview moved, a process delayed.
+        regret_elsewhere = self.regret.patterns and (
+            self.cues["offer"].strong.found(decided) or self.regretted.found(decided)
+        )
         for kind, cues in self.cues.items():
             # "If you are not selected, …", "If you get a job offer, …" state no decision:
             # rejection and offer cues skip them.
             strong = cues.strong.matched_texts(decided if kind in _DECISIONS else body)
             weak_texts = cues.weak.matched_texts(body)
             if kind == "rejection":
-                # Regret refuses when nothing else is decided; beside an offer made it
-                # regrets something else ("Unfortunately we cannot offer parking").
+                # Regret refuses when nothing else is decided; beside an offer made or an
+                # interview moved it regrets that ("Unfortunately we cannot offer parking",
+                # "vi må dessverre flytte intervjuet ditt").
                 regret = self.regret.matched_texts(decided)
-                if strong or not offer_made:
+                if strong or not regret_elsewhere:
                     strong = [*strong, *regret]
                 else:
                     weak_texts = [*regret, *weak_texts]
@@ -167,6 +174,15 @@ class KindClassifier:
             strong_hits["status_update"] += 1
             evidence["status_update"].insert(0, f"test done: {done[0].lower()}")
             signals.append("cue_test_done")
+            moved_on = True
+        called_off = self.called_off.matched_texts(decided)
+        if called_off:
+            # "We need to postpone your interview": news of the process.
+            scores["status_update"] += STRONG
+            strong_hits["status_update"] += 1
+            evidence["status_update"].insert(0, called_off[0].lower())
+            if "cue_status_update_strong" not in signals:
+                signals.append("cue_status_update_strong")
             moved_on = True
         shape = {
             "cue_progress": moved_on,
@@ -276,6 +292,8 @@ class KindClassifier:
                     continue
                 kind = decisive
                 break
+        if kind == "interview_invitation" and called_off:
+            kind = "status_update"  # the interview named is called off or put off
         if kind == "application_received" and moved_on and strong_hits["status_update"]:
             kind = "status_update"  # the application is acknowledged again, with news
         elif (

@@ -1,5 +1,6 @@
-"""Offer words that make no job offer: regret of something else beside an offer, an
-offer refused, an interview offered."""
+"""Words of a decision that decide nothing about the application, and decisions in few
+words: regret of something else (parking beside an offer, an interview moved), an offer
+refused or taken back, an interview offered."""
 
 from __future__ import annotations
 
@@ -153,3 +154,44 @@ def test_an_interview_offered_is_no_job_offer(
 )
 def test_an_offer_taken_back_is_a_rejection(analyzer: Analyzer, subject: str, body: str) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == "rejection"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Intervju",
+            "Hei Sam, vi må dessverre flytte intervjuet ditt. Passer det torsdag kl. 14?",
+            "interview_invitation",
+        ),
+        (
+            "Intervju",
+            "Hei Sam, intervjuet ditt er dessverre avlyst. Vi kommer tilbake med nytt tidspunkt.",
+            "status_update",
+        ),
+        (
+            "Interview",
+            "Hi Sam, unfortunately we need to reschedule your interview. Could you do Thursday at 2pm?",
+            "interview_invitation",
+        ),
+        (
+            "Interview",
+            "Hi Sam, unfortunately we need to postpone your interview until the new year.",
+            "status_update",
+        ),
+        (
+            "Samtale",
+            "Hej Sam, vi må desværre flytte din samtale. Passer torsdag kl. 14?",
+            "interview_invitation",
+        ),
+        (
+            "Intervju",
+            "Hej Sam, tyvärr måste vi flytta din intervju. Passar torsdag kl. 14?",
+            "interview_invitation",
+        ),
+    ],
+)
+def test_regret_of_an_interview_moved_or_called_off_is_no_rejection(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
