@@ -307,6 +307,16 @@ def test_a_recruiters_next_step_in_plain_words(body: str, kind: str) -> None:
             "assessment_request",
         ),
         ("Vi ønsker å ta deg med videre til et andre intervju.", "interview_invitation"),
+        # a task named as a task to solve and show
+        (
+            "Som nevnt ønsker vi at du skal presentere din løsning i intervjuet neste uke.",
+            "assessment_request",
+        ),
+        (
+            "Det er ikke meningen at du skal bruke mer enn 2-3 timer på oppgaven.",
+            "assessment_request",
+        ),
+        ("Her kommer intervjuoppgaven du skal løse før vi møtes.", "assessment_request"),
         ("Har du mulighet til en kort telefonprat i morgen?", "interview_invitation"),
         ("Søknaden din er nå sendt videre til avdelingslederen for vurdering.", "status_update"),
         (
