@@ -151,6 +151,20 @@ def _mail(body: str, subject: str = "Your application for Data Engineer") -> byt
             "2026-03-17",
             None,
         ),
+        (
+            "Dear Ola,\n\nThank you for applying. If your experience is a good match, we will "
+            "reach out within two weeks with next steps.\n\nKind regards,\nAcme",
+            "2026-03-17",
+            "shortlisted",
+        ),
+        # The silence said in the next sentence, which refers back to the window.
+        (
+            "Dear Ola,\n\nThank you for applying. If you have been shortlisted you will be "
+            "contacted within three weeks. Applicants who are not contacted in the period "
+            "mentioned should consider the application as unsuccessful.\n\nKind regards,\nAcme",
+            "2026-03-24",
+            "silence_means_no",
+        ),
     ],
 )
 def test_the_condition_of_a_promise_is_read_from_its_sentence(
