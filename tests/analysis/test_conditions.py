@@ -157,6 +157,30 @@ def _mail(body: str, subject: str = "Your application for Data Engineer") -> byt
             "2026-03-17",
             "shortlisted",
         ),
+        (
+            "Hei Ola,\n\nTakk for søknaden. Hvis din erfaring passer, kontakter vi deg innen to "
+            "uker.\n\nMed vennlig hilsen\nAcme",
+            "2026-03-17",
+            "shortlisted",
+        ),
+        (
+            "Hej Ola,\n\nTack för din ansökan. Om din erfarenhet matchar kontaktar vi dig inom "
+            "två veckor.\n\nVänliga hälsningar\nAcme",
+            "2026-03-17",
+            "shortlisted",
+        ),
+        (
+            "Hej Ola,\n\nTack för din ansökan. Vi återkommer inom två veckor. Har du inte hört "
+            "något inom den tiden kan du anse att du inte gått vidare.\n\nVänliga hälsningar\nAcme",
+            "2026-03-17",
+            "silence_means_no",
+        ),
+        (
+            "Hej Ola,\n\nTak for din ansøgning. Hvis din erfaring matcher, kontakter vi dig "
+            "inden for to uger.\n\nMed venlig hilsen\nAcme",
+            "2026-03-17",
+            "shortlisted",
+        ),
         # The silence said in the next sentence, which refers back to the window.
         (
             "Dear Ola,\n\nThank you for applying. If you have been shortlisted you will be "
