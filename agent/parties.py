@@ -247,6 +247,7 @@ class PartyRules:
     free_mail_domains: frozenset[str] = frozenset()
     company_suffixes: frozenset[str] = frozenset()
     legal_forms: frozenset[str] = frozenset()  # lower case
+    legal_forms_written: frozenset[str] = frozenset()  # as written: "AB", "Ltd.", "ApS"
     multi_part_suffixes: frozenset[str] = frozenset()
     second_levels: frozenset[str] = frozenset()  # "co" of co.uk under any two-letter country
     noreply_patterns: tuple[re.Pattern[str], ...] = ()
@@ -337,6 +338,9 @@ class PartyRules:
             ),
             legal_forms=frozenset(
                 s.lower() for s in _strings(company, "legal_forms", "employers.toml:company")
+            ),
+            legal_forms_written=frozenset(
+                _strings(company, "legal_forms", "employers.toml:company")
             ),
             multi_part_suffixes=frozenset(
                 s.lower()
@@ -494,6 +498,8 @@ class PartyRules:
         words = name.replace(",", " ").split()
         if not 1 <= len(words) <= 4 or re.search(r"\d|@", name):
             return False
+        if len(words) > 1 and words[-1].rstrip(",") in self.legal_forms_written:
+            return False  # "Nordbygg AB", "Acme Ltd": a company's legal form
         for word in words:
             lowered = word.lower().strip(".:-&()")
             if (

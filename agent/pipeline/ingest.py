@@ -167,6 +167,7 @@ class FolderSync:
         self._thread_ids: set[str] | None = None
         self._domains: set[str] | None = None
         self._hiring_ids: set[str] | None = None  # the threads that hold hiring mail
+        self._hiring_contacts: set[str] = set()  # the people who wrote it
         self.texts = TextReader(analyzer)
         self._header_faults: dict[tuple[str, int], str] = {}  # (folder, uid) -> what failed
         self._rebaselined: set[str] = set()
@@ -190,12 +191,31 @@ class FolderSync:
                 self._note_hiring(tm)
         return not self._hiring_ids.isdisjoint(msg.thread_ids)
 
+    def _from_a_hiring_contact(self, msg: Message) -> bool:
+        """Is ``msg`` from a person who has written to the user about a job before (a
+        recruiter's "quick update" in a thread of its own)? A person, by name and address:
+        not a team, a no-reply address, an applicant tracking system or a job board, which
+        write to many about many things."""
+        if self._hiring_ids is None:
+            self._in_hiring_thread(msg)  # builds both from the store
+        return bool(msg.from_) and msg.from_.addr.lower() in self._hiring_contacts
+
     def _note_hiring(self, tm: TrackedMessage) -> None:
-        if self._hiring_ids is not None and (
-            tm.direction == INBOUND
-            or self.analyzer.subject_speaks_of_a_job(tm.subject, tm.language)
+        if self._hiring_ids is None:
+            return
+        if tm.direction == INBOUND or self.analyzer.subject_speaks_of_a_job(
+            tm.subject, tm.language
         ):
             self._hiring_ids.update((tm.message_id, *tm.thread_ids))
+        parties = self.analyzer.parties
+        addr = tm.from_addr.lower()
+        if (
+            tm.direction == INBOUND
+            and parties.is_human_address(addr)
+            and not parties.is_job_board(addr.rpartition("@")[2])
+            and parties.looks_like_person(tm.from_name)
+        ):
+            self._hiring_contacts.add(addr)
 
     def _extend_context(self, tracked: Iterable[TrackedMessage], news: _News | None = None) -> None:
         """Job mail's threads and senders' domains join the prefilter's context (and
@@ -650,13 +670,14 @@ class FolderSync:
         elif (
             kind == "not_job"
             and analysis.if_about_a_job is not None
-            and self._in_hiring_thread(msg)
+            and (self._in_hiring_thread(msg) or self._from_a_hiring_contact(msg))
         ):
             # Words the model found no job in, but the cue rules read as hiring mail, in
-            # reply to an employer's mail: the thread is the job the words do not name.
+            # reply to an employer's mail or from the person who wrote it: the thread, or
+            # the recruiter, is the job the words do not name.
             analysis = analysis.if_about_a_job
             kind = analysis.kind
-            log.info("%s: read as %s, as it replies in a hiring thread", msg.message_id, kind)
+            log.info("%s: read as %s, in a hiring thread or from its contact", msg.message_id, kind)
         if kind == "not_job":  # read and found not to be about a job: kept as little as passed over
             passed = PassedOver(
                 msg.message_id,

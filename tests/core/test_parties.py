@@ -190,6 +190,9 @@ def test_a_role_never_equals_the_employer() -> None:
         ("Københavns Kommune", False),
         ("Region Västerdal", False),
         ("DoHR", False),
+        ("Nordbygg AB", False),
+        ("Acme Ltd.", False),
+        ("Kari Da Silva", True),
     ],
 )
 def test_a_person_is_told_from_a_team_a_programme_or_a_company(name: str, person: bool) -> None:

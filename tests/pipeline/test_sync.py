@@ -341,10 +341,18 @@ def test_mail_that_is_not_about_a_job_leaves_no_names_or_subjects_in_the_databas
         store.close()
 
 
-def _swedish(message_id: str, subject: str, body: str, *, date: str, refs: str = "") -> bytes:
+def _swedish(
+    message_id: str,
+    subject: str,
+    body: str,
+    *,
+    date: str,
+    refs: str = "",
+    sender: str = "Karin Lund <karin.lund@nordbygg.se>",
+) -> bytes:
     threading = f"In-Reply-To: {refs.split()[-1]}\r\nReferences: {refs}\r\n" if refs else ""
     return (
-        f"From: Karin Lund <karin.lund@nordbygg.se>\r\nTo: Sam <me@example.org>\r\n"
+        f"From: {sender}\r\nTo: Sam <me@example.org>\r\n"
         f"Subject: {subject}\r\nDate: {date}\r\nMessage-ID: {message_id}\r\n{threading}"
         "Content-Type: text/plain; charset=utf-8\r\n\r\n"
         f"{body}\r\n"
@@ -392,14 +400,27 @@ def test_a_reply_in_a_hiring_thread_is_read_as_the_cue_rules_read_it(
     dovecot.deliver(
         user,
         _swedish(
-            "<elsewhere-1@nordbygg.se>",
+            "<elsewhere-1@bostadsbolaget.se>",
             "Sv: torsdag",
             THANKS,
             date=date,
             refs="<mine-9@example.org>",
+            sender="Bostadsbolaget <uthyrning@bostadsbolaget.se>",
         ),
     )
-    dovecot.deliver(user, _swedish("<alone-1@nordbygg.se>", "Sv: torsdag", THANKS, date=date))
+    team = "Nordbygg AB <info@nordbygg.se>"
+    receipt = (
+        "Hej Sam,\r\n\r\ntack för din ansökan till tjänsten som projektledare. Vi har tagit "
+        "emot din ansökan och återkommer inom två veckor.\r\n\r\nNordbygg AB"
+    )
+    dovecot.deliver(
+        user, _swedish("<receipt-1@nordbygg.se>", "Din ansökan", receipt, date=date, sender=team)
+    )
+    # The same words from her colleague, in no thread: not job mail.
+    colleague = "Anna Berg <anna.berg@nordbygg.se>"
+    dovecot.deliver(
+        user, _swedish("<alone-1@nordbygg.se>", "Sv: torsdag", THANKS, date=date, sender=colleague)
+    )
     # A reply to the user's own mail under a subject that speaks of a job.
     dovecot.deliver(
         user,
@@ -416,17 +437,32 @@ def test_a_reply_in_a_hiring_thread_is_read_as_the_cue_rules_read_it(
         run_pass(engine, store, now=NOW)
         tracked = {tm.message_id: tm for tm in store.tracked_messages("work")}
         assert "<mine-9@example.org>" in tracked  # the user's own application is known ...
-        assert "<elsewhere-1@nordbygg.se>" not in tracked  # ... and a reply to it is not job mail
+        assert (
+            "<elsewhere-1@bostadsbolaget.se>" not in tracked
+        )  # ... and a reply to it is not job mail
         assert "<alone-1@nordbygg.se>" not in tracked
         assert tracked["<thanks-3@lagerhuset.se>"].kind == "status_update"
         thanks = tracked["<thanks-1@nordbygg.se>"]
         assert (thanks.kind, thanks.promised_by) == ("status_update", date_(2026, 11, 27))
-        # A later pass knows the hiring thread from the store.
+        # A later pass knows the hiring thread, and the person who wrote in it, from the store.
+        dovecot.deliver(user, _swedish("<update-1@nordbygg.se>", "Uppdatering", THANKS, date=date))
+        dovecot.deliver(
+            user,
+            _swedish("<update-2@nordbygg.se>", "Uppdatering", THANKS, date=date, sender=colleague),
+        )
+        # A team's address writes to many about many things: no contact of the user's.
+        dovecot.deliver(
+            user, _swedish("<update-3@nordbygg.se>", "Uppdatering", THANKS, date=date, sender=team)
+        )
         dovecot.deliver(
             user, _swedish("<thanks-2@nordbygg.se>", "Sv: torsdag", THANKS, date=date, refs=refs)
         )
         run_pass(engine, store, now=NOW)
         tracked = {tm.message_id: tm for tm in store.tracked_messages("work")}
         assert tracked["<thanks-2@nordbygg.se>"].kind == "status_update"
+        assert tracked["<update-1@nordbygg.se>"].kind == "status_update"  # from Karin
+        assert "<update-2@nordbygg.se>" not in tracked  # a colleague she never was
+        assert tracked["<receipt-1@nordbygg.se>"].kind == "application_received"
+        assert "<update-3@nordbygg.se>" not in tracked
     finally:
         store.close()
