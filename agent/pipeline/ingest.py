@@ -198,7 +198,7 @@ class FolderSync:
         write to many about many things."""
         if self._hiring_ids is None:
             self._in_hiring_thread(msg)  # builds both from the store
-        return bool(msg.from_) and msg.from_.addr.lower() in self._hiring_contacts
+        return msg.from_ is not None and msg.from_.addr.lower() in self._hiring_contacts
 
     def _note_hiring(self, tm: TrackedMessage) -> None:
         if self._hiring_ids is None:
