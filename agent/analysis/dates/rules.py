@@ -96,23 +96,35 @@ def _table_entries(name: str, raw: Any) -> dict[str, Any]:
     raise RulesError(f"dates: vocab.{name} must be a table or a list")
 
 
-def _composed(where: str, spec: Any) -> dict[str, Any]:
+def _composed(where: str, spec: Any) -> tuple[dict[str, Any], set[str], list[str]]:
     """The number words of a ``[compose.NAME]`` table: each of its tens alone, and each
-    tens and unit joined by every one of its forms ("{tens}-{units}" gives "thirty-seven")."""
+    tens and unit joined by every one of its forms ("{tens}-{units}" gives "thirty-seven");
+    which of them are compounds; and a regular expression per form that matches those
+    (far smaller than their alternation, which every pattern with a number would carry)."""
     if not isinstance(spec, dict):
         raise RulesError(f"{where}: must be a table of tens, units and forms")
     tens, units, forms = spec.get("tens"), spec.get("units"), spec.get("forms")
     if not isinstance(tens, dict) or not isinstance(units, dict) or not isinstance(forms, list):
         raise RulesError(f"{where}: needs the tables 'tens' and 'units' and a list 'forms'")
     words: dict[str, Any] = {normalize(word): value for word, value in tens.items()}
+    compounds: set[str] = set()
+    regexes: list[str] = []
+    slots = {"{tens}": f"(?:{trie_regex([normalize(t) for t in tens])})"}
+    slots["{units}"] = f"(?:{trie_regex([normalize(u) for u in units])})"
     for form in forms:
         if not isinstance(form, str) or "{tens}" not in form or "{units}" not in form:
             raise RulesError(f"{where}: a form joins {{tens}} and {{units}}: {form!r}")
         for ten, ten_value in tens.items():
             for unit, unit_value in units.items():
-                word = form.replace("{tens}", ten).replace("{units}", unit)
-                words.setdefault(normalize(word), ten_value + unit_value)
-    return words
+                word = normalize(form.replace("{tens}", ten).replace("{units}", unit))
+                compounds.add(word)
+                words.setdefault(word, ten_value + unit_value)
+        parts = re.split(r"(\{tens\}|\{units\})", form)
+        regexes.append(
+            "".join(slots.get(part) or re.escape(part).replace(r"\ ", " ").replace(" ", r"\s+")
+                    for part in parts if part)
+        )  # fmt: skip
+    return words, compounds, regexes
 
 
 class _Compiler:
@@ -123,10 +135,13 @@ class _Compiler:
         self.tables: dict[str, dict[str, Any]] = {
             name: _table_entries(name, raw) for name, raw in vocab.items()
         }
+        self._compounds: dict[str, tuple[set[str], list[str]]] = {}
         for name, spec in data.get("compose", {}).items():
             table = self.tables.setdefault(name, {})
-            for word, value in _composed(f"{self.origin}:compose.{name}", spec).items():
+            words, compounds, regexes = _composed(f"{self.origin}:compose.{name}", spec)
+            for word, value in words.items():
                 table.setdefault(word, value)  # a word listed in the vocabulary wins
+            self._compounds[name] = (compounds, regexes)
         for name, members in data.get("unions", {}).items():
             merged: dict[str, Any] = {}
             for member in members:
@@ -150,7 +165,15 @@ class _Compiler:
     def alternation(self, table: str) -> str:
         cached = self._alternations.get(table)
         if cached is None:
-            cached = trie_regex(list(self.tables[table]))
+            compounds: set[str] = set()
+            regexes: list[str] = []
+            for base in self.base_tables(table):
+                if base in self._compounds:
+                    compounds |= self._compounds[base][0]
+                    regexes += self._compounds[base][1]
+            rest = trie_regex([word for word in self.tables[table] if word not in compounds])
+            # Compounds first: "thirty-seven" is tried before "thirty".
+            cached = "|".join(f"(?:{part})" for part in [*regexes, rest] if part)
             self._alternations[table] = cached
         return cached
 
