@@ -63,6 +63,18 @@ def mail(subject: str, body: str) -> bytes:
             "Dear Sam, unfortunately, the position has been offered to another candidate.",
             "rejection",
         ),
+        (
+            "Re: Interview",
+            "Thanks for taking the time to interview. I'm sorry, but we won't be able to offer "
+            "you the position.",
+            "rejection",
+        ),
+        (
+            "Your application",
+            "Dear Sam, while your experience is impressive, we believe you are not the "
+            "appropriate candidate for this position.",
+            "rejection",
+        ),
         ("Din søknad", "Hei Sam, dessverre kan vi ikke tilby deg stillingen.", "rejection"),
         ("Din ansøgning", "Hej Sam, desværre kan vi ikke tilbyde dig stillingen.", "rejection"),
         ("Din ansökan", "Hej Sam, tyvärr kan vi inte erbjuda dig tjänsten.", "rejection"),
