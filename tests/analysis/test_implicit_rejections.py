@@ -79,6 +79,26 @@ def mail(subject: str, body: str) -> bytes:
             "This refers to the application you recently submitted for the position of IT "
             "Specialist.\n\nYou were found: Ineligible for the following position.",
         ),
+        (
+            "Your application for Data Analyst",
+            "Thank you for your application. We wanted to let you know that we have recently "
+            "filled the Data Analyst position you applied to.",
+        ),
+        (
+            "Your application for Marketing Intern",
+            "We appreciate your interest in the Marketing Intern position, however this role was "
+            "recently filled.",
+        ),
+        (
+            "Application Update",
+            "Thank you for your interest. Your application has been received for the Data "
+            "Scientist position. At this time we are pursuing other applicants.",
+        ),
+        (
+            "Your application",
+            "Thank you again for your time. Although it was not an easy decision, we decided to "
+            "go in another direction.",
+        ),
     ],
 )
 def test_implicit_rejection(analyzer: Analyzer, subject: str, body: str) -> None:
