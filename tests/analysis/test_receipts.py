@@ -197,6 +197,12 @@ def test_the_kind_of_a_short_mail(analyzer: Analyzer, subject: str, body: str, k
             "Takk for søknaden din. Prosessen er dessverre forsinket, og vi er ikke ferdige "
             "ennå. Du hører fra oss innen utgangen av måneden.",
         ),
+        (
+            "Application Update",
+            "Thank you for applying for the Marketing Executive position. We're pleased to "
+            "inform you that you have been shortlisted for the next stage of the selection "
+            "process.",
+        ),
     ],
 )
 def test_a_receipt_with_news_of_the_process_is_a_status_update(
