@@ -76,6 +76,7 @@ class KindClassifier:
         self.progress = _cues_at(lang, data, "kinds", "status_update", "progress")
         self.test_done = _cues_at(lang, data, "kinds", "assessment_request", "done")
         self.called_off = _cues_at(lang, data, "kinds", "status_update", "called_off")
+        self.invited = _cues_at(lang, data, "kinds", "interview_invitation", "invited")
         self.about = _cues_at(lang, data, "kinds", "not_job", "about")
         self.conditional = _cues_at(lang, data, "kinds", "rejection", "conditional")
         self.regret = _cues_at(lang, data, "kinds", "rejection", "regret")
@@ -294,7 +295,11 @@ class KindClassifier:
                 break
         if kind == "interview_invitation" and called_off:
             kind = "status_update"  # the interview named is called off or put off
-        if kind == "application_received" and moved_on and strong_hits["status_update"]:
+        if kind == "application_received" and self.invited.found(decided):
+            # "Thank you for your application. We would like to invite you to an interview":
+            # the thanks are politeness, the invitation is what the mail is for.
+            kind = "interview_invitation"
+        elif kind == "application_received" and moved_on and strong_hits["status_update"]:
             kind = "status_update"  # the application is acknowledged again, with news
         elif (
             kind == "status_update"

@@ -378,3 +378,41 @@ def test_a_danish_or_swedish_employers_plain_words(lang: str, body: str, kind: s
     subject = "Ansøgning" if lang == "da" else "Ansökan"
     text = f"{greeting} Sam,\n\n{body}\n\n{closing}\nKari"
     assert rules_only_kind(subject, text, sender="Kari Berg <kari@fjordtech.example>") == kind
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Your application",
+            "Thank you for your application. We would like to invite you to an interview next "
+            "week.",
+            "interview_invitation",
+        ),
+        (
+            "Your application",
+            "Thank you for your application. We would like to invite you to an interview if "
+            "your profile matches the role.",
+            "application_received",
+        ),
+        (
+            "Din søknad",
+            "Takk for søknaden din. Vi vil gjerne invitere deg til et intervju neste uke.",
+            "interview_invitation",
+        ),
+        (
+            "Din ansøgning",
+            "Tak for din ansøgning. Vi vil meget gerne invitere dig til en kort samtale.",
+            "interview_invitation",
+        ),
+        (
+            "Din ansökan",
+            "Tack för din ansökan. Vi vill gärna bjuda in dig till en intervju nästa vecka.",
+            "interview_invitation",
+        ),
+    ],
+)
+def test_an_invitation_beside_the_thanks_for_an_application_is_what_the_mail_is_for(
+    subject: str, body: str, kind: str
+) -> None:
+    assert rules_only_kind(subject, body, sender="Kari Lund <kari@nordlager.example>") == kind
