@@ -77,6 +77,7 @@ class KindClassifier:
         self.test_done = _cues_at(lang, data, "kinds", "assessment_request", "done")
         self.called_off = _cues_at(lang, data, "kinds", "status_update", "called_off")
         self.invited = _cues_at(lang, data, "kinds", "interview_invitation", "invited")
+        self.asked = _cues_at(lang, data, "kinds", "assessment_request", "asked")
         self.about = _cues_at(lang, data, "kinds", "not_job", "about")
         self.conditional = _cues_at(lang, data, "kinds", "rejection", "conditional")
         self.regret = _cues_at(lang, data, "kinds", "rejection", "regret")
@@ -299,6 +300,8 @@ class KindClassifier:
             # "Thank you for your application. We would like to invite you to an interview":
             # the thanks are politeness, the invitation is what the mail is for.
             kind = "interview_invitation"
+        elif kind == "application_received" and self.asked.found(decided):
+            kind = "assessment_request"  # "Thank you for applying. Please complete the test"
         elif kind == "application_received" and moved_on and strong_hits["status_update"]:
             kind = "status_update"  # the application is acknowledged again, with news
         elif (

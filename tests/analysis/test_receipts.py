@@ -416,3 +416,40 @@ def test_an_invitation_beside_the_thanks_for_an_application_is_what_the_mail_is_
     subject: str, body: str, kind: str
 ) -> None:
     assert rules_only_kind(subject, body, sender="Kari Lund <kari@nordlager.example>") == kind
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Your application",
+            "Thank you for applying. Please complete the coding assessment within 5 days.",
+            "assessment_request",
+        ),
+        (
+            "Your application",
+            "Your application has been received. As the next step, we invite you to complete a "
+            "brief behavioral assessment.",
+            "assessment_request",
+        ),
+        (
+            "Din søknad",
+            "Takk for søknaden din. Vi ber deg om å gjennomføre en kort personlighetstest.",
+            "assessment_request",
+        ),
+        (
+            "Din ansøgning",
+            "Tak for din ansøgning. Vi beder dig om at udfylde et kort spørgeskema.",
+            "assessment_request",
+        ),
+        (
+            "Din ansökan",
+            "Tack för din ansökan. Vi ber dig att genomföra ett kort test.",
+            "assessment_request",
+        ),
+    ],
+)
+def test_a_test_asked_for_beside_the_thanks_for_an_application_is_what_the_mail_is_for(
+    subject: str, body: str, kind: str
+) -> None:
+    assert rules_only_kind(subject, body, sender="Kari Lund <kari@nordlager.example>") == kind
