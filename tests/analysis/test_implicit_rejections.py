@@ -285,3 +285,15 @@ def test_a_match_found_for_the_role_is_a_rejection() -> None:
         "appreciate your interest.\n\nWarmly,\nThe Acme Talent Team",
     )
     assert rules_only_analyzer().analyze(parse_message(raw)).kind == "rejection"
+
+
+def test_reference_checks_for_a_range_of_referees_are_a_reference_request(
+    analyzer: Analyzer,
+) -> None:
+    body = (
+        "Dear Daniel,\n\nThank you for taking the time to meet with us. We're moving forward "
+        "with your application and would like to conduct reference checks. Please provide us "
+        "with contact information for 2-3 professional references.\n\nBest regards, Megan"
+    )
+    analysis = analyzer.analyze(parse_message(mail("Next steps after our conversation", body)))
+    assert analysis.kind == "reference_request"
