@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from short_mail import rules_only_analyzer, short_mail
+from short_mail import rules_only_analyzer, rules_only_kind, short_mail
 
 from agent.analysis import Analyzer
 from agent.message import parse_message
@@ -297,3 +297,18 @@ def test_reference_checks_for_a_range_of_referees_are_a_reference_request(
     )
     analysis = analyzer.analyze(parse_message(mail("Next steps after our conversation", body)))
     assert analysis.kind == "reference_request"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Din søknad", "Hei Sam, vi har valgt å ikke gå videre med deg i denne prosessen."),
+        ("Din ansøgning", "Hej Sam, vi vælger ikke at gå videre med dig i denne omgang."),
+    ],
+)
+def test_the_decision_not_to_go_on_in_the_infinitive_is_a_rejection(
+    subject: str, body: str
+) -> None:
+    assert (
+        rules_only_kind(subject, body, sender="Kari Lund <kari@nordlager.example>") == "rejection"
+    )
