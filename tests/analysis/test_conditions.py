@@ -158,7 +158,7 @@ def _mail(body: str, subject: str = "Your application for Data Engineer") -> byt
             "shortlisted",
         ),
         (
-            "Hei Ola,\n\nTakk for søknaden. Hvis din erfaring passer, kontakter vi deg innen to "
+            "Hei Ola,\n\nTakk for søknaden din. Hvis din erfaring passer, kontakter vi deg innen to "
             "uker.\n\nMed vennlig hilsen\nAcme",
             "2026-03-17",
             "shortlisted",

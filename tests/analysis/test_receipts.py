@@ -313,7 +313,6 @@ def test_a_recruiters_next_step_in_plain_words(body: str, kind: str) -> None:
             "assessment_request",
         ),
         ("Vi ønsker å ta deg med videre til et andre intervju.", "interview_invitation"),
-        ("Takk for søknaden. Vi går gjennom alle søknadene etter fristen.", "application_received"),
         # a task named as a task to solve and show
         (
             "Som nevnt ønsker vi at du skal presentere din løsning i intervjuet neste uke.",
