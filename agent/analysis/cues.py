@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from agent.analysis.dates.regex import group_end
 from agent.errors import RulesError
 
 _BOUNDED = r"(?<![\w-])(?:{})(?![\w])"
@@ -156,6 +157,56 @@ def _first_letter(pattern: str) -> str | None:
     return first.lower()
 
 
+def _first_letters(pattern: str) -> frozenset[str] | None:
+    """The letters every match of ``pattern`` can start with: its first letter, or those
+    of a leading group of plain alternatives ("(withdraw|rescind|revoke) our offer"), a
+    form most cues take. None where that is not said plainly."""
+    letter = _first_letter(pattern)
+    if letter is not None:
+        return frozenset(letter)
+    opening = re.match(r"\((?:\?:)?", pattern)
+    if opening is None or pattern.startswith("(?") and not pattern.startswith("(?:"):
+        return None
+    end = group_end(pattern, 0)
+    if end >= len(pattern) - 1 and not pattern.endswith(")"):
+        return None  # unbalanced
+    if pattern[end + 1 : end + 2] in ("?", "*", "{"):
+        return None  # the group may be absent: the match starts after it
+    inner = pattern[opening.end() : end]
+    letters: set[str] = set()
+    for alternative in _top_level_alternatives(inner):
+        first = _first_letter(alternative)
+        if first is None:
+            return None
+        letters.add(first)
+    return frozenset(letters)
+
+
+def _top_level_alternatives(pattern: str) -> list[str]:
+    """``pattern`` split at the ``|`` outside any group or class."""
+    parts, depth, start, index = [], 0, 0, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            index += 2 if pattern[index + 1 : index + 2] == "^" else 1
+            index += 1 if pattern[index : index + 1] == "]" else 0
+            while index < len(pattern) and pattern[index] != "]":
+                index += 2 if pattern[index] == "\\" else 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    parts.append(pattern[start:])
+    return parts
+
+
 def _lowercased(pattern: str) -> str:
     """``pattern`` with its literal letters lowercased; escapes (\\W, \\S, \\B) kept."""
     out, escaped = [], False
@@ -173,8 +224,8 @@ def _dispatched(patterns: list[str], bounded: bool, *, ordered: bool) -> re.Patt
     appears in several branches, its groups named ``c<index>_<branch>``. Unordered (for
     a yes/no answer): the letterless cues first, then one branch per letter, no groups.
     """
-    letters = [_first_letter(p) for p in patterns]
-    first_letters = sorted({x for x in letters if x is not None})
+    letters = [_first_letters(p) for p in patterns]
+    first_letters = sorted({letter for x in letters if x is not None for letter in x})
 
     def part(index: int, branch: int) -> str:
         body = f"(?P<c{index}_{branch}>{patterns[index]})" if ordered else f"(?:{patterns[index]})"
@@ -184,7 +235,9 @@ def _dispatched(patterns: list[str], bounded: bool, *, ordered: bool) -> re.Patt
     branches = []
     for branch, letter in enumerate(first_letters):
         own = [
-            part(i, branch) for i, x in enumerate(letters) if x == letter or (ordered and x is None)
+            part(i, branch)
+            for i, x in enumerate(letters)
+            if (x is not None and letter in x) or (ordered and x is None)
         ]
         branches.append(f"(?={re.escape(letter)})(?:{'|'.join(own)})")
     if anywhere and ordered:

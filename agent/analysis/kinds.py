@@ -136,11 +136,6 @@ class KindClassifier:
         body = re.sub(r"\s+", " ", text[:20_000])
         subject = re.sub(r"\s+", " ", subject)
         decided = self._without_conditions(text[:20_000])
-        # What regret may be about other than the application: an offer made beside it, an
-        # interview moved, a process delayed.
-        regret_elsewhere = self.regret.patterns and (
-            self.cues["offer"].strong.found(decided) or self.regretted.found(decided)
-        )
         for kind, cues in self.cues.items():
             # "If you are not selected, …", "If you get a job offer, …" state no decision:
             # rejection and offer cues skip them.
@@ -151,7 +146,12 @@ class KindClassifier:
                 # interview moved it regrets that ("Unfortunately we cannot offer parking",
                 # "vi må dessverre flytte intervjuet ditt").
                 regret = self.regret.matched_texts(decided)
-                if strong or not regret_elsewhere:
+                # What regret may be about other than the application: an offer made beside
+                # it, an interview moved, a process delayed.
+                if strong or not (
+                    regret
+                    and (self.cues["offer"].strong.found(decided) or self.regretted.found(decided))
+                ):
                     strong = [*strong, *regret]
                 else:
                     weak_texts = [*regret, *weak_texts]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from locations import CORPUS
 
-from agent.analysis.cues import CueSet, _first_letter, _lowercased, compile_cues
+from agent.analysis.cues import CueSet, _first_letter, _first_letters, _lowercased, compile_cues
 from agent.errors import RulesError
 from agent.message import parse_message
 from agent.rules import shipped_rules
@@ -106,6 +106,20 @@ def test_first_letter_only_when_plain() -> None:
     assert _first_letter("offer[|(]x") == "o"
     assert _first_letter("\\w*intervju") is None
     assert _first_letter("(coding|technical) test") is None
+
+
+def test_the_first_letters_of_a_leading_group_of_plain_alternatives() -> None:
+    assert _first_letters("(withdraw|rescind|revoke)( our)? offer") == {"w", "r"}
+    assert _first_letters("(?:coding|technical) test") == {"c", "t"}
+    assert _first_letters("offer you") == {"o"}
+    assert _first_letters("(coding|technical)? test") is None  # the group may be absent
+    assert _first_letters("(?<!if )you") is None
+    assert _first_letters("(a|(b|c)) d") is None
+    assert _first_letters("(\\w+ )?x") is None
+    assert _first_letters("(d|)ab") is None
+    # Dispatched by those letters, a cue still matches where the plain alternation does.
+    cues = compile_cues("t", ["(withdraw|rescind) (our|the) offer", "offer"])
+    assert cues.matched_texts("We must RESCIND the offer.") == ["RESCIND the offer"]
 
 
 def test_unfoldable_patterns_keep_the_case_folding_matcher() -> None:
