@@ -137,23 +137,8 @@ def _first_letter(pattern: str) -> str | None:
     first = pattern[:1]
     if not first.isalpha() or len(first.lower()) != 1 or pattern[1:2] in ("?", "*", "{"):
         return None
-    depth, index = 0, 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            index += 1
-        elif char == "[":  # a class: its "|" and "(" are literal
-            index += 2 if pattern[index + 1 : index + 2] == "^" else 1
-            index += 1 if pattern[index : index + 1] == "]" else 0
-            while index < len(pattern) and pattern[index] != "]":
-                index += 2 if pattern[index] == "\\" else 1
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            return None
-        index += 1
+    if len(_top_level_alternatives(pattern)) > 1:
+        return None
     return first.lower()
 
 

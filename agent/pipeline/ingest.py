@@ -530,29 +530,8 @@ class FolderSync:
         head = chunk.headers[uid][0]
         assert head is not None
         body = chunk.bodies.get(uid)
-        if body is None:
-            self.store.record_skip(
-                self.account,
-                head.message_id,
-                folder=folder,
-                uid=uid,
-                uidvalidity=uidvalidity,
-                reason="vanished before its text was fetched",
-                date=head.date,
-                first_seen_at=self.now,
-            )
-            stats.skipped["vanished"] += 1
-            return
-        try:
-            with self.store.transaction():  # a savepoint: one message's writes
-                tm = self._record_reading(
-                    head, body, readings[uid], folder, chunk.role, uidvalidity, direction, stats
-                )
-        except RulesError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a bad message never stops a pass
-            log.warning("%s: not recorded", head.message_id, exc_info=True)
-            reason = f"recording failed: {exc.__class__.__name__}"
+
+        def skip(reason: str, counter: str) -> None:
             self.store.record_skip(
                 self.account,
                 head.message_id,
@@ -563,7 +542,21 @@ class FolderSync:
                 date=head.date,
                 first_seen_at=self.now,
             )
-            stats.skipped["recording failed"] += 1
+            stats.skipped[counter] += 1
+
+        if body is None:
+            skip("vanished before its text was fetched", "vanished")
+            return
+        try:
+            with self.store.transaction():  # a savepoint: one message's writes
+                tm = self._record_reading(
+                    head, body, readings[uid], folder, chunk.role, uidvalidity, direction, stats
+                )
+        except RulesError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a bad message never stops a pass
+            log.warning("%s: not recorded", head.message_id, exc_info=True)
+            skip(f"recording failed: {exc.__class__.__name__}", "recording failed")
             return
         if tm is not None:
             tracked.append(tm)
