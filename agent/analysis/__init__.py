@@ -471,6 +471,7 @@ class Analyzer:
         *,
         in_known_thread: bool = False,
         known_domains: set[str] | frozenset[str] = frozenset(),
+        known_senders: set[str] | frozenset[str] = frozenset(),
         outbound: bool = False,
         recipient_domains: set[str] | frozenset[str] = frozenset(),
     ) -> bool:
@@ -484,6 +485,8 @@ class Analyzer:
         if sender is None:
             return bool(subject_cues.found(head.subject))
         bulk = _is_bulk(head)
+        if sender.addr.lower() in known_senders and not bulk:
+            return True  # a person who has written to the user about a job, even from free mail
         if sender.domain in known_domains and not bulk:
             return (
                 True  # a newsletter from a known employer's domain is not news about an application

@@ -180,25 +180,28 @@ class FolderSync:
         assert self._thread_ids is not None and self._domains is not None
         return self._thread_ids, self._domains
 
+    def _hiring_context(self) -> tuple[set[str], set[str]]:
+        """The threads that hold hiring mail, and the people who wrote it (from the store
+        on first use, then from what is recorded)."""
+        if self._hiring_ids is None:
+            self._hiring_ids = set()
+            for tm in self.store.tracked_messages(self.account):
+                self._note_hiring(tm)
+        return self._hiring_ids, self._hiring_contacts
+
     def _in_hiring_thread(self, msg: Message) -> bool:
         """Does ``msg`` reply inside a thread that holds mail from an employer, or the
         user's own mail under a subject that speaks of a job ("Søknad på stillingen som
         lagermedarbeider")? Any mail of the user's is not enough: look-alikes answer the
         user's applications for housing, grants and memberships too."""
-        if self._hiring_ids is None:
-            self._hiring_ids = set()
-            for tm in self.store.tracked_messages(self.account):
-                self._note_hiring(tm)
-        return not self._hiring_ids.isdisjoint(msg.thread_ids)
+        return not self._hiring_context()[0].isdisjoint(msg.thread_ids)
 
     def _from_a_hiring_contact(self, msg: Message) -> bool:
         """Is ``msg`` from a person who has written to the user about a job before (a
         recruiter's "quick update" in a thread of its own)? A person, by name and address:
         not a team, a no-reply address, an applicant tracking system or a job board, which
         write to many about many things."""
-        if self._hiring_ids is None:
-            self._in_hiring_thread(msg)  # builds both from the store
-        return msg.from_ is not None and msg.from_.addr.lower() in self._hiring_contacts
+        return msg.from_ is not None and msg.from_.addr.lower() in self._hiring_context()[1]
 
     def _note_hiring(self, tm: TrackedMessage) -> None:
         if self._hiring_ids is None:
@@ -207,15 +210,20 @@ class FolderSync:
             tm.subject, tm.language
         ):
             self._hiring_ids.update((tm.message_id, *tm.thread_ids))
+        if self._is_contact(tm):
+            self._hiring_contacts.add(tm.from_addr.lower())
+
+    def _is_contact(self, tm: TrackedMessage) -> bool:
+        """Was ``tm`` written to the user by a person (not a team, a company, a no-reply
+        address, an ATS or a job board)?"""
         parties = self.analyzer.parties
         addr = tm.from_addr.lower()
-        if (
+        return (
             tm.direction == INBOUND
             and parties.is_human_address(addr)
             and not parties.is_job_board(addr.rpartition("@")[2])
             and parties.looks_like_person(tm.from_name)
-        ):
-            self._hiring_contacts.add(addr)
+        )
 
     def _extend_context(self, tracked: Iterable[TrackedMessage], news: _News | None = None) -> None:
         """Job mail's threads and senders' domains join the prefilter's context (and
@@ -229,6 +237,8 @@ class FolderSync:
             known_domain = bool(domain) and not parties.is_free_mail(domain)
             if news is not None:
                 news.thread_ids.update(ids)
+                if self._is_contact(tm):
+                    news.senders.add(tm.from_addr.lower())
                 if known_domain:
                     news.domains.add(domain)
                 if tm.direction == OUTBOUND:
@@ -344,7 +354,10 @@ class FolderSync:
             suspects |= index.by_domain[domain]
         for subject in news.own_subjects & index.by_reply_subject.keys():
             suspects |= index.by_reply_subject[subject]
+        for sender in news.senders & index.by_sender.keys():
+            suspects |= index.by_sender[sender]
         thread_ids, domains = self._known_context()
+        contacts = self._hiring_context()[1] | news.senders
         late: list[int] = []
         for uid in sorted(suspects):
             head = chunk.headers[uid][0]
@@ -359,6 +372,7 @@ class FolderSync:
                 head,
                 in_known_thread=in_thread,
                 known_domains=domains,
+                known_senders=contacts,
                 outbound=bool(head.from_ and head.from_.addr in self.own),
                 recipient_domains={a.domain for a in head.to + head.cc},
             ):
@@ -384,6 +398,7 @@ class FolderSync:
         ids = [h.message_id for h, _ in headers.values() if h is not None]
         known = self.store.known_message_ids(self.account, ids)
         thread_ids, domains = self._known_context()
+        contacts = self._hiring_context()[1]
         # Replies to anything the user sent are read whatever their subject ("re: intervew").
         referenced = {ref for h, _ in headers.values() if h is not None for ref in h.thread_ids}
         thread_ids = thread_ids | self.store.own_message_ids(self.account, referenced)
@@ -417,6 +432,7 @@ class FolderSync:
                     head,
                     in_known_thread=thread,
                     known_domains=domains,
+                    known_senders=contacts,
                     outbound=outbound,
                     recipient_domains=to_domains,
                 )
@@ -732,6 +748,8 @@ class _Chunk:
                 for addr in (head.from_, *head.to, *head.cc):
                     if addr is not None:
                         index.by_domain.setdefault(addr.domain, set()).add(uid)
+                if head.from_ is not None:
+                    index.by_sender.setdefault(head.from_.addr.lower(), set()).add(uid)
                 bare = bare_subject(head.subject)
                 if bare != head.subject:
                     index.by_reply_subject.setdefault(bare, set()).add(uid)
@@ -745,6 +763,7 @@ class _ChunkIndex:
     by_ref: dict[str, set[int]] = field(default_factory=dict)
     by_domain: dict[str, set[int]] = field(default_factory=dict)
     by_reply_subject: dict[str, set[int]] = field(default_factory=dict)
+    by_sender: dict[str, set[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -756,6 +775,7 @@ class _News:
     thread_ids: set[str] = field(default_factory=set)
     domains: set[str] = field(default_factory=set)
     own_subjects: set[str] = field(default_factory=set)
+    senders: set[str] = field(default_factory=set)  # people who wrote about a job
 
 
 def _synthetic_id(fetched: Fetched) -> str:

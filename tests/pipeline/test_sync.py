@@ -416,6 +416,21 @@ def test_a_reply_in_a_hiring_thread_is_read_as_the_cue_rules_read_it(
     dovecot.deliver(
         user, _swedish("<receipt-1@nordbygg.se>", "Din ansökan", receipt, date=date, sender=team)
     )
+    # A recruiter who writes from free mail: her later word in a thread of its own is read.
+    lina = "Lina Holm <lina.holm77@gmail.com>"
+    gm_invite = (
+        "Hej Sam,\r\n\r\ntack för din ansökan till tjänsten som lagerarbetare. Vi vill gärna "
+        "bjuda in dig till en intervju på torsdag kl. 10.\r\n\r\nLina Holm"
+    )
+    dovecot.deliver(
+        user,
+        _swedish(
+            "<gm-1@mail.gmail.com>", "Inbjudan till intervju", gm_invite, date=date, sender=lina
+        ),
+    )
+    dovecot.deliver(
+        user, _swedish("<gm-2@mail.gmail.com>", "Hej igen", THANKS, date=date, sender=lina)
+    )
     # The same words from her colleague, in no thread: not job mail.
     colleague = "Anna Berg <anna.berg@nordbygg.se>"
     dovecot.deliver(
@@ -450,6 +465,14 @@ def test_a_reply_in_a_hiring_thread_is_read_as_the_cue_rules_read_it(
             user,
             _swedish("<update-2@nordbygg.se>", "Uppdatering", THANKS, date=date, sender=colleague),
         )
+        dovecot.deliver(
+            user, _swedish("<gm-3@mail.gmail.com>", "Hej igen", THANKS, date=date, sender=lina)
+        )
+        stranger = "Per Olsson <per.olsson12@gmail.com>"
+        dovecot.deliver(
+            user,
+            _swedish("<gm-4@mail.gmail.com>", "Hej igen", THANKS, date=date, sender=stranger),
+        )
         # A team's address writes to many about many things: no contact of the user's.
         dovecot.deliver(
             user, _swedish("<update-3@nordbygg.se>", "Uppdatering", THANKS, date=date, sender=team)
@@ -464,5 +487,9 @@ def test_a_reply_in_a_hiring_thread_is_read_as_the_cue_rules_read_it(
         assert "<update-2@nordbygg.se>" not in tracked  # a colleague she never was
         assert tracked["<receipt-1@nordbygg.se>"].kind == "application_received"
         assert "<update-3@nordbygg.se>" not in tracked
+        assert tracked["<gm-1@mail.gmail.com>"].kind == "interview_invitation"
+        assert tracked["<gm-2@mail.gmail.com>"].kind == "status_update"  # the same fetch
+        assert tracked["<gm-3@mail.gmail.com>"].kind == "status_update"  # a later pass
+        assert "<gm-4@mail.gmail.com>" not in tracked  # free mail from a stranger
     finally:
         store.close()
