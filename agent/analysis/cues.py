@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from agent.analysis.dates.regex import group_end
+from agent.analysis.dates.regex import class_end, group_end
 from agent.errors import RulesError
 
 _BOUNDED = r"(?<![\w-])(?:{})(?![\w])"
@@ -175,12 +175,10 @@ def _top_level_alternatives(pattern: str) -> list[str]:
         if char == "\\":
             index += 2
             continue
-        if char == "[":
-            index += 2 if pattern[index + 1 : index + 2] == "^" else 1
-            index += 1 if pattern[index : index + 1] == "]" else 0
-            while index < len(pattern) and pattern[index] != "]":
-                index += 2 if pattern[index] == "\\" else 1
-        elif char == "(":
+        if char == "[":  # a class: its "|" and "(" are literal
+            index = class_end(pattern, index) + 1
+            continue
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1

@@ -167,22 +167,23 @@ class KindClassifier:
             evidence[kind] = [*distinct_strong, *weak, *(f"subject: {s}" for s in subj)]
 
         moved_on = self.progress.found(body)
+
+        def news_of_the_process(what: str) -> None:
+            scores["status_update"] += STRONG
+            strong_hits["status_update"] += 1
+            evidence["status_update"].insert(0, what)
+
         done = self.test_done.matched_texts(f"{subject}\n{body}")
         if done:
             # "Thanks for completing your HackerRank assessment": the test named is behind
             # the candidate, and its confirmation is news of the process.
             scores["assessment_request"], strong_hits["assessment_request"] = 0.0, 0
-            scores["status_update"] += STRONG
-            strong_hits["status_update"] += 1
-            evidence["status_update"].insert(0, f"test done: {done[0].lower()}")
+            news_of_the_process(f"test done: {done[0].lower()}")
             signals.append("cue_test_done")
             moved_on = True
         called_off = self.called_off.matched_texts(decided)
         if called_off:
-            # "We need to postpone your interview": news of the process.
-            scores["status_update"] += STRONG
-            strong_hits["status_update"] += 1
-            evidence["status_update"].insert(0, called_off[0].lower())
+            news_of_the_process(called_off[0].lower())  # "We need to postpone your interview"
             if "cue_status_update_strong" not in signals:
                 signals.append("cue_status_update_strong")
             moved_on = True

@@ -524,10 +524,7 @@ class FolderSync:
         self.crash("checkpoint committed")
         news = _News(message_ids={h.message_id for h, _ in chunk.headers.values() if h})
         self._extend_context(tracked, news)
-        for item in passed:
-            if item.direction == OUTBOUND:
-                news.thread_ids.add(item.message_id)
-                news.own_subjects.add(bare_subject(item.subject))
+        news.learn_own_mail(passed)
         if self.progress:
             self.progress(len(uids))
         return news
@@ -593,10 +590,7 @@ class FolderSync:
             news = _News(message_ids=set())
             self._extend_context(tracked[max(seen, 0) :], news)
             seen = len(tracked)
-            for item in passed:
-                if item.direction == OUTBOUND:
-                    news.thread_ids.add(item.message_id)
-                    news.own_subjects.add(bare_subject(item.subject))
+            news.learn_own_mail(passed)
             late = self._late_candidates(chunk, news, stats)
             if not late:
                 return
@@ -776,6 +770,13 @@ class _News:
     domains: set[str] = field(default_factory=set)
     own_subjects: set[str] = field(default_factory=set)
     senders: set[str] = field(default_factory=set)  # people who wrote about a job
+
+    def learn_own_mail(self, passed: Iterable[PassedOver]) -> None:
+        """The user's own mail passed over: a reply to it is worth reading."""
+        for item in passed:
+            if item.direction == OUTBOUND:
+                self.thread_ids.add(item.message_id)
+                self.own_subjects.add(bare_subject(item.subject))
 
 
 def _synthetic_id(fetched: Fetched) -> str:

@@ -5,7 +5,8 @@ refused or taken back, an interview offered."""
 from __future__ import annotations
 
 import pytest
-from short_mail import rules_only_analyzer, short_mail
+from short_mail import rules_only_analyzer
+from test_implicit_rejections import mail
 
 from agent.analysis import Analyzer
 from agent.message import parse_message
@@ -14,15 +15,6 @@ from agent.message import parse_message
 @pytest.fixture(scope="module")
 def analyzer() -> Analyzer:
     return rules_only_analyzer()
-
-
-def mail(subject: str, body: str) -> bytes:
-    return short_mail(
-        subject,
-        body,
-        sender="Talent Team <jobs@example.com>",
-        date="Tue, 3 Mar 2026 09:00:00 +0100",
-    )
 
 
 # An offer may regret something else; a refusal may name the offer it does not make.

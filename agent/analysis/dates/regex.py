@@ -55,7 +55,7 @@ def group_end(text: str, start: int) -> int:
             index += 2
             continue
         if char == "[":
-            index = _class_end(text, index) + 1
+            index = class_end(text, index) + 1
             continue
         if char == "(":
             depth += 1
@@ -67,7 +67,8 @@ def group_end(text: str, start: int) -> int:
     return len(text) - 1
 
 
-def _class_end(text: str, start: int) -> int:
+def class_end(text: str, start: int) -> int:
+    """The index of the ``]`` closing the character class that opens at ``start``."""
     index = start + 1
     if index < len(text) and text[index] == "^":
         index += 1
@@ -119,7 +120,7 @@ def anchor_requirement(template: str, resolve: Resolver) -> frozenset[str] | Non
             need = frozenset({DIGIT}) if template[index + 1 : index + 2] == "d" else None
             end = index + 2
         elif char == "[":
-            close = _class_end(template, index)
+            close = class_end(template, index)
             body = template[index + 1 : close]
             need = frozenset({DIGIT}) if ("\\d" in body or re.search(r"\d-\d", body)) else None
             end = close + 1
