@@ -187,6 +187,15 @@ class KindClassifier:
             if "cue_status_update_strong" not in signals:
                 signals.append("cue_status_update_strong")
             moved_on = True
+        # The new text only: a reply keeps the subject its recipient wrote ("Re: My
+        # application").
+        other_side = self.other_side.matched_texts(body)
+        # Words of the other side may address the reader too ("submit feedback for your
+        # interview with Faisal" goes to the interviewer): inside them, they do not make
+        # the reader the candidate.
+        unsaid = body
+        for words in other_side:
+            unsaid = unsaid.replace(words, " ")
         shape = {
             "cue_progress": moved_on,
             "has_promise": has_promise,
@@ -196,11 +205,8 @@ class KindClassifier:
             "has_job_subject": job_subject,
             "has_job_context": job_context,
             "has_recruiting_sender": recruiting_sender,
-            "has_reader_as_candidate": self.addressed.found(f"{subject}\n{body}"),
+            "has_reader_as_candidate": self.addressed.found(f"{subject}\n{unsaid}"),
         }
-        # The new text only: a reply keeps the subject its recipient wrote ("Re: My
-        # application").
-        other_side = self.other_side.matched_texts(body)
         if other_side:
             signals.append("cue_other_side")
         # Mail among those who hire ("her resume", "interview schedule for …"), or from a

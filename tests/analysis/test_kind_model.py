@@ -597,6 +597,14 @@ def test_an_english_title_is_a_word_of_its_own() -> None:
             "opening. Set up the interview through his headhunter if interested.\n\nVictor",
             "not_job",
         ),
+        # "Your interview" said to the interviewer, inside words of the other side.
+        (
+            "Reminder: feedback for Ola Hansen's interview",
+            "Hi Kari,\n\nYou haven't yet submitted feedback for your interview with Ola Hansen "
+            "on Monday, December 1. Timely feedback helps us make better hiring decisions."
+            "\n\nRecruiting",
+            "not_job",
+        ),
         # The reader as someone else's referee or reviewer.
         (
             "Tomas Berg listed you as a reference",
@@ -608,6 +616,19 @@ def test_an_english_title_is_a_word_of_its_own() -> None:
             "Review request: Ola Hansen",
             "Dear Kari,\n\nClaire Dunn has nominated you to review the suitability of the "
             "applicant for the position of PhD in Marine Robotics.\n\nClaire",
+            "not_job",
+        ),
+        (
+            "Reference Request",
+            "Hello,\n\nThe candidate Tobias Lindqvist has requested a reference from Annika "
+            "Berg. Please click the button below to complete the reference request and "
+            "provide feedback about the candidate.\n\nHirePlans",
+            "not_job",
+        ),
+        (
+            "Referanseforespørsel",
+            "Hei Kari,\n\nKandidaten Ola Hansen har bedt om en referanse fra deg. Klikk på "
+            "knappen for å fylle ut referansen.\n\nHirePlans",
             "not_job",
         ),
         (
