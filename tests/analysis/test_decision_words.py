@@ -199,3 +199,62 @@ def test_regret_of_an_interview_moved_or_called_off_is_no_rejection(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+# Decisions said plainly, as English says them: another direction, hiring the reader, an
+# offer of the position in its definite form.
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Stillingen",
+            "Hei Sam, takk for søknaden din. Vi har besluttet å gå i en annen retning med "
+            "denne stillingen, og ønsker deg lykke til videre.",
+            "rejection",
+        ),
+        (
+            "Stillingen",
+            "Hej Sam, tak for din ansøgning. Vi har besluttet at gå i en anden retning med "
+            "stillingen, og vi ønsker dig held og lykke.",
+            "rejection",
+        ),
+        (
+            "Tjänsten",
+            "Hej Sam, tack för din ansökan. Vi har beslutat att gå i en annan riktning med den "
+            "här tjänsten. Lycka till i ditt fortsatta jobbsökande.",
+            "rejection",
+        ),
+        (
+            "Tack för ditt intresse",
+            "Hej Sam, tack för att du sökte tjänsten. Tyvärr går vi redan vidare med andra "
+            "sökande och kan inte ta med dig i urvalet.",
+            "rejection",
+        ),
+        (
+            "Stillingen som planlegger",
+            "Hei Sam, jobbtilbudet ditt for stillingen som planlegger er nå klart. Se gjennom "
+            "detaljene og gi oss svar.",
+            "offer",
+        ),
+        (
+            "Stillingen som analytiker",
+            "Hej Sam, tak for din ansøgning. Vi er glade for at kunne gå videre med et tilbud "
+            "om stillingen som analytiker. En fra vores team kontakter dig.",
+            "offer",
+        ),
+        (
+            "Butikschef",
+            "Hej Sam, tack för att du kom på intervju hos oss. Du stack ut bland de sökande och "
+            "vi vill gärna anställa dig som biträdande butikschef.",
+            "offer",
+        ),
+        (
+            "Ett erbjudande",
+            "Hej Sam, tack för samtalet i går. Vi vill gärna erbjuda dig att bli en del av "
+            "Nordkonsult Partners, och avtalet skickas digitalt för underskrift.",
+            "offer",
+        ),
+    ],
+)
+def test_a_decision_said_plainly(analyzer: Analyzer, subject: str, body: str, kind: str) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
