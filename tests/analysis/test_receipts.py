@@ -323,6 +323,18 @@ def test_a_recruiters_next_step_in_plain_words(body: str, kind: str) -> None:
             "assessment_request",
         ),
         ("Her kommer intervjuoppgaven du skal løse før vi møtes.", "assessment_request"),
+        # a background check on the reader, a shortlist, a phone call to arrange
+        (
+            "Som en del av ansettelsesprosessen gjennomfører vi en standard bakgrunnssjekk. "
+            "Vennligst fyll ut samtykkeskjemaet.",
+            "status_update",
+        ),
+        ("Gratulerer! Du er nå kortlistet for videre vurdering.", "status_update"),
+        (
+            "Vi har gått gjennom søknaden din og vil gjerne avtale en telefonsamtale på 20 "
+            "minutter for å snakke mer om stillingen.",
+            "interview_invitation",
+        ),
         ("Har du mulighet til en kort telefonprat i morgen?", "interview_invitation"),
         ("Søknaden din er nå sendt videre til avdelingslederen for vurdering.", "status_update"),
         (
@@ -370,6 +382,18 @@ def test_a_norwegian_employers_words_in_their_inflected_forms(body: str, kind: s
             "rejection",
         ),
         ("sv", "Tjänsten har tyvärr dragits tillbaka och processen är avslutad.", "rejection"),
+        (
+            "da",
+            "Som en del af ansættelsesprocessen gennemfører vi et standard baggrundstjek. "
+            "Udfyld venligst samtykkeerklæringen.",
+            "status_update",
+        ),
+        (
+            "sv",
+            "Som ett led i anställningsprocessen genomför vi en bakgrundskontroll. Vänligen "
+            "fyll i samtyckesformuläret.",
+            "status_update",
+        ),
     ],
 )
 def test_a_danish_or_swedish_employers_plain_words(lang: str, body: str, kind: str) -> None:
