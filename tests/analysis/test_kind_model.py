@@ -211,6 +211,13 @@ def test_a_window_where_silence_means_no_is_no_rejection_however_sure_the_model(
             "Dear Jin,\n\nThank you for your application to join our REU team this summer. We "
             "are still reviewing applications and will contact you after the Spring break.",
         ),
+        # A place in a queue is no position of employment.
+        (
+            "Waitlist Notification",
+            "Dear Hannah,\n\nAfter careful review of your application, the admissions "
+            "committee has placed you on the waitlist for the MSc Data Science program.\n\n"
+            "Waitlist Position: 14\nWe will notify you of a final decision by May 1, 2025.",
+        ),
     ],
 )
 def test_mail_about_something_other_than_a_job_stays_so_however_sure_the_model(
