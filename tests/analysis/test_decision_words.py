@@ -258,3 +258,14 @@ def test_regret_of_an_interview_moved_or_called_off_is_no_rejection(
 )
 def test_a_decision_said_plainly(analyzer: Analyzer, subject: str, body: str, kind: str) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+def test_an_offer_disclaimed_is_none(analyzer: Analyzer) -> None:
+    """Fee-based placement programmes say what they are not, and then promise job offers."""
+    body = (
+        "DISCLAIMER: (THIS IS NOT AN OFFER FOR A JOB) - it is a proposal for a fee-based job "
+        "placement program.\n\nGreetings, my name is Manav, a Talent Development Recruiter. "
+        "Our graduates secure a job offer as soon as they graduate. Reply by May 10 to join."
+    )
+    analysis = analyzer.analyze(parse_message(mail("Full-Time Placement Program", body)))
+    assert (analysis.kind, analysis.promised_by) == ("not_job", None)
