@@ -145,7 +145,17 @@ def _first_letter(pattern: str) -> str | None:
 def _first_letters(pattern: str) -> frozenset[str] | None:
     """The letters every match of ``pattern`` can start with: its first letter, or those
     of a leading group of plain alternatives ("(withdraw|rescind|revoke) our offer"), a
-    form most cues take. None where that is not said plainly."""
+    form most cues take; with an alternation at the top level, those of every
+    alternative. None where that is not said plainly."""
+    alternatives = _top_level_alternatives(pattern)
+    if len(alternatives) > 1:
+        letters: set[str] = set()
+        for alternative in alternatives:
+            found = _first_letters(alternative)
+            if found is None:
+                return None
+            letters |= found
+        return frozenset(letters)
     letter = _first_letter(pattern)
     if letter is not None:
         return frozenset(letter)
@@ -158,13 +168,13 @@ def _first_letters(pattern: str) -> frozenset[str] | None:
     if pattern[end + 1 : end + 2] in ("?", "*", "{"):
         return None  # the group may be absent: the match starts after it
     inner = pattern[opening.end() : end]
-    letters: set[str] = set()
+    opening_letters: set[str] = set()
     for alternative in _top_level_alternatives(inner):
         first = _first_letter(alternative)
         if first is None:
             return None
-        letters.add(first)
-    return frozenset(letters)
+        opening_letters.add(first)
+    return frozenset(opening_letters)
 
 
 def _top_level_alternatives(pattern: str) -> list[str]:

@@ -91,6 +91,22 @@ def test_order_among_cues_at_one_position_is_kept() -> None:
     ]
 
 
+def test_a_cue_with_alternatives_at_the_top_level_matches_by_each() -> None:
+    # The first alternative opens with a group of its own; the second starts with other
+    # letters, and must be tried where they stand.
+    cues = compile_cues(
+        "t", ["(interview|call) (was|is) postponed|(postponed|moved) the (interview|call)"]
+    )
+    plain = replace(cues, folding_only=True)
+    for text in (
+        "Sorry, we postponed the interview.",
+        "The call was postponed.",
+        "We Moved The Call",
+    ):
+        assert cues.found(text) and plain.found(text), text
+        assert cues.matched_texts(text) == plain.matched_texts(text), text
+
+
 def test_words_are_bounded_and_escapes_survive_lowercasing() -> None:
     cues = compile_cues("t", ["role", "CV\\S*", "\\W?offer"])
     assert not cues.found("control")

@@ -230,6 +230,37 @@ def test_regret_of_an_interview_moved_or_called_off_is_no_rejection(
             "sökande och kan inte ta med dig i urvalet.",
             "rejection",
         ),
+        # The verb first after an adverb, and the chosen one as the subject.
+        (
+            "Stillingen",
+            "Hei Sam, takk for søknaden din. Dessverre er stillingen nå besatt, men vi tar vare "
+            "på CV-en din.",
+            "rejection",
+        ),
+        (
+            "Stillingen",
+            "Hej Sam, tak for din ansøgning. Desværre er stillingen blevet lukket, og vi går "
+            "ikke videre med rekrutteringen.",
+            "rejection",
+        ),
+        (
+            "Stillingen som leder",
+            "Hei Sam, takk for at du er interessert i stillingen. Etter en samlet vurdering vil "
+            "vi informere deg om at en annen kandidat er valgt til stillingen.",
+            "rejection",
+        ),
+        (
+            "Din ansøgning",
+            "Hej Sam, tak for din ansøgning. Selvom din erfaring er imponerende, vurderer vi "
+            "ikke, at du er den rette kandidat til denne stilling.",
+            "rejection",
+        ),
+        (
+            "Din ansökan",
+            "Hej Sam, tack för din ansökan. Efter noggrant övervägande har en annan kandidat "
+            "valts till tjänsten.",
+            "rejection",
+        ),
         (
             "Stillingen som planlegger",
             "Hei Sam, jobbtilbudet ditt for stillingen som planlegger er nå klart. Se gjennom "
