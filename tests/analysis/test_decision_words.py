@@ -184,6 +184,16 @@ def test_an_offer_taken_back_is_a_rejection(analyzer: Analyzer, subject: str, bo
             "status_update",
         ),
         (
+            "Interview",
+            "Hi Sam, I've cancelled your phone interview for Friday; sorry for the trouble.",
+            "status_update",
+        ),
+        (
+            "Interview",
+            "Hi Sam, unfortunately we postponed the interview until further notice.",
+            "status_update",
+        ),
+        (
             "Samtale",
             "Hej Sam, vi må desværre flytte din samtale. Passer torsdag kl. 14?",
             "interview_invitation",
