@@ -289,6 +289,29 @@ def test_regret_of_an_interview_moved_or_called_off_is_no_rejection(
             "vi vill gärna anställa dig som biträdande butikschef.",
             "offer",
         ),
+        # An apprenticeship or a summer job offered, a new employee registered.
+        (
+            "Læreplass",
+            "Hei Sam, etter samtalen i går kan vi tilby deg en læreplass i elektrofaget fra august.",
+            "offer",
+        ),
+        (
+            "Sommerjob",
+            "Hej Sam, vi vil gerne tilbyde dig et sommerjob i vores butik i juli.",
+            "offer",
+        ),
+        (
+            "Sommarjobb",
+            "Hej Sam, vi kan nu erbjuda dig ett sommarjobb på lagret i Borås från juni.",
+            "offer",
+        ),
+        (
+            "Alarmoperatør",
+            "Hei Sam, gratulerer! Nordvern Sikkerhet AS har registrert deg som ansatt i "
+            "stillingen som alarmoperatør. Din nye arbeidsgiver kontakter deg snart om neste "
+            "steg.\n\nVennlig hilsen Jobbnorge",
+            "offer",
+        ),
         (
             "Ett erbjudande",
             "Hej Sam, tack för samtalet i går. Vi vill gärna erbjuda dig att bli en del av "
