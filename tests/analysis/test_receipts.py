@@ -331,6 +331,10 @@ def test_a_recruiters_next_step_in_plain_words(body: str, kind: str) -> None:
         ),
         ("Gratulerer! Du er nå kortlistet for videre vurdering.", "status_update"),
         (
+            "Den tekniske kodetesten din er nå aktiv. Fullfør den innen fem dager.",
+            "assessment_request",
+        ),
+        (
             "Vi har gått gjennom søknaden din og vil gjerne avtale en telefonsamtale på 20 "
             "minutter for å snakke mer om stillingen.",
             "interview_invitation",
@@ -393,6 +397,17 @@ def test_a_norwegian_employers_words_in_their_inflected_forms(body: str, kind: s
             "Som ett led i anställningsprocessen genomför vi en bakgrundskontroll. Vänligen "
             "fyll i samtyckesformuläret.",
             "status_update",
+        ),
+        (
+            "da",
+            "Som næste trin i vurderingsprocessen inviterer vi dig til en adfærdstest. Linket "
+            "udløber om fem dage.",
+            "assessment_request",
+        ),
+        (
+            "sv",
+            "Bifogat hittar du ett urvalstest och en tjänstebeskrivning inför nästa steg.",
+            "assessment_request",
         ),
     ],
 )
