@@ -289,6 +289,32 @@ def test_regret_of_an_interview_moved_or_called_off_is_no_rejection(
             "vi vill gärna anställa dig som biträdande butikschef.",
             "offer",
         ),
+        # Refusals with a word between ("väljer vi att inte", "inte längre aktuell", "ikke
+        # har udvalgt dig"), and others who suit better.
+        (
+            "Din ansökan",
+            "Hej Sam, tack för din ansökan. Trots din intressanta utbildning väljer vi att "
+            "inte gå vidare med dig den här gången.",
+            "rejection",
+        ),
+        (
+            "Din ansökan",
+            "Hej Sam, vi har tagit emot din ansökan. Du är inte längre aktuell för den här "
+            "tjänsten, men vi uppmuntrar dig att söka igen.",
+            "rejection",
+        ),
+        (
+            "Stillingen",
+            "Hei Sam, takk for søknaden. Etter nøye vurdering har vi kommet frem til at andre "
+            "kandidaters kompetanse passer bedre til stillingen.",
+            "rejection",
+        ),
+        (
+            "Din ansøgning",
+            "Hej Sam, tak for din ansøgning. Selvom vi ikke har udvalgt dig til samtale denne "
+            "gang, håber vi, at du søger igen.",
+            "rejection",
+        ),
         # An apprenticeship or a summer job offered, a new employee registered.
         (
             "Læreplass",
