@@ -334,6 +334,16 @@ def test_a_recruiters_next_step_in_plain_words(body: str, kind: str) -> None:
             "Den tekniske kodetesten din er nå aktiv. Fullfør den innen fem dager.",
             "assessment_request",
         ),
+        # an interview booked, or asked to join
+        (
+            "Intervjuet ditt for stillingen som anleggsleder er nå booket. Dato: 20.11.2025 "
+            "Tid: 08.00 Sted: Storgata 9, Bodø.",
+            "interview_invitation",
+        ),
+        (
+            "Takk for at du søkte! Har du mulighet til å bli med på et intervju torsdag kl. 13?",
+            "interview_invitation",
+        ),
         (
             "Vi har gått gjennom søknaden din og vil gjerne avtale en telefonsamtale på 20 "
             "minutter for å snakke mer om stillingen.",
@@ -408,6 +418,13 @@ def test_a_norwegian_employers_words_in_their_inflected_forms(body: str, kind: s
             "sv",
             "Bifogat hittar du ett urvalstest och en tjänstebeskrivning inför nästa steg.",
             "assessment_request",
+        ),
+        ("sv", "Jag behöver boka in dig på en telefonintervju med Petra.", "interview_invitation"),
+        (
+            "da",
+            "På baggrund af vores snak vil vi gerne invitere dig til en teknisk samtale som "
+            "næste skridt.",
+            "interview_invitation",
         ),
     ],
 )
