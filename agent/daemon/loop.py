@@ -170,6 +170,7 @@ class Daemon:
         self._reload = False
         self._in_pass = False
         self._abandoning = False
+        self._stopping_by_signal = False  # a stop signal's handler is running
         self._ready = False
         self._loop_failures = 0
         self._warned: set[str] = set()
@@ -202,15 +203,25 @@ class Daemon:
                 signal.signal(sig, handler)
 
     def _on_stop_signal(self, signum: int, frame: object) -> None:
-        first = not self._stop
-        self._stop = True
-        if first:
-            log.info("%s received: stopping", signal.Signals(signum).name)
-            self.notifier.stopping()
-            self._arm_hard_exit()
-        if self._in_pass and not self._abandoning:
-            self._abandoning = True
-            raise StopRequested()
+        # Python may run a second signal's handler inside this one, between any two of
+        # its steps (SIGINT and SIGTERM sent together). The inner one then leaves the work
+        # to this one: raising StopRequested from inside it would cut this handler short,
+        # before the stop is logged and the hard exit armed.
+        if self._stopping_by_signal:
+            return
+        self._stopping_by_signal = True
+        try:
+            first = not self._stop
+            self._stop = True
+            if first:
+                log.info("%s received: stopping", signal.Signals(signum).name)
+                self.notifier.stopping()
+                self._arm_hard_exit()
+            if self._in_pass and not self._abandoning:
+                self._abandoning = True
+                raise StopRequested()
+        finally:
+            self._stopping_by_signal = False
 
     def _on_reload_signal(self, signum: int, frame: object) -> None:
         self._reload = True
