@@ -285,6 +285,7 @@ class PartyRules:
         boards = _strings(_table(ats, "job_boards", "ats.toml"), "domains", "ats.toml:job_boards")
         free = _strings(_table(ats, "free_mail", "ats.toml"), "domains", "ats.toml:free_mail")
         company = _table(employers, "company", "employers.toml")
+        legal_forms = _strings(company, "legal_forms", "employers.toml:company")
         domains = _table(employers, "domains", "employers.toml")
         names = _table(employers, "names", "employers.toml")
         patterns = []
@@ -336,12 +337,8 @@ class PartyRules:
             company_suffixes=frozenset(
                 s.lower() for s in _strings(company, "suffixes", "employers.toml:company")
             ),
-            legal_forms=frozenset(
-                s.lower() for s in _strings(company, "legal_forms", "employers.toml:company")
-            ),
-            legal_forms_written=frozenset(
-                _strings(company, "legal_forms", "employers.toml:company")
-            ),
+            legal_forms=frozenset(s.lower() for s in legal_forms),
+            legal_forms_written=frozenset(legal_forms),
             multi_part_suffixes=frozenset(
                 s.lower()
                 for s in _strings(domains, "multi_part_suffixes", "employers.toml:domains")
@@ -498,7 +495,7 @@ class PartyRules:
         words = name.replace(",", " ").split()
         if not 1 <= len(words) <= 4 or re.search(r"\d|@", name):
             return False
-        if len(words) > 1 and words[-1].rstrip(",") in self.legal_forms_written:
+        if len(words) > 1 and words[-1] in self.legal_forms_written:
             return False  # "Nordbygg AB", "Acme Ltd": a company's legal form
         for word in words:
             lowered = word.lower().strip(".:-&()")

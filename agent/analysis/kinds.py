@@ -142,12 +142,10 @@ class KindClassifier:
             strong = cues.strong.matched_texts(decided if kind in _DECISIONS else body)
             weak_texts = cues.weak.matched_texts(body)
             if kind == "rejection":
-                # Regret refuses when nothing else is decided; beside an offer made or an
-                # interview moved it regrets that ("Unfortunately we cannot offer parking",
-                # "vi må dessverre flytte intervjuet ditt").
+                # Regret refuses when nothing else is decided. Beside an offer made, an
+                # interview moved or a process delayed it regrets that ("Unfortunately we
+                # cannot offer parking", "vi må dessverre flytte intervjuet ditt").
                 regret = self.regret.matched_texts(decided)
-                # What regret may be about other than the application: an offer made beside
-                # it, an interview moved, a process delayed.
                 if strong or not (
                     regret
                     and (self.cues["offer"].strong.found(decided) or self.regretted.found(decided))

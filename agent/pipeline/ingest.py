@@ -478,17 +478,8 @@ class FolderSync:
                 if decision.startswith("skip:"):
                     reason = decision[5:]
                     mid = _synthetic_id(fetched)
-                    self.store.record_skip(
-                        self.account,
-                        mid,
-                        folder=folder,
-                        uid=uid,
-                        uidvalidity=uidvalidity,
-                        reason=reason,
-                        date=fetched.internaldate,
-                        first_seen_at=self.now,
-                    )
-                    stats.skipped[reason] += 1
+                    where = (folder, uid, uidvalidity)
+                    self._skip(stats, mid, where, fetched.internaldate, reason, reason)
                     continue
                 assert head is not None
                 if decision == "known":
@@ -529,6 +520,30 @@ class FolderSync:
             self.progress(len(uids))
         return news
 
+    def _skip(
+        self,
+        stats: SyncStats,
+        message_id: str,
+        where: tuple[str, int, int],
+        date: datetime | None,
+        reason: str,
+        counter: str,
+    ) -> None:
+        """Record a message passed over with ``reason`` (at folder, UID, UIDVALIDITY
+        ``where``), counted under ``counter``."""
+        folder, uid, uidvalidity = where
+        self.store.record_skip(
+            self.account,
+            message_id,
+            folder=folder,
+            uid=uid,
+            uidvalidity=uidvalidity,
+            reason=reason,
+            date=date,
+            first_seen_at=self.now,
+        )
+        stats.skipped[counter] += 1
+
     def _record_candidate(
         self,
         chunk: _Chunk,
@@ -545,17 +560,8 @@ class FolderSync:
         body = chunk.bodies.get(uid)
 
         def skip(reason: str, counter: str) -> None:
-            self.store.record_skip(
-                self.account,
-                head.message_id,
-                folder=folder,
-                uid=uid,
-                uidvalidity=uidvalidity,
-                reason=reason,
-                date=head.date,
-                first_seen_at=self.now,
-            )
-            stats.skipped[counter] += 1
+            where = (folder, uid, uidvalidity)
+            self._skip(stats, head.message_id, where, head.date, reason, counter)
 
         if body is None:
             skip("vanished before its text was fetched", "vanished")
@@ -653,17 +659,10 @@ class FolderSync:
         if msg is None or analysis is None:
             reason = reading.problem or "unreadable"
             log.warning("%s: skipped (%s)", head.message_id, reason)
-            self.store.record_skip(
-                self.account,
-                head.message_id,
-                folder=folder,
-                uid=body.uid,
-                uidvalidity=uidvalidity,
-                reason=reason,
-                date=head.date,
-                first_seen_at=self.now,
+            where = (folder, body.uid, uidvalidity)
+            self._skip(
+                stats, head.message_id, where, head.date, reason, reading.counter or "unreadable"
             )
-            stats.skipped[reading.counter or "unreadable"] += 1
             return None
         tm = None
         kind = analysis.kind
