@@ -359,3 +359,43 @@ def test_an_offer_disclaimed_is_none(analyzer: Analyzer) -> None:
     )
     analysis = analyzer.analyze(parse_message(mail("Full-Time Placement Program", body)))
     assert (analysis.kind, analysis.promised_by) == ("not_job", None)
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        # Regret that no one will answer each applicant is part of a receipt.
+        (
+            "Thank you for applying",
+            "Thank you for applying to Brightfield Labs. We read every application, but we "
+            "regret that we cannot respond individually to each applicant. This email confirms "
+            "that your application for the Data Engineer role has been received.",
+            "application_received",
+        ),
+        (
+            "Your application",
+            "Dear Sam, we regret that we are unable to reply personally to every application "
+            "we receive. Your application for the Nurse position has been received, and we "
+            "will contact you if your profile matches our needs.",
+            "application_received",
+        ),
+        # ... and an invitation that is not made is a refusal.
+        (
+            "Your application to Harbourline",
+            "Hello Sam, thank you for your application for the Analyst position at "
+            "Harbourline. At this time we are unable to invite you to the next step in the "
+            "process. We wish you every success in your search.",
+            "rejection",
+        ),
+        (
+            "Graduate programme",
+            "Hi Sam, thanks for the time you put into your application. We will not be "
+            "inviting you to an interview for the graduate programme this year.",
+            "rejection",
+        ),
+    ],
+)
+def test_regret_of_no_reply_and_an_invitation_not_made(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
