@@ -59,6 +59,12 @@ def test_a_receipt_that_promises_a_reply_is_a_receipt(
 # for something other than a job.
 HIRING_IN_PLAIN_WORDS = [
     (
+        "Registration confirmation",
+        "Thank you for your interest in Korvo Partners.\n\nYour details have been "
+        "registered and passed to our talent acquisition team for review.",
+        "application_received",
+    ),
+    (
         "Acknowledgement - J0925-0822",
         "Dear Thomas, thank you for your interest in a career with Acme. We are pleased to "
         "confirm the receipt of your resume in response to the job opportunity J0925-0822.",
