@@ -399,3 +399,32 @@ def test_regret_of_no_reply_and_an_invitation_not_made(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "An update on your application",
+            "Hi Sam,\n\nThis time the position “Barista, weekend shifts” was given to someone "
+            "else. Keep applying: next time it could be you!",
+            "rejection",
+        ),
+        (
+            "A job you applied for",
+            "The job Kitchen porter, Harbour Hotel (3 days) has unfortunately been cancelled. "
+            "Find more jobs in the app.",
+            "rejection",
+        ),
+        (
+            "Teaching Assistant at Oakfield Primary",
+            "Dear Sam,\n\nOakfield Primary School will be collecting your references for the "
+            "Teaching Assistant role.\n\nKind regards,\nRecruitment team",
+            "reference_request",
+        ),
+    ],
+)
+def test_a_post_given_away_or_cancelled_and_references_collected(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
