@@ -514,3 +514,12 @@ def test_a_test_asked_for_beside_the_thanks_for_an_application_is_what_the_mail_
     subject: str, body: str, kind: str
 ) -> None:
     assert rules_only_kind(subject, body, sender="Kari Lund <kari@nordlager.example>") == kind
+
+
+def test_a_background_check_with_a_word_between_is_a_step_of_the_process() -> None:
+    body = (
+        "Hi Sam,\n\nAs part of our pre-employment process at Corvel, we conduct a standard "
+        "background verification. Please complete the consent form linked below.\n\nBest,\nPriya"
+    )
+    sender = "Priya Nair <priya.nair@corvel.example>"
+    assert rules_only_kind("Consent form", body, sender=sender) == "status_update"
