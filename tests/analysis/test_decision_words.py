@@ -417,6 +417,24 @@ def test_regret_of_no_reply_and_an_invitation_not_made(
             "rejection",
         ),
         (
+            "Lærerassistent ved Bakken skole",
+            "Hei Sam,\n\nBakken skole vil nå innhente referansene dine til stillingen som "
+            "lærerassistent.\n\nVennlig hilsen\nRekruttering",
+            "reference_request",
+        ),
+        (
+            "Lærerassistent på Bakkeskolen",
+            "Hej Sam,\n\nBakkeskolen vil nu indhente dine referencer til stillingen som "
+            "lærerassistent.\n\nVenlig hilsen\nRekruttering",
+            "reference_request",
+        ),
+        (
+            "Lärarassistent på Backaskolan",
+            "Hej Sam,\n\nBackaskolan kommer nu att ta dina referenser inför tjänsten som "
+            "lärarassistent.\n\nVänliga hälsningar\nRekrytering",
+            "reference_request",
+        ),
+        (
             "Teaching Assistant at Oakfield Primary",
             "Dear Sam,\n\nOakfield Primary School will be collecting your references for the "
             "Teaching Assistant role.\n\nKind regards,\nRecruitment team",
