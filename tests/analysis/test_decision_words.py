@@ -417,6 +417,12 @@ def test_regret_of_no_reply_and_an_invitation_not_made(
             "rejection",
         ),
         (
+            "Mulighet hos Nordhandel",
+            "Hei Fredrik, så bra! Jeg har nå sendt deg den innledende nettbaserte testen.\n\n"
+            "Hilsen Kari",
+            "assessment_request",
+        ),
+        (
             "Lærerassistent ved Bakken skole",
             "Hei Sam,\n\nBakken skole vil nå innhente referansene dine til stillingen som "
             "lærerassistent.\n\nVennlig hilsen\nRekruttering",
@@ -442,7 +448,7 @@ def test_regret_of_no_reply_and_an_invitation_not_made(
         ),
     ],
 )
-def test_a_post_given_away_or_cancelled_and_references_collected(
+def test_a_post_given_away_or_cancelled_references_collected_and_a_test_sent(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
