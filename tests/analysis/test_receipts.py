@@ -124,6 +124,12 @@ HIRING_IN_PLAIN_WORDS = [
 ]
 NOT_ABOUT_A_JOB = [
     (
+        "Your Brightloop Affiliate Application",
+        "Hi Sam,\n\nThank you for your interest in joining our affiliate program. After "
+        "reviewing your application, we've decided not to move forward at this time.",
+        "not_job",
+    ),
+    (
         "Søknaden din er mottatt",
         "Takk for din søknad om boliglån. Vi har mottatt søknaden og gir deg svar innen fem virkedager.",
         "not_job",
