@@ -124,6 +124,18 @@ HIRING_IN_PLAIN_WORDS = [
 ]
 NOT_ABOUT_A_JOB = [
     (
+        "Regarding your adoption application",
+        "Hi Sam,\n\nThank you for your application to adopt Biscuit. We have received your "
+        "adoption application and will be in touch within a week about a home visit.",
+        "not_job",
+    ),
+    (
+        "Permit application received",
+        "Dear Sam, thank you for applying for a parking permit. Your permit application has "
+        "been received and will be reviewed within 10 working days.",
+        "not_job",
+    ),
+    (
         "Your Brightloop Affiliate Application",
         "Hi Sam,\n\nThank you for your interest in joining our affiliate program. After "
         "reviewing your application, we've decided not to move forward at this time.",
