@@ -124,6 +124,24 @@ HIRING_IN_PLAIN_WORDS = [
 ]
 NOT_ABOUT_A_JOB = [
     (
+        "Søknad mottatt",
+        "Hei Sam, takk for søknaden til ambassadørprogrammet vårt! Vi har mottatt søknaden "
+        "din og gir deg svar innen to uker.",
+        "not_job",
+    ),
+    (
+        "Vi har modtaget din ansøgning",
+        "Hej Sam, tak for din partneransøgning. Vi har modtaget din ansøgning og vender "
+        "tilbage inden for 5 hverdage.",
+        "not_job",
+    ),
+    (
+        "Tack för din ansökan",
+        "Hej Sam, tack för din ansökan till vårt återförsäljarprogram. Vi har tagit emot din "
+        "ansökan och återkommer inom två veckor.",
+        "not_job",
+    ),
+    (
         "Regarding your adoption application",
         "Hi Sam,\n\nThank you for your application to adopt Biscuit. We have received your "
         "adoption application and will be in touch within a week about a home visit.",
