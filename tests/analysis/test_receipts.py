@@ -124,6 +124,12 @@ HIRING_IN_PLAIN_WORDS = [
 ]
 NOT_ABOUT_A_JOB = [
     (
+        "Riverside Film Festival - notification",
+        "Dear Filmmaker,\n\nWe received a record number of entries this year. We are sorry to "
+        "say that your film has not been selected for screening.\n\nRiverside Film Festival",
+        "not_job",
+    ),
+    (
         "Søknad mottatt",
         "Hei Sam, takk for søknaden til ambassadørprogrammet vårt! Vi har mottatt søknaden "
         "din og gir deg svar innen to uker.",
