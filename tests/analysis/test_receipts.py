@@ -124,6 +124,12 @@ HIRING_IN_PLAIN_WORDS = [
 ]
 NOT_ABOUT_A_JOB = [
     (
+        "Interview request",
+        "Hi Sam, I'm a reporter with the Harbour Gazette, and I'd love to talk to you for a "
+        "story I'm writing about open data. Could we set up a short call this week?",
+        "not_job",
+    ),
+    (
         "Riverside Film Festival - notification",
         "Dear Filmmaker,\n\nWe received a record number of entries this year. We are sorry to "
         "say that your film has not been selected for screening.\n\nRiverside Film Festival",
