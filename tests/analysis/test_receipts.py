@@ -124,6 +124,12 @@ HIRING_IN_PLAIN_WORDS = [
 ]
 NOT_ABOUT_A_JOB = [
     (
+        "Seller application status",
+        "Hi Sam, thank you for applying to sell on Harbourmart. Your seller application is "
+        "under review, and we will get back to you within 5 business days.",
+        "not_job",
+    ),
+    (
         "Interview request",
         "Hi Sam, I'm a reporter with the Harbour Gazette, and I'd love to talk to you for a "
         "story I'm writing about open data. Could we set up a short call this week?",
