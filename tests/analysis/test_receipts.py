@@ -124,6 +124,18 @@ HIRING_IN_PLAIN_WORDS = [
 ]
 NOT_ABOUT_A_JOB = [
     (
+        "Invitation to review",
+        "Hi Sam, on behalf of the SciPy 2026 committee, we would like to invite you to review "
+        "proceedings papers. Please reply by Friday.",
+        "not_job",
+    ),
+    (
+        "Your financial assistance application",
+        "Hi Sam, thank you for your financial assistance application for PyNorth 2026. We "
+        "will let all applicants know our decision by 1 May.",
+        "not_job",
+    ),
+    (
         "Seller application status",
         "Hi Sam, thank you for applying to sell on Harbourmart. Your seller application is "
         "under review, and we will get back to you within 5 business days.",
