@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import statistics
 import subprocess
@@ -523,8 +524,6 @@ def f1_interval(
     """A 90% interval for the kind macro-F1 of ``items``, resampling whole sources (a
     source's rows share wording, so they are drawn together): what the same reading
     would likely score on another set drawn from sources like these."""
-    import random
-
     by_source: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for row, analysis in items:
         by_source[source_group(row)].append((row["label"], analysis.kind))
