@@ -286,6 +286,23 @@ COMPOUNDS = [
 ]
 
 
+# "Calendar" days, weeks and months are the plain ones: every day counts.
+CALENDAR_UNITS = [
+    ("en", "We will respond within 30 calendar days.", date(2026, 12, 24)),
+    ("en", "We aim to respond within one calendar month.", date(2026, 12, 24)),
+    ("en", "You will hear from us within two calendar weeks.", date(2026, 12, 8)),
+    ("nb", "Vi gir deg svar innen 14 kalenderdager.", date(2026, 12, 8)),
+    ("da", "Vi vender tilbage inden for 14 kalenderdage.", date(2026, 12, 8)),
+    ("sv", "Vi återkommer inom 14 kalenderdagar.", date(2026, 12, 8)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), CALENDAR_UNITS)
+def test_calendar_days_are_plain_days(lang: str, text: str, expected: date) -> None:
+    calendar = BusinessCalendar({"en": None, "nb": "NO", "da": "DK", "sv": "SE"}[lang])
+    assert longest(DateGrammar(lang), text, TUE, calendar).resolved == expected
+
+
 @pytest.mark.parametrize(("lang", "text", "expected"), COMPOUNDS)
 def test_a_compound_number_in_words(lang: str, text: str, expected: date) -> None:
     calendar = BusinessCalendar({"en": None, "nb": "NO", "da": "DK", "sv": "SE"}[lang])
