@@ -452,3 +452,35 @@ def test_a_post_given_away_or_cancelled_references_collected_and_a_test_sent(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+# An interview to be arranged later by someone who will get in touch is news of the
+# process, not yet an invitation; asking the reader to book one now is one.
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Congratulations! You have been shortlisted",
+            "Dear Sam,\n\nYou have been shortlisted for the position of Support Worker. Our HR "
+            "team will contact you within 3-5 business days to schedule an interview.\n\n"
+            "Kind regards,\nHarbour Care",
+            "status_update",
+        ),
+        (
+            "Application update",
+            "Hi Sam,\n\nStatus: Shortlisted. The employer may reach out to arrange an interview."
+            "\n\nJobsPlus",
+            "status_update",
+        ),
+        (
+            "Interview for the Support Worker role",
+            "Dear Sam,\n\nThank you for your application. We would like to schedule an interview "
+            "with you. Please use the link below to book a time.\n\nHarbour Care",
+            "interview_invitation",
+        ),
+    ],
+)
+def test_an_interview_to_be_arranged_later_is_news_of_the_process(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
