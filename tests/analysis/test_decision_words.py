@@ -441,6 +441,12 @@ def test_regret_of_no_reply_and_an_invitation_not_made(
             "reference_request",
         ),
         (
+            "Update on your proposal: React developer for a booking app",
+            "Hello Sam,\n\nWe're sorry, but the gig \"React developer for a booking app\" has "
+            "been awarded to another developer.\n\nThe Gigster team",
+            "rejection",
+        ),
+        (
             "Teaching Assistant at Oakfield Primary",
             "Dear Sam,\n\nOakfield Primary School will be collecting your references for the "
             "Teaching Assistant role.\n\nKind regards,\nRecruitment team",
