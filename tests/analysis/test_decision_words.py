@@ -447,6 +447,19 @@ def test_regret_of_no_reply_and_an_invitation_not_made(
             "rejection",
         ),
         (
+            "Librarian II position",
+            "Dear Sam,\n\nThe Library Services Department has advised us that they have made a "
+            "decision, and the individual they have selected will be made a job offer.\n\n"
+            "Human Resources",
+            "rejection",
+        ),
+        (
+            "Your application for Site Engineer",
+            "Hi Sam,\n\nThank you for interviewing with us. We have now extended an offer to "
+            "another candidate, who has accepted.\n\nBest,\nRecruiting",
+            "rejection",
+        ),
+        (
             "Teaching Assistant at Oakfield Primary",
             "Dear Sam,\n\nOakfield Primary School will be collecting your references for the "
             "Teaching Assistant role.\n\nKind regards,\nRecruitment team",
