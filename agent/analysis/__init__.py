@@ -333,12 +333,20 @@ class Analyzer:
         words, titles = self._job_context_cues(lang)
         return bool(words.found(f"{msg.subject}\n{msg.text}") or titles.found(msg.subject))
 
+    def _subject_names_a_job(self, subject: str, lang: str) -> bool:
+        words, titles = self._job_context_cues(lang)
+        return bool(words.found(subject) or titles.found(subject))
+
+    def _names_a_job(self, msg: Message, lang: str) -> bool:
+        """Whether the subject speaks of employment, or the text names a job title."""
+        _, titles = self._job_context_cues(lang)
+        return self._subject_names_a_job(msg.subject, lang) or bool(titles.found(msg.text))
+
     def subject_speaks_of_a_job(self, subject: str, language: str) -> bool:
         """Whether a subject names employment or a job title ("Søknad på stillingen som
         lagermedarbeider", "Application: Data Analyst"), read by the rules of ``language``."""
         lang = self.identifier.rules_language(language, self.lang_data) or self.default_language
-        words, titles = self._job_context_cues(lang)
-        return bool(words.found(subject) or titles.found(subject))
+        return self._subject_names_a_job(subject, lang)
 
     def _job_context_cues(self, lang: str) -> tuple[Any, Any]:
         compiled = self._job_context.get(lang)
@@ -560,6 +568,7 @@ class Analyzer:
             ats=party.ats is not None,
             job_subject=self._prefilter_cues()[0].found(msg.subject),
             job_context=self._speaks_of_a_job(msg, rules_lang),
+            job_named=self._names_a_job(msg, rules_lang),
             recruiting_sender=self._from_recruiting(msg, rules_lang),
         )
         kind = self._second_opinion(

@@ -123,6 +123,7 @@ class KindClassifier:
         ats: bool = False,
         job_subject: bool = False,
         job_context: bool = True,
+        job_named: bool = False,
         recruiting_sender: bool = False,
     ) -> KindResult:
         relayed = job_board and self.relay.found(subject)
@@ -261,7 +262,12 @@ class KindClassifier:
             )
 
         elsewhere = self.about.matched_texts(f"{subject}\n{body}")
-        if elsewhere and not job_context:
+        # What the subject names the mail for ("Update on your Volunteer Application",
+        # "Your REU application") outweighs passing words of employment in its text ("your
+        # resume", "the position") when no job is named: not in the subject, and no job
+        # title in the text ("the position of lab technician").
+        named = bool(elsewhere) and self.about.found(subject) and not job_named
+        if elsewhere and (not job_context or named):
             # A scholarship, a loan, a talk, a study place: not a job, whatever the words
             # of application and decision around it.
             return KindResult(

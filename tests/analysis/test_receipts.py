@@ -242,6 +242,26 @@ NOT_ABOUT_A_JOB = [
         "experience; your answers help us improve our process.",
         "not_job",
     ),
+    # The subject names what the application is for; words of employment in the text
+    # (a resume, a position) do not make it a job's.
+    (
+        "Update on your Volunteer Application - Harbour Foundation",
+        "Hello Sam, thank you for applying to volunteer with us. We have reviewed your resume "
+        "and availability. Status: Declined.",
+        "not_job",
+    ),
+    (
+        "Your REU application",
+        "Dear Sam, we are impressed with your application to join our REU team this summer. "
+        "You are on our short list; we will decide on the position by 1 April.",
+        "not_job",
+    ),
+    (
+        "Your application for Financial Aid Counselor",
+        "Dear Sam, thank you for applying for the position. Unfortunately we have decided to "
+        "move forward with other candidates.",
+        "rejection",
+    ),
     (
         "Innkalling til sluttsamtale",
         "Hei Kari, vi vil gjerne invitere deg til en sluttsamtale før din siste arbeidsdag "
