@@ -503,3 +503,47 @@ def test_an_interview_to_be_arranged_later_is_news_of_the_process(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+# A receipt that says everyone will hear once the post is filled announces a decision to
+# come; a post filled now is a refusal, in either word order.
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Application received",
+            "Dear Sam,\n\nThank you for your application for the Analyst position. We will "
+            "notify all applicants once the position has been filled.\n\nHR",
+            "application_received",
+        ),
+        (
+            "Søknad mottatt",
+            "Hei Sam,\n\nTakk for søknaden din på stillingen som analytiker. Alle søkere får "
+            "beskjed når stillingen er besatt.\n\nHR",
+            "application_received",
+        ),
+        (
+            "Ansøgning modtaget",
+            "Kære Sam,\n\nTak for din ansøgning til stillingen som analytiker. Vi giver besked "
+            "til alle ansøgere, når stillingen er besat.\n\nHR",
+            "application_received",
+        ),
+        (
+            "Din ansökan är mottagen",
+            "Hej Sam,\n\nTack för din ansökan till tjänsten som utredare. När vi har tillsatt "
+            "tjänsten meddelar vi alla sökande. Du får ett mejl med besked om att tjänsten är "
+            "tillsatt.\n\nHR",
+            "application_received",
+        ),
+        (
+            "Din ansökan",
+            "Hej Sam,\n\nTack för din ansökan till tjänsten som utredare. Tyvärr är tjänsten "
+            "nu tillsatt.\n\nHR",
+            "rejection",
+        ),
+    ],
+)
+def test_a_post_to_be_filled_is_no_refusal_yet(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
