@@ -547,3 +547,33 @@ def test_a_post_to_be_filled_is_no_refusal_yet(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+# A test vendor's name that is also a person's or an employer's ("Alva", "Mercer", "Aon")
+# names a test only beside one; the vendor's product still asks for one.
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Søknad",
+            "Hei Alva,\n\nTakk for søknaden din. Vi ser på søknadene fortløpende.\n\nHilsen Kari",
+            "application_received",
+        ),
+        (
+            "Interview with the Research Group",
+            "Dear Sam,\n\nNice talking to you this morning! Your interview is on Monday 30 "
+            "October at 10:00 with Molly Mercer.\n\nShirley",
+            "interview_invitation",
+        ),
+        (
+            "Next step",
+            "Hi Sam,\n\nAs the next step please complete the Alva Labs test for the Analyst "
+            "position within five days.\n\nKari",
+            "assessment_request",
+        ),
+    ],
+)
+def test_a_name_that_is_also_a_test_vendor_asks_for_no_test(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind

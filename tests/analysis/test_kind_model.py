@@ -742,3 +742,20 @@ def test_the_shipped_rules_name_the_kinds_barely_known_in_each_language() -> Non
     barely_known = Analyzer(Rules.load(None)).kinds_the_model_barely_knows
     assert barely_known["en"] == {"reference_request"}
     assert barely_known["sv"] == {"reference_request", "assessment_request"}
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        ("Søknad om sommerjobb", "Hei Alva,\n\nTakk for søknaden din om sommerjobb hos oss."),
+        ("Ansøgning om sommerjob", "Hej Alva,\n\nTak for din ansøgning om sommerjob hos os."),
+        ("Din ansökan om sommarjobb", "Hej Alva,\n\nTack för din ansökan om sommarjobb."),
+        ("Feriearbete", "Hej Alva,\n\nDu har sökt feriearbete hos kommunen i sommar."),
+    ],
+)
+def test_a_kind_of_job_in_one_word_speaks_of_employment(subject: str, body: str) -> None:
+    """Norwegian, Danish and Swedish name a kind of job in one word ("sommarjobb",
+    "feriearbete"): it speaks of employment as "jobb" does."""
+    analyzer = analyzer_with({"not_job": 0.1, "application_received": 0.9})
+    analyzer.analyze(parse_message(mail(subject, body)))
+    assert "has_job_context" in analyzer.model.signals  # type: ignore[attr-defined]
