@@ -276,6 +276,8 @@ class Analyzer:
                     and f"cue_{kind}_strong" in result.signals
                 ):
                     return kind  # "we have decided to withdraw our offer": no offer
+                if best == "interview_invitation" and "cue_called_off" in result.signals:
+                    return kind  # "Your interview has been cancelled": no invitation
                 return best  # a rejection in words no rule knows, around a rule's "update"
         if kind == "not_job" and not bulk:
             best = max(probabilities, key=probabilities.__getitem__)

@@ -185,6 +185,7 @@ class KindClassifier:
             news_of_the_process(called_off[0].lower())  # "We need to postpone your interview"
             if "cue_status_update_strong" not in signals:
                 signals.append("cue_status_update_strong")
+            signals.append("cue_called_off")
             moved_on = True
         # The new text only: a reply keeps the subject its recipient wrote ("Re: My
         # application").
@@ -327,6 +328,8 @@ class KindClassifier:
             # A concrete request (references, a test, an interview) is what the message is for;
             # any promise in it is still recorded.
             for request in ("reference_request", "assessment_request", "interview_invitation"):
+                if request == "interview_invitation" and called_off:
+                    continue  # the interview asked for is the one called off or lapsed
                 if strong_hits[request] and scores[request] >= 0.5 * scores["status_update"]:
                     kind = request
                     break

@@ -577,3 +577,28 @@ def test_a_name_that_is_also_a_test_vendor_asks_for_no_test(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+# An interview that lapsed and a start date put off are news of the process.
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Your interview invitation is expired",
+            "Your interview has expired\n\nInterview Invitation Expired: 30 minutes tech "
+            "interview for Data Engineer. The interview has become unavailable because you "
+            "didn't select a time before it expired.\n\nThe Talent Team",
+            "status_update",
+        ),
+        (
+            "Joining Date Postponed",
+            "Dear Sam,\n\nYour joining date has been postponed. HR will communicate the "
+            "revised date shortly.\n\nTeam HR",
+            "status_update",
+        ),
+    ],
+)
+def test_an_interview_lapsed_or_a_start_date_put_off_is_news(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind

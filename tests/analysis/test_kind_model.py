@@ -759,3 +759,13 @@ def test_a_kind_of_job_in_one_word_speaks_of_employment(subject: str, body: str)
     analyzer = analyzer_with({"not_job": 0.1, "application_received": 0.9})
     analyzer.analyze(parse_message(mail(subject, body)))
     assert "has_job_context" in analyzer.model.signals  # type: ignore[attr-defined]
+
+
+def test_an_interview_called_off_is_not_turned_back_into_an_invitation() -> None:
+    """The model reads the words of an interview; the rules read it called off."""
+    body = (
+        "Dear Sam,\n\nWe have to cancel your interview for the Analyst position on Friday. "
+        "We will be in touch about the next steps."
+    )
+    analyzer = analyzer_with({"not_job": 0.01, "interview_invitation": 0.99})
+    assert analyzer.analyze(parse_message(mail("Your interview", body))).kind == "status_update"
