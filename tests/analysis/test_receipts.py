@@ -609,3 +609,25 @@ def test_a_background_check_with_a_word_between_is_a_step_of_the_process() -> No
     )
     sender = "Priya Nair <priya.nair@corvel.example>"
     assert rules_only_kind("Consent form", body, sender=sender) == "status_update"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "receipt"),
+    [
+        ("da", "Vi har modtaget din uopfordrede ansøgning.", True),
+        ("nb", "Takk for din åpne søknad.", True),
+        ("sv", "Tack för din öppna ansökan.", True),
+        ("sv", "Tack för din ansökan om sommarjobb.", True),
+        ("da", "Tak for din ansøgning om sommerjob hos os.", True),
+        # an application for something else stays out
+        ("sv", "Tack för din ansökan om bostad.", False),
+        ("da", "Vi har modtaget din ansøgning om boliglån.", False),
+    ],
+)
+def test_a_receipt_in_words_with_an_adjective_or_a_job_named(
+    analyzer: Analyzer, lang: str, text: str, receipt: bool
+) -> None:
+    """A receipt's strong words take an adjective ("din uopfordrede ansøgning") and an
+    application for a job named ("ansökan om sommarjobb"), not one for a loan or a home."""
+    cues = analyzer.classifiers[lang].cues["application_received"].strong
+    assert cues.found(text) is receipt
