@@ -631,3 +631,29 @@ def test_a_receipt_in_words_with_an_adjective_or_a_job_named(
     application for a job named ("ansökan om sommarjobb"), not one for a loan or a home."""
     cues = analyzer.classifiers[lang].cues["application_received"].strong
     assert cues.found(text) is receipt
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Ansökningstiden har gått ut",
+            "Hej Noah,\n\nAnsökningstiden för årets feriejobb har gått ut. Nu ska alla "
+            "ansökningar gås igenom.\n\nFeriejobbssamordnarna",
+        ),
+        (
+            "Søknadsfristen er ute",
+            "Hei Noah,\n\nSøknadsfristen for sommerjobbene har gått ut. Alle søknadene skal nå "
+            "gjennomgås.\n\nHR",
+        ),
+        (
+            "Ansøgningsfristen er udløbet",
+            "Hej Noah,\n\nAnsøgningsfristen for sommerjob er nu udløbet. Alle ansøgninger skal "
+            "nu gennemgås.\n\nHR",
+        ),
+    ],
+)
+def test_the_application_period_over_is_news_of_the_process(
+    analyzer: Analyzer, subject: str, body: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == "status_update"
