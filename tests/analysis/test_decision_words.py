@@ -602,3 +602,27 @@ def test_an_interview_lapsed_or_a_start_date_put_off_is_news(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "kind"),
+    [
+        (
+            "Examination Notification – Senior Manager",
+            "Dear Sam,\n\nWe would like to inform you that an online examination will be "
+            "conducted for the following position as part of the recruitment process.\n\n"
+            "Position: Senior Manager (Information Security)\n\nRecruitment Cell",
+            "assessment_request",
+        ),
+        (  # a student's exam is no test of a candidate
+            "Your exam results",
+            "Dear Sam,\n\nYour exam results for the spring semester are now available in the "
+            "student portal.\n\nRegistry",
+            "not_job",
+        ),
+    ],
+)
+def test_a_recruitment_exam_is_a_test(
+    analyzer: Analyzer, subject: str, body: str, kind: str
+) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
