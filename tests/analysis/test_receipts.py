@@ -616,6 +616,8 @@ def test_a_background_check_with_a_word_between_is_a_step_of_the_process() -> No
     [
         ("da", "Vi har modtaget din uopfordrede ansøgning.", True),
         ("nb", "Takk for din åpne søknad.", True),
+        ("nb", "Takk for søknaden.", True),
+        ("nb", "Takk for søknaden om barnehageplass.", False),
         ("sv", "Tack för din öppna ansökan.", True),
         ("sv", "Tack för din ansökan om sommarjobb.", True),
         ("da", "Tak for din ansøgning om sommerjob hos os.", True),
