@@ -659,3 +659,27 @@ def test_the_application_period_over_is_news_of_the_process(
     analyzer: Analyzer, subject: str, body: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == "status_update"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Your application: Assistant Professor of Forestry",
+            "Dear Dr. Okafor:\n\nThis letter is to acknowledge receipt of your application "
+            "materials for the position of Assistant Professor of Forestry. We will keep you "
+            "informed of our progress as we go through the review.\n\nSearch Committee",
+        ),
+        (
+            "Application complete",
+            "Hello Maria,\n\nThank you for your interest in Westside Pharmacy. We have received "
+            "both parts of your application, making the process complete. We are reviewing "
+            "applications now.\n\nHuman Resources",
+        ),
+    ],
+)
+def test_a_receipt_acknowledged_in_other_words_is_a_receipt(
+    analyzer: Analyzer, subject: str, body: str
+) -> None:
+    """The receipt is what the mail is for, though it also says the review goes on."""
+    assert analyzer.analyze(parse_message(mail(subject, body))).kind == "application_received"
