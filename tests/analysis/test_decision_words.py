@@ -558,6 +558,18 @@ VENDOR_NAMES = [
 ]
 
 
+# A test to start now, beside the news of a shortlist, is what the mail is for.
+TEST_TO_START = [
+    (
+        "You've been shortlisted!",
+        "Hi Daniela.\n\nCongrats! You've been shortlisted for our junior full stack developer "
+        "job opening.\n\nTo help us with the selection process we've created an assessment "
+        "tool. To start the assessment simply go to our site and click the link.\n\nThe Team",
+        "assessment_request",
+    ),
+]
+
+
 # An interview that lapsed and a start date put off are news of the process.
 LAPSED_OR_PUT_OFF = [
     (
