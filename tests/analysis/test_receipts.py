@@ -262,6 +262,20 @@ NOT_ABOUT_A_JOB = [
         "move forward with other candidates.",
         "rejection",
     ),
+    # A customer's case: a complaint, an insurance claim, a support ticket.
+    (
+        "Update on your complaint — NQ-2026-0001",
+        "Dear Ms Okonkwo, we are writing to update you on your complaint about the "
+        "affordability assessment at the time of your application. We expect to give you our "
+        "full response by 29 March.",
+        "not_job",
+    ),
+    (
+        "Support Request Received",
+        "Hi Sam, thank you for your application form. Your support ticket has been logged and "
+        "our team will get back to you within 2 business days.",
+        "not_job",
+    ),
     (
         "Innkalling til sluttsamtale",
         "Hei Kari, vi vil gjerne invitere deg til en sluttsamtale før din siste arbeidsdag "
