@@ -361,116 +361,103 @@ def test_an_offer_disclaimed_is_none(analyzer: Analyzer) -> None:
     assert (analysis.kind, analysis.promised_by) == ("not_job", None)
 
 
-@pytest.mark.parametrize(
-    ("subject", "body", "kind"),
-    [
-        # Regret that no one will answer each applicant is part of a receipt.
-        (
-            "Thank you for applying",
-            "Thank you for applying to Brightfield Labs. We read every application, but we "
-            "regret that we cannot respond individually to each applicant. This email confirms "
-            "that your application for the Data Engineer role has been received.",
-            "application_received",
-        ),
-        (
-            "Your application",
-            "Dear Sam, we regret that we are unable to reply personally to every application "
-            "we receive. Your application for the Nurse position has been received, and we "
-            "will contact you if your profile matches our needs.",
-            "application_received",
-        ),
-        # ... and an invitation that is not made is a refusal.
-        (
-            "Your application to Harbourline",
-            "Hello Sam, thank you for your application for the Analyst position at "
-            "Harbourline. At this time we are unable to invite you to the next step in the "
-            "process. We wish you every success in your search.",
-            "rejection",
-        ),
-        (
-            "Graduate programme",
-            "Hi Sam, thanks for the time you put into your application. We will not be "
-            "inviting you to an interview for the graduate programme this year.",
-            "rejection",
-        ),
-    ],
-)
-def test_regret_of_no_reply_and_an_invitation_not_made(
-    analyzer: Analyzer, subject: str, body: str, kind: str
-) -> None:
-    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+NO_REPLY_OR_NO_INVITATION = [
+    # Regret that no one will answer each applicant is part of a receipt.
+    (
+        "Thank you for applying",
+        "Thank you for applying to Brightfield Labs. We read every application, but we "
+        "regret that we cannot respond individually to each applicant. This email confirms "
+        "that your application for the Data Engineer role has been received.",
+        "application_received",
+    ),
+    (
+        "Your application",
+        "Dear Sam, we regret that we are unable to reply personally to every application "
+        "we receive. Your application for the Nurse position has been received, and we "
+        "will contact you if your profile matches our needs.",
+        "application_received",
+    ),
+    # ... and an invitation that is not made is a refusal.
+    (
+        "Your application to Harbourline",
+        "Hello Sam, thank you for your application for the Analyst position at "
+        "Harbourline. At this time we are unable to invite you to the next step in the "
+        "process. We wish you every success in your search.",
+        "rejection",
+    ),
+    (
+        "Graduate programme",
+        "Hi Sam, thanks for the time you put into your application. We will not be "
+        "inviting you to an interview for the graduate programme this year.",
+        "rejection",
+    ),
+]
 
 
-@pytest.mark.parametrize(
-    ("subject", "body", "kind"),
-    [
-        (
-            "An update on your application",
-            "Hi Sam,\n\nThis time the position “Barista, weekend shifts” was given to someone "
-            "else. Keep applying: next time it could be you!",
-            "rejection",
-        ),
-        (
-            "A job you applied for",
-            "The job Kitchen porter, Harbour Hotel (3 days) has unfortunately been cancelled. "
-            "Find more jobs in the app.",
-            "rejection",
-        ),
-        (
-            "Mulighet hos Nordhandel",
-            "Hei Fredrik, så bra! Jeg har nå sendt deg den innledende nettbaserte testen.\n\n"
-            "Hilsen Kari",
-            "assessment_request",
-        ),
-        (
-            "Lærerassistent ved Bakken skole",
-            "Hei Sam,\n\nBakken skole vil nå innhente referansene dine til stillingen som "
-            "lærerassistent.\n\nVennlig hilsen\nRekruttering",
-            "reference_request",
-        ),
-        (
-            "Lærerassistent på Bakkeskolen",
-            "Hej Sam,\n\nBakkeskolen vil nu indhente dine referencer til stillingen som "
-            "lærerassistent.\n\nVenlig hilsen\nRekruttering",
-            "reference_request",
-        ),
-        (
-            "Lärarassistent på Backaskolan",
-            "Hej Sam,\n\nBackaskolan kommer nu att ta dina referenser inför tjänsten som "
-            "lärarassistent.\n\nVänliga hälsningar\nRekrytering",
-            "reference_request",
-        ),
-        (
-            "Update on your proposal: React developer for a booking app",
-            'Hello Sam,\n\nWe\'re sorry, but the gig "React developer for a booking app" has '
-            "been awarded to another developer.\n\nThe Gigster team",
-            "rejection",
-        ),
-        (
-            "Librarian II position",
-            "Dear Sam,\n\nThe Library Services Department has advised us that they have made a "
-            "decision, and the individual they have selected will be made a job offer.\n\n"
-            "Human Resources",
-            "rejection",
-        ),
-        (
-            "Your application for Site Engineer",
-            "Hi Sam,\n\nThank you for interviewing with us. We have now extended an offer to "
-            "another candidate, who has accepted.\n\nBest,\nRecruiting",
-            "rejection",
-        ),
-        (
-            "Teaching Assistant at Oakfield Primary",
-            "Dear Sam,\n\nOakfield Primary School will be collecting your references for the "
-            "Teaching Assistant role.\n\nKind regards,\nRecruitment team",
-            "reference_request",
-        ),
-    ],
-)
-def test_a_post_given_away_or_cancelled_references_collected_and_a_test_sent(
-    analyzer: Analyzer, subject: str, body: str, kind: str
-) -> None:
-    assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+# A post given to someone else or cancelled, references collected, a test sent.
+POST_GIVEN_AWAY = [
+    (
+        "An update on your application",
+        "Hi Sam,\n\nThis time the position “Barista, weekend shifts” was given to someone "
+        "else. Keep applying: next time it could be you!",
+        "rejection",
+    ),
+    (
+        "A job you applied for",
+        "The job Kitchen porter, Harbour Hotel (3 days) has unfortunately been cancelled. "
+        "Find more jobs in the app.",
+        "rejection",
+    ),
+    (
+        "Mulighet hos Nordhandel",
+        "Hei Fredrik, så bra! Jeg har nå sendt deg den innledende nettbaserte testen.\n\n"
+        "Hilsen Kari",
+        "assessment_request",
+    ),
+    (
+        "Lærerassistent ved Bakken skole",
+        "Hei Sam,\n\nBakken skole vil nå innhente referansene dine til stillingen som "
+        "lærerassistent.\n\nVennlig hilsen\nRekruttering",
+        "reference_request",
+    ),
+    (
+        "Lærerassistent på Bakkeskolen",
+        "Hej Sam,\n\nBakkeskolen vil nu indhente dine referencer til stillingen som "
+        "lærerassistent.\n\nVenlig hilsen\nRekruttering",
+        "reference_request",
+    ),
+    (
+        "Lärarassistent på Backaskolan",
+        "Hej Sam,\n\nBackaskolan kommer nu att ta dina referenser inför tjänsten som "
+        "lärarassistent.\n\nVänliga hälsningar\nRekrytering",
+        "reference_request",
+    ),
+    (
+        "Update on your proposal: React developer for a booking app",
+        'Hello Sam,\n\nWe\'re sorry, but the gig "React developer for a booking app" has '
+        "been awarded to another developer.\n\nThe Gigster team",
+        "rejection",
+    ),
+    (
+        "Librarian II position",
+        "Dear Sam,\n\nThe Library Services Department has advised us that they have made a "
+        "decision, and the individual they have selected will be made a job offer.\n\n"
+        "Human Resources",
+        "rejection",
+    ),
+    (
+        "Your application for Site Engineer",
+        "Hi Sam,\n\nThank you for interviewing with us. We have now extended an offer to "
+        "another candidate, who has accepted.\n\nBest,\nRecruiting",
+        "rejection",
+    ),
+    (
+        "Teaching Assistant at Oakfield Primary",
+        "Dear Sam,\n\nOakfield Primary School will be collecting your references for the "
+        "Teaching Assistant role.\n\nKind regards,\nRecruitment team",
+        "reference_request",
+    ),
+]
 
 
 # An interview to be arranged later by someone who will get in touch is news of the
@@ -607,7 +594,9 @@ RECRUITMENT_EXAM = [
 
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
-    INTERVIEW_TO_BE_ARRANGED
+    NO_REPLY_OR_NO_INVITATION
+    + POST_GIVEN_AWAY
+    + INTERVIEW_TO_BE_ARRANGED
     + POST_TO_BE_FILLED
     + VENDOR_NAMES
     + TEST_TO_START
