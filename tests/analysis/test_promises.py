@@ -216,7 +216,27 @@ SENDERS_OWN_TIME = [
     # what the reader will receive names the sender's time
     ("sv", "Under vecka 20 eller 21 får du ett erbjudande om en arbetsplats.", "2026-05-22"),
     ("nb", "I uke 12 får du en innkalling til intervju.", "2026-03-20"),
+    # the news named with what it is about, and what those who go on will get
+    (
+        "en",
+        "The outcome of your application will be communicated to you by 20 March.",
+        "2026-03-20",
+    ),
+    ("en", "Details of the next steps will be shared with you by Friday.", "2026-03-06"),
+    ("en", "Interview invitations will be sent out by 20 March.", "2026-03-20"),
+    (
+        "en",
+        "Candidates who progress will receive an invitation to interview by 20 March.",
+        "2026-03-20",
+    ),
+    ("da", "Resultatet af din ansøgning vil blive meddelt senest den 20. marts.", "2026-03-20"),
+    ("da", "Invitationer til samtale sendes ud inden den 20. marts.", "2026-03-20"),
+    ("sv", "Inbjudningar till intervju skickas ut senast den 20 mars.", "2026-03-20"),
+    # the verb before its subject, after a time
+    ("da", "Inden den 20. marts giver vi dig besked.", "2026-03-20"),
+    ("sv", "Senast den 20 mars meddelar vi dig.", "2026-03-20"),
     # the aim is the sender's
+    ("en", "Our goal is to have an answer for you by Friday.", "2026-03-06"),
     (
         "da",
         "Vi satser på at kunne have ansættelsesprocessen færdig inden udgangen af marts.",
@@ -283,6 +303,30 @@ def test_only_successful_candidates_told_is_a_condition(analyzer: Analyzer) -> N
     )
     assert str(analysis.promised_by) == "2026-03-24"
     assert analysis.promise_condition == "shortlisted"
+
+
+# "If you go on" makes the promise one to those who go on; "om" may also be "whether",
+# a promise to all ("Vi gir deg beskjed innen 20. mars om du går videre").
+IF_YOU_GO_ON = [
+    ("en", "If you progress to the next stage, we will contact you by 20 March.", "shortlisted"),
+    ("nb", "Du vil bli kontaktet innen 20. mars dersom du går videre.", "shortlisted"),
+    ("nb", "Om du går videre i prosessen, kontakter vi deg innen 20. mars.", "shortlisted"),
+    ("nb", "Vi gir deg beskjed innen 20. mars om du går videre.", None),
+    ("da", "Hvis du går videre i processen, kontakter vi dig inden den 20. marts.", "shortlisted"),
+    ("da", "Vi giver dig besked inden den 20. marts, hvis du går videre eller ej.", None),
+    ("sv", "Om du går vidare i processen kontaktar vi dig senast den 20 mars.", "shortlisted"),
+    ("sv", "Vi kontaktar dig senast den 20 mars, om du går vidare.", "shortlisted"),
+    ("sv", "Vi meddelar dig senast den 20 mars om du går vidare.", None),
+]
+
+
+@pytest.mark.parametrize(("lang", "body", "condition"), IF_YOU_GO_ON)
+def test_if_you_go_on_is_a_condition_and_whether_is_none(
+    analyzer: Analyzer, lang: str, body: str, condition: str | None
+) -> None:
+    analysis = _analyze(analyzer, lang, body)
+    assert str(analysis.promised_by) == "2026-03-20"
+    assert analysis.promise_condition == condition
 
 
 @pytest.mark.parametrize(
