@@ -262,7 +262,10 @@ class Analyzer:
             )
             not_job = probabilities.get("not_job", 0.0)
             if not_job >= not_job_at and (
-                not_job >= self.not_job_whatever_is_kept_at
+                (
+                    not_job >= self.not_job_whatever_is_kept_at
+                    and not self._barely_known(result, lang)
+                )
                 or not self._kept(result, conditioned, lang)
             ):
                 return "not_job"
@@ -309,8 +312,7 @@ class Analyzer:
         signals = result.signals
         if f"cue_{result.kind}_strong" not in signals:
             return False
-        barely_known = self.kinds_the_model_barely_knows.get(lang, frozenset())
-        if result.kind in barely_known and "cue_other_side" not in signals:
+        if self._barely_known(result, lang):
             return True
         about_a_job = _about_a_job(signals)
         if self.keep_promises_about_a_job and "has_promise" in signals:
@@ -318,6 +320,16 @@ class Analyzer:
                 return True
         return (
             self.keep_mail_to_the_candidate and about_a_job and "has_reader_as_candidate" in signals
+        )
+
+    def _barely_known(self, result: KindResult, lang: str) -> bool:
+        """Whether the rules read, in a strong cue, a kind of this language the model has
+        read too few of to judge (``kinds_the_model_barely_knows``), in mail that is not
+        among those who hire."""
+        return (
+            result.kind in self.kinds_the_model_barely_knows.get(lang, frozenset())
+            and f"cue_{result.kind}_strong" in result.signals
+            and "cue_other_side" not in result.signals
         )
 
     def _signals(self, result: KindResult, msg: Message, bulk: bool) -> list[str]:

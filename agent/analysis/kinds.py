@@ -137,10 +137,18 @@ class KindClassifier:
         body = re.sub(r"\s+", " ", text[:20_000])
         subject = re.sub(r"\s+", " ", subject)
         decided = self._without_conditions(text[:20_000])
+        called_off = self.called_off.matched_texts(decided)
+        # An interview called off or moved is no refusal, whatever it names: "your interview
+        # for the Bar Manager position has been cancelled" closes no position.
+        refused = decided
+        for words in [*called_off, *self.regretted.matched_texts(decided)]:
+            refused = refused.replace(words, " ")
         for kind, cues in self.cues.items():
             # "If you are not selected, …", "If you get a job offer, …" state no decision:
             # rejection and offer cues skip them.
-            strong = cues.strong.matched_texts(decided if kind in _DECISIONS else body)
+            strong = cues.strong.matched_texts(
+                refused if kind == "rejection" else decided if kind in _DECISIONS else body
+            )
             weak_texts = cues.weak.matched_texts(body)
             if kind == "rejection":
                 # Regret refuses when nothing else is decided. Beside an offer made, an
@@ -180,7 +188,6 @@ class KindClassifier:
             news_of_the_process(f"test done: {done[0].lower()}")
             signals.append("cue_test_done")
             moved_on = True
-        called_off = self.called_off.matched_texts(decided)
         if called_off:
             news_of_the_process(called_off[0].lower())  # "We need to postpone your interview"
             if "cue_status_update_strong" not in signals:

@@ -572,6 +572,32 @@ LAPSED_OR_PUT_OFF = [
         "revised date shortly.\n\nTeam HR",
         "status_update",
     ),
+    # An interview called off closes no position, whatever position it names ...
+    (
+        "Interview cancelled",
+        "Hi Callum,\n\nYour interview for the Bar Manager position at The Old Ropewalk has "
+        "been cancelled. We will be in touch about a new time.\n\nAna",
+        "status_update",
+    ),
+    # ... and one moved to a new time at once is an invitation to it.
+    (
+        "Interview rescheduled",
+        "Hi Callum,\n\nYour interview for the Bar Manager position at The Old Ropewalk has "
+        "been cancelled and replaced with a new slot on Friday 13 March at 10:00.\n\nAna",
+        "interview_invitation",
+    ),
+    (
+        "Samtale aflyst",
+        "Hej Karin,\n\nDin samtale om stillingen som lagerchef er desværre aflyst. Vi vender "
+        "tilbage med et nyt tidspunkt.\n\nHilsen Lise",
+        "status_update",
+    ),
+    (
+        "Intervju inställd",
+        "Hej Karin,\n\nDin intervju för tjänsten som lagerchef är tyvärr inställd. Vi "
+        "återkommer med en ny tid.\n\nHälsningar Lise",
+        "status_update",
+    ),
 ]
 
 

@@ -769,3 +769,36 @@ def test_an_interview_called_off_is_not_turned_back_into_an_invitation() -> None
     )
     analyzer = analyzer_with({"not_job": 0.01, "interview_invitation": 0.99})
     assert analyzer.analyze(parse_message(mail("Your interview", body))).kind == "status_update"
+
+
+# The model has read few Nordic tests; it is as sure of the ones it has not read as of
+# anything ("Programmeringsuppgift", "kodutmaning", "Kodeoppgave"). A sure model still
+# discards other kept mail (test_a_model_sure_enough_discards_even_kept_mail).
+NORDIC_TESTS = [
+    (
+        "Programmeringsuppgift – Wizardworks",
+        "Hej Viktor,\n\nHär kommer programmeringsuppgiften. Skapa en webbsida som ritar "
+        "kvadrater, och skicka länken till ditt repo när du är klar.",
+    ),
+    (
+        "Intervjuuppgift",
+        "Hej Oscar,\n\nTack för att du tar dig tid att genomföra denna kodutmaning inför "
+        "intervjun.",
+    ),
+    (
+        "Kodeoppgave",
+        "Hei Truls,\n\nHer er kodeoppgaven vi snakket om. Du kan bruke hvilket språk du vil.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("subject", "body"), NORDIC_TESTS)
+def test_a_kind_the_model_barely_knows_outlasts_even_a_sure_model(subject: str, body: str) -> None:
+    analyzer = analyzer_with({"not_job": 0.97, "assessment_request": 0.03})
+    analyzer.not_job_whatever_is_kept_at = 0.9
+    analyzer.kinds_the_model_barely_knows = {
+        "nb": {"assessment_request"},
+        "sv": {"assessment_request"},
+    }
+    analysis = analyzer.analyze(parse_message(short_mail(subject, body)))
+    assert analysis.kind == "assessment_request"
