@@ -601,6 +601,35 @@ LAPSED_OR_PUT_OFF = [
 ]
 
 
+# Hired, shortlisted and set a work trial in the words of staffing software.
+HIRED_SHORTLISTED_OR_TRIED = [
+    (
+        "Congratulations on your new job!",
+        "Dear Rhea,\n\nCongrats on being hired by Saffron Grill for the position of Barista "
+        "that you applied for!\n\nThe Hungry For Jobs team",
+        "offer",
+    ),
+    (
+        "You have been shortlisted",
+        "Dear Joseph,\n\nSaffron Grill has shortlisted you for a potential interview for the "
+        "position of Line Cook that you have applied for.\n\nThe Hungry For Jobs team",
+        "status_update",
+    ),
+    (
+        "Work trial – Clinical Officer",
+        "Hi Wanjiru, you've moved forward to the work trial stage for the Clinical Officer role "
+        "at Penda Health! Please select your preferred branch and date here.\n\nPenda Health",
+        "assessment_request",
+    ),
+    (  # the trial period of a contract is no test
+        "Your offer",
+        "Dear Sam,\n\nWe are pleased to offer you the position of Clinical Officer. The first "
+        "three months are a trial period.\n\nPenda Health",
+        "offer",
+    ),
+]
+
+
 RECRUITMENT_EXAM = [
     (
         "Examination Notification – Senior Manager",
@@ -627,6 +656,7 @@ RECRUITMENT_EXAM = [
     + VENDOR_NAMES
     + TEST_TO_START
     + LAPSED_OR_PUT_OFF
+    + HIRED_SHORTLISTED_OR_TRIED
     + RECRUITMENT_EXAM,
 )
 def test_news_refusals_and_tests_in_other_words(
