@@ -240,7 +240,9 @@ def load_analyzer() -> Any:
 
     analyzer = Analyzer(Rules.load(None))
     if os.environ.get("FOLLOWUP_RULES_ONLY"):
-        analyzer.model.path = None  # the cue rules alone, to compare
+        from agent.analysis.model import KindModel
+
+        analyzer.model = KindModel(None)  # the cue rules alone, for every language
     return analyzer
 
 
@@ -559,12 +561,14 @@ def run_speed() -> None:
         print(f"speed: pipeline load {1000 * load_seconds:.0f} ms")
         from agent.analysis.model import KindModel
 
-        shipped = analyzer.model
+        shipped, by_language = analyzer.model, dict(analyzer.models_by_language)
         for label, model in (
             ("cue rules alone", KindModel(None)),
-            ("with the kind model", shipped),
+            ("with the kind models", shipped),
         ):
-            analyzer.model = model
+            analyzer.model = model  # one model for every language ...
+            if model is shipped:
+                analyzer.models_by_language = by_language  # ... or each language's own
             started = time.perf_counter()
             for _ in range(rounds):
                 for blob in blobs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 from agent.analysis import Analyzer
+from agent.analysis.model import KindModel
 from agent.message import parse_message
 from agent.rules import Rules
 
@@ -29,7 +30,7 @@ def short_mail(
 def rules_only_analyzer() -> Analyzer:
     """The shipped rules without the kind model: what the cue rules alone decide."""
     analyzer = Analyzer(Rules.load(None))
-    analyzer.model.path = None
+    analyzer.model = KindModel(None)  # for every language
     return analyzer
 
 

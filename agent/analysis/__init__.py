@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from agent.analysis.kinds import KindResult
+    from agent.analysis.model import KindModel
 
 __all__ = ["KINDS", "Analysis", "Analyzer", "Evidence"]
 
@@ -129,10 +130,19 @@ class Analyzer:
             lang: KindClassifier(lang, data) for lang, data in self.lang_data.items()
         }
         self.parties = load_parties(self.rules, self.lang_data)
-        from agent.analysis.model import KindModel
+        from agent.analysis.model import KindModel, shipped_model
 
         model_rules = self.rules.toml("model.toml", required=False)
-        self.model = KindModel() if model_rules.get("enabled", False) else KindModel(None)
+        enabled = bool(model_rules.get("enabled", False))
+        self._model = KindModel() if enabled else KindModel(None)
+        # A language may be read by another of the shipped models ([model_by_language]:
+        # the Nordic languages by one trained on translations of dev mail as well).
+        self.models_by_language: dict[str, KindModel] = {
+            lang: KindModel(shipped_model(str(name), origin), origin=origin)
+            for lang, name in dict(model_rules.get("model_by_language", {})).items()
+            for origin in [f"model.toml:model_by_language.{lang}"]
+            if enabled
+        }
         self.not_job_at = float(model_rules.get("not_job_at", 1.01))
         self.not_job_at_with_job_context = float(
             model_rules.get("not_job_at_with_job_context", self.not_job_at)
@@ -177,6 +187,21 @@ class Analyzer:
         self._places: Any = None
         self._senders: dict[Address, tuple[bool | None, bool]] = {}
         self._signoff_cues: dict[str, Any] = {}
+
+    @property
+    def model(self) -> KindModel:
+        """The kind model of the languages ``[model_by_language]`` does not name."""
+        return self._model
+
+    @model.setter
+    def model(self, model: Any) -> None:
+        """One model for every language (the rules alone, a model under test)."""
+        self._model = model
+        self.models_by_language = {}
+
+    def model_for(self, lang: str) -> KindModel:
+        """The kind model that reads mail in ``lang``."""
+        return self.models_by_language.get(lang, self._model)
 
     def _phone(self, msg: Message) -> str | None:
         from agent.analysis.phone import phone_in
@@ -242,9 +267,10 @@ class Analyzer:
     ) -> str:
         """The cue rules' kind, weighed against the trained model's probabilities."""
         kind = result.kind
-        if result.settled or lang not in self.model_languages or not self.model.available:
+        model = self.model_for(lang)
+        if result.settled or lang not in self.model_languages or not model.available:
             return kind
-        probabilities = self.model.probabilities(msg, self._signals(result, msg, bulk))
+        probabilities = model.probabilities(msg, self._signals(result, msg, bulk))
         if silence_means_no:
             # "If you have not heard from us by then, we have chosen other candidates" is
             # no rejection yet: the model reads those words as one, the rules know better.

@@ -27,7 +27,8 @@ from typing import Any, NamedTuple
 
 from agent.message import Message
 
-SHIPPED = Path(__file__).resolve().parent.parent / "models" / "kinds"
+MODELS = Path(__file__).resolve().parent.parent / "models"
+SHIPPED = MODELS / "kinds"
 MAX_MODEL_CHARS = 1500  # the opening of a mail says what it is
 LETTERS = (2, 3, 4, 5)  # the lengths of letter sequences read inside a word
 LONGEST_WORD = 30  # longer "words" are links, hashes and tokens: read whole, not inside
@@ -114,6 +115,16 @@ class Loaded(NamedTuple):
         return {kind: float(p) for kind, p in zip(self.kinds, scores, strict=True)}
 
 
+def shipped_model(name: str, origin: str) -> Path:
+    """The folder of the shipped model ``name`` (``agent/models/<name>``); ``origin``
+    names the setting for the error. Whether it holds a model is asked on first use."""
+    from agent.errors import RulesError
+
+    if not re.fullmatch(r"[\w-]+", name):
+        raise RulesError(f"{origin}: {name!r} is not the name of a shipped model")
+    return MODELS / name
+
+
 class KindModel:
     """Probabilities of the eight kinds for a message; loaded on first use.
 
@@ -121,8 +132,9 @@ class KindModel:
     the vocabulary, in the order of their rows; the signals' weight) and ``weights.npz``
     (``weights``, one row per feature and one column per kind; ``intercept``; ``idf``)."""
 
-    def __init__(self, path: Path | None = SHIPPED) -> None:
+    def __init__(self, path: Path | None = SHIPPED, *, origin: str | None = None) -> None:
         self.path = path
+        self.origin = origin  # the setting that named it: a model that must be there
         self._loaded: Loaded | None = None
         self._cache: dict[str, Any] = {}  # a word's known columns
 
@@ -130,7 +142,16 @@ class KindModel:
     def available(self) -> bool:
         if self.path is None:
             return False
-        return self._loaded is not None or (self.path / "model.json").is_file()
+        if self._loaded is not None or (self.path / "model.json").is_file():
+            return True
+        if self.origin:
+            from agent.errors import RulesError
+
+            known = sorted(p.name for p in MODELS.iterdir() if (p / "model.json").is_file())
+            raise RulesError(
+                f"{self.origin}: no shipped model named {self.path.name!r} (there are {known})"
+            )
+        return False
 
     def _load(self) -> Loaded:
         if self._loaded is None:

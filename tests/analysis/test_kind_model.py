@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import Path
 
 import pytest
 from short_mail import short_mail
@@ -364,16 +365,17 @@ def test_a_model_sure_enough_discards_even_kept_mail(not_job: float, kind: str) 
     assert analyzer.analyze(parse_message(NORWEGIAN_OFFER)).kind == kind
 
 
-def test_the_shipped_model_gives_the_probabilities_it_was_trained_to_give() -> None:
+@pytest.mark.parametrize("name", ["kinds", "kinds-translated"])
+def test_the_shipped_model_gives_the_probabilities_it_was_trained_to_give(name: str) -> None:
     """The trainer wrote texts and its own probabilities for them beside the weights; the
     product, reading the weights with numpy alone, must give the same."""
     import json
 
-    from agent.analysis.model import SHIPPED, KindModel
+    from agent.analysis.model import MODELS, KindModel
 
-    checks = json.loads((SHIPPED / "model.json").read_text(encoding="utf-8"))["checks"]
+    checks = json.loads((MODELS / name / "model.json").read_text(encoding="utf-8"))["checks"]
     assert len(checks) >= 3
-    model = KindModel()
+    model = KindModel(MODELS / name)
     for check in checks:
         got = model.text_probabilities(check["text"])
         assert got.keys() == check["probabilities"].keys()
@@ -802,3 +804,34 @@ def test_a_kind_the_model_barely_knows_outlasts_even_a_sure_model(subject: str, 
     }
     analysis = analyzer.analyze(parse_message(short_mail(subject, body)))
     assert analysis.kind == "assessment_request"
+
+
+def test_each_language_is_read_by_the_model_the_rules_name(tmp_path: Path) -> None:
+    analyzer = Analyzer(Rules.load(None))
+    assert {lang: analyzer.model_for(lang).path.name for lang in ("en", "nb", "da", "sv")} == {
+        "en": "kinds",
+        "nb": "kinds-translated",
+        "da": "kinds-translated",
+        "sv": "kinds-translated",
+    }
+    nordic = short_mail("Din søknad", "Hei Kari,\n\nTakk for søknaden din på stillingen.")
+    assert analyzer.analyze(parse_message(nordic)).kind == "application_received"
+    # One model set for all (the rules alone, a model under test) reads every language.
+    analyzer.model = FixedModel({"not_job": 1.0})  # type: ignore[assignment]
+    assert analyzer.model_for("nb") is analyzer.model
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [("../kinds", "is not the name of a shipped model"), ("kinds-nordic", "no shipped model")],
+)
+def test_a_model_the_rules_name_must_be_shipped(tmp_path: Path, name: str, message: str) -> None:
+    from agent.errors import RulesError
+
+    (tmp_path / "model.toml").write_text(
+        f'enabled = true\nlanguages = ["nb"]\n[model_by_language]\nnb = "{name}"\n',
+        encoding="utf-8",
+    )
+    raw = short_mail("Din søknad", "Hei Kari,\n\nTakk for søknaden din på stillingen.")
+    with pytest.raises(RulesError, match=message):
+        Analyzer(Rules.load(tmp_path)).analyze(parse_message(raw))

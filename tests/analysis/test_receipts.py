@@ -681,3 +681,42 @@ def test_a_receipt_in_words_with_an_adjective_or_a_job_named(
     application for a job named ("ansökan om sommarjobb"), not one for a loan or a home."""
     cues = analyzer.classifiers[lang].cues["application_received"].strong
     assert cues.found(text) is receipt
+
+
+# A job board's receipt of an application it passed on to an employer is the receipt of
+# that application; the board's own suggestions stay its own.
+@pytest.mark.parametrize(
+    ("sender", "subject", "body", "kind"),
+    [
+        (
+            "FINN.no <noreply@finn.no>",
+            "Takk for søknaden din",
+            "Hei Marius,\n\nDin søknad på stillingen Lagermedarbeider er nå sendt til Asko "
+            "Oslofjord AS.",
+            "application_received",
+        ),
+        (
+            "Jobindex <noreply@jobindex.dk>",
+            "Tak for din ansøgning",
+            "Hej Mads,\n\nDin ansøgning til stillingen som lagermedarbejder er sendt til "
+            "Nordlager A/S.",
+            "application_received",
+        ),
+        (
+            "Indeed <indeedapply@indeed.com>",
+            "Thank you for your application",
+            "Hi Sam,\n\nYour application for Warehouse Associate has been sent to Northwind.",
+            "application_received",
+        ),
+        (
+            "FINN.no <noreply@finn.no>",
+            "Stillinger som kan passe for deg",
+            "Hei Marius,\n\nVi har funnet 12 nye stillinger som lagermedarbeider i Oslo.",
+            "not_job",
+        ),
+    ],
+)
+def test_a_job_boards_receipt_of_an_application_it_passed_on(
+    sender: str, subject: str, body: str, kind: str
+) -> None:
+    assert rules_only_kind(subject, body, sender=sender) == kind
