@@ -662,6 +662,25 @@ def test_an_english_title_is_a_word_of_its_own() -> None:
             "the panel has read your CV.\n\nBest regards, Acme Recruiting",
             "interview_invitation",
         ),
+        # A contract signed by someone else, a requisition, applications to assess.
+        (
+            "Contract Signed - Brian Ssekandi - Field Data Analyst",
+            "Great news!\n\nBrian Ssekandi has signed the contract for the Field Data Analyst "
+            "position.\n\nStart date: 1 July\n\nKampala Agritech",
+            "not_job",
+        ),
+        (
+            "Job Requisition Approved - REQ-2025-0142",
+            "Hello Sarah!\n\nYour job requisition has been approved.\n\nPosition: Clinical "
+            "Nurse Specialist\nHeadcount: 2",
+            "not_job",
+        ),
+        (
+            "Applications awaiting your assessment",
+            "Dear Helen,\n\nOne or more applications for the research position have been "
+            "assigned to you for consideration. Please log in to assess them.",
+            "not_job",
+        ),
         # A reply keeps the subject its recipient wrote.
         (
             "Re: My application for the Analyst role",
