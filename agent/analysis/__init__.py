@@ -467,16 +467,30 @@ class Analyzer:
             self._places = PlaceFinder.from_rules(self.rules, self.lang_data)
         return self._places
 
-    def calendar_for(self, lang: str) -> Any:
+    def calendar_for(self, lang: str, sender_domain: str = "") -> Any:
         from agent.analysis.calendar import BusinessCalendar, country_for_language
 
         # A promise counts in the sender's business days: a Swedish employer's
         # "5 arbetsdagar" skips Swedish holidays. A language of no one country (English)
-        # counts in the user's.
-        country = country_for_language(lang, self.rules) or self.country
+        # counts in the country of the sender's domain where it names one ("….ca",
+        # "….co.uk": the date rules' countries_by_domain), else in the user's.
+        country = (
+            country_for_language(lang, self.rules)
+            or self._country_of_domain(lang, sender_domain)
+            or self.country
+        )
         if country not in self._calendars:
             self._calendars[country] = BusinessCalendar(country)
         return self._calendars[country]
+
+    def _country_of_domain(self, lang: str, domain: str) -> str | None:
+        """The holiday country the last label of ``domain`` names, by ``lang``'s date
+        rules (``settings.countries_by_domain``)."""
+        if not domain:
+            return None
+        table = (self.rules.date_rules(lang) or {}).get("settings", {}).get("countries_by_domain")
+        country = dict(table or {}).get(domain.rpartition(".")[2])
+        return str(country).upper() if country else None
 
     def warm_up(self) -> None:
         """Load what analysing is lazy about (spaCy, the date grammars, the calendars, the
@@ -573,7 +587,7 @@ class Analyzer:
         party = self.parties.read(msg, rules_lang)
         bulk = _is_bulk(msg)
         finder = self._finder(rules_lang)
-        calendar = self.calendar_for(rules_lang)
+        calendar = self.calendar_for(rules_lang, msg.from_.domain if msg.from_ else "")
         if (
             bulk
             and self.classifiers[rules_lang]

@@ -362,3 +362,22 @@ def test_the_coming_weeks_promise_no_day(
 ) -> None:
     found = _analyze(analyzer, lang, body).promised_by
     assert (found.isoformat() if found else None) == promised_by
+
+
+# Business days count in the sender's country where its domain names one, else in the
+# user's: Canada Day (Wed 1 July 2026) is no business day for a Canadian employer.
+@pytest.mark.parametrize(
+    ("domain", "promised_by"),
+    [("maple-analytics.ca", "2026-07-07"), ("maple-analytics.com", "2026-07-06")],
+)
+def test_business_days_of_the_senders_country(
+    analyzer: Analyzer, domain: str, promised_by: str
+) -> None:
+    raw = (
+        f"From: Maple Analytics <talent@{domain}>\r\nTo: ola@example.org\r\n"
+        "Subject: Your application\r\nDate: Mon, 29 Jun 2026 10:00:00 -0400\r\n"
+        "Message-ID: <ca1@example.org>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "Dear Ola,\r\n\r\nThank you for applying for the Data Analyst position. We will get "
+        "back to you within 5 business days.\r\n\r\nKind regards\r\nMaple Analytics\r\n"
+    )
+    assert str(analyzer.analyze(parse_message(raw.encode())).promised_by) == promised_by

@@ -158,6 +158,12 @@ HIRING_IN_PLAIN_WORDS = [
 ]
 NOT_ABOUT_A_JOB = [
     (
+        "Speaker Application Received",
+        "Hi Ishaan,\n\nThank you for applying to speak at Young Leaders Summit! We have "
+        "received your application and will be in touch within two weeks.",
+        "not_job",
+    ),
+    (
         "Invitation to review",
         "Hi Sam, on behalf of the SciPy 2026 committee, we would like to invite you to review "
         "proceedings papers. Please reply by Friday.",
