@@ -681,6 +681,14 @@ def test_an_english_title_is_a_word_of_its_own() -> None:
             "assigned to you for consideration. Please log in to assess them.",
             "not_job",
         ),
+        # An agency offering the reader a candidate for the reader's own vacancy.
+        (
+            "A Product Designer candidate for Loomly",
+            "Hi Marcus,\n\nI'm reaching out because I have a candidate who could be a strong "
+            "fit for your open Product Designer role. She could interview "
+            "on Thursday at 10:00.\n\nNadia, Brightpath Talent",
+            "not_job",
+        ),
         # A reply keeps the subject its recipient wrote.
         (
             "Re: My application for the Analyst role",
