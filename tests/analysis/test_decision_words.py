@@ -621,6 +621,12 @@ HIRED_SHORTLISTED_OR_TRIED = [
         "at Penda Health! Please select your preferred branch and date here.\n\nPenda Health",
         "assessment_request",
     ),
+    (
+        "Great news",
+        "Hi Alex,\n\nThe team unanimously wants you to join Ledgerly as our Product Designer! "
+        "I'll send the paperwork later today.\n\nPriya",
+        "offer",
+    ),
     (  # the trial period of a contract is no test
         "Your offer",
         "Dear Sam,\n\nWe are pleased to offer you the position of Clinical Officer. The first "
