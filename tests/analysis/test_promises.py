@@ -235,6 +235,14 @@ SENDERS_OWN_TIME = [
     # the verb before its subject, after a time
     ("da", "Inden den 20. marts giver vi dig besked.", "2026-03-20"),
     ("sv", "Senast den 20 mars meddelar vi dig.", "2026-03-20"),
+    # how long the step before the answer takes
+    ("en", "What happens next?\n- The review process typically takes 1-2 weeks", "2026-03-17"),
+    (
+        "en",
+        "We have initiated your background verification. This typically takes up to 7 "
+        "business days.",
+        "2026-03-12",
+    ),
     # the aim is the sender's
     ("en", "Our goal is to have an answer for you by Friday.", "2026-03-06"),
     (
@@ -381,3 +389,8 @@ def test_business_days_of_the_senders_country(
         "back to you within 5 business days.\r\n\r\nKind regards\r\nMaple Analytics\r\n"
     )
     assert str(analyzer.analyze(parse_message(raw.encode())).promised_by) == promised_by
+
+
+def test_the_length_of_the_whole_process_is_no_promise(analyzer: Analyzer) -> None:
+    body = "While nothing is set in stone, the interview process will take 2-3 weeks."
+    assert _analyze(analyzer, "en", body).promised_by is None
