@@ -627,6 +627,12 @@ HIRED_SHORTLISTED_OR_TRIED = [
         "I'll send the paperwork later today.\n\nPriya",
         "offer",
     ),
+    (  # after the interview: news of the process, not an invitation
+        "Interview Completed – Category Manager",
+        "Hi Rohit,\n\nThank you for attending the interview for Category Manager at Meridian "
+        "Retail. Our team will review your performance and get back to you soon.\n\nMeridian",
+        "status_update",
+    ),
     (  # the trial period of a contract is no test
         "Your offer",
         "Dear Sam,\n\nWe are pleased to offer you the position of Clinical Officer. The first "
