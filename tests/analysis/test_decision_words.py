@@ -627,6 +627,12 @@ HIRED_SHORTLISTED_OR_TRIED = [
         "I'll send the paperwork later today.\n\nPriya",
         "offer",
     ),
+    (
+        "Your application for Credit Controller",
+        "Hi Aoife,\n\nThank you for applying for the Credit Controller role. I won't be taking "
+        "your application forward this time.\n\nFiona",
+        "rejection",
+    ),
     (  # after the interview: news of the process, not an invitation
         "Interview Completed – Category Manager",
         "Hi Rohit,\n\nThank you for attending the interview for Category Manager at Meridian "
