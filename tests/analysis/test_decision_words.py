@@ -633,6 +633,19 @@ HIRED_SHORTLISTED_OR_TRIED = [
         "your application forward this time.\n\nFiona",
         "rejection",
     ),
+    (
+        "Merck 2018 Data Scientist Intern",
+        "Dear Priya,\n\nWe have reviewed your qualifications. While you possess many favorable "
+        "qualifications, we have decided to consider other applicants whose background is "
+        "closer to our present needs.\n\nMerck Human Resources",
+        "rejection",
+    ),
+    (
+        "Professional Blogger position",
+        "Thank you for applying for the Professional Blogger position. We could choose only two, "
+        "and have selected two outstanding candidates to fill the positions.\n\nSunridge",
+        "rejection",
+    ),
     (  # after the interview: news of the process, not an invitation
         "Interview Completed – Category Manager",
         "Hi Rohit,\n\nThank you for attending the interview for Category Manager at Meridian "
