@@ -85,10 +85,9 @@ LANGUAGE = {"nn": "nb"}  # the rules' language of a row's language
 
 def translated_languages() -> set[str]:
     """The languages ``rules/model.toml`` has the model with translations read."""
-    import tomllib
+    from agent.rules import Rules
 
-    settings = tomllib.loads((ROOT / "agent" / "rules" / "model.toml").read_text("utf-8"))
-    by_language = settings.get("model_by_language", {})
+    by_language = Rules.load(None).toml("model.toml").get("model_by_language", {})
     unknown = {name for name in by_language.values() if name != TRANSLATED_MODEL}
     if unknown:
         raise SystemExit(

@@ -367,20 +367,18 @@ class Analyzer:
             *(f"has_{name}" for name, present in shape.items() if present),
         ]
 
-    def _speaks_of_a_job(self, msg: Message, lang: str) -> bool:
-        """Whether the subject or new text names employment (``[job_context]`` cues), or
-        the subject names a job title (``subject_titles``)."""
+    def _job_words(self, msg: Message, lang: str) -> tuple[bool, bool]:
+        """Whether the message speaks of employment (``[job_context]`` cues in the subject
+        or new text, or a job title in the subject: ``subject_titles``), and whether it
+        names a job (in the subject, or a job title in the text)."""
         words, titles = self._job_context_cues(lang)
-        return bool(words.found(f"{msg.subject}\n{msg.text}") or titles.found(msg.subject))
+        in_subject = self._subject_names_a_job(msg.subject, lang)
+        speaks = in_subject or bool(words.found(f"{msg.subject}\n{msg.text}"))
+        return speaks, in_subject or bool(titles.found(msg.text))
 
     def _subject_names_a_job(self, subject: str, lang: str) -> bool:
         words, titles = self._job_context_cues(lang)
         return bool(words.found(subject) or titles.found(subject))
-
-    def _names_a_job(self, msg: Message, lang: str) -> bool:
-        """Whether the subject speaks of employment, or the text names a job title."""
-        _, titles = self._job_context_cues(lang)
-        return self._subject_names_a_job(msg.subject, lang) or bool(titles.found(msg.text))
 
     def subject_speaks_of_a_job(self, subject: str, language: str) -> bool:
         """Whether a subject names employment or a job title ("Søknad på stillingen som
@@ -612,6 +610,7 @@ class Analyzer:
                 # "… consider it unsuccessful" is no rejection (the evidence joins lines)
                 words = (re.escape(word) for word in e.sentence.split())
                 text = re.sub(r"\s+".join(words), " ", text)
+        job_context, job_named = self._job_words(msg, rules_lang)
         result = self.classifiers[rules_lang].classify(
             msg.subject,
             text,
@@ -621,8 +620,8 @@ class Analyzer:
             has_calendar_invite=invite,
             ats=party.ats is not None,
             job_subject=self._prefilter_cues()[0].found(msg.subject),
-            job_context=self._speaks_of_a_job(msg, rules_lang),
-            job_named=self._names_a_job(msg, rules_lang),
+            job_context=job_context,
+            job_named=job_named,
             recruiting_sender=self._from_recruiting(msg, rules_lang),
         )
         kind = self._second_opinion(
