@@ -420,6 +420,13 @@ POST_GIVEN_AWAY = [
         "lærerassistent.\n\nVennlig hilsen\nRekruttering",
         "reference_request",
     ),
+    # Nynorsk, read by the Bokmål rules.
+    (
+        "Vidare prosess",
+        "Hei Sam,\n\nTakk for samtalen i går. No kontaktar vi referansane dine før vi "
+        "gjer ei innstilling.\n\nHelsing\nRekruttering",
+        "reference_request",
+    ),
     (
         "Lærerassistent på Bakkeskolen",
         "Hej Sam,\n\nBakkeskolen vil nu indhente dine referencer til stillingen som "
@@ -517,6 +524,39 @@ POST_TO_BE_FILLED = [
         "Din ansökan",
         "Hej Sam,\n\nTack för din ansökan till tjänsten som utredare. Tyvärr är tjänsten "
         "nu tillsatt.\n\nHR",
+        "rejection",
+    ),
+    # The news to come named by what it will say: "e-post om at stillingen er besatt".
+    (
+        "Søknaden din er mottatt",
+        "Hei Sam,\n\nVi bekrefter at søknaden din på stillingen som analytiker er mottatt. "
+        "Når prosessen er ferdig, sender vi alle søkere en e-post om at stillingen er "
+        "besatt.\n\nHR",
+        "application_received",
+    ),
+    (
+        "Ansøgning modtaget",
+        "Kære Sam,\n\nVi bekræfter, at din ansøgning til stillingen som analytiker er "
+        "modtaget. Til sidst får alle ansøgere en mail om at stillingen er besat.\n\nHR",
+        "application_received",
+    ),
+    # Swedish leaves "har" out after "att"; and a post filled with someone else.
+    (
+        "Angående din ansökan",
+        "Hej Sam,\n\nTack för din ansökan till tjänsten som utredare. Vi vill meddela att "
+        "tjänsten redan tillsatts.\n\nHR",
+        "rejection",
+    ),
+    (
+        "Tjänsten som utredare",
+        "Hej Sam,\n\nTack för ditt intresse för tjänsten som utredare. Vi har valt att "
+        "tillsätta tjänsten med annan sökande.\n\nHR",
+        "rejection",
+    ),
+    (
+        "Din ansökan",
+        "Hej Sam,\n\nTack för ditt intresse. Tjänsten som utredare har under våren "
+        "tillsatts av en annan sökande.\n\nHR",
         "rejection",
     ),
 ]
