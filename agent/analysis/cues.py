@@ -16,7 +16,9 @@ from typing import Any
 from agent.analysis.dates.regex import class_end, group_end
 from agent.errors import RulesError
 
-_BOUNDED = r"(?<![\w-])(?:{})(?![\w])"
+# A cue starts a word; one that starts with an apostrophe starts inside one ("'d like to
+# invite you" in "we'd like to invite you", "'ve shortlisted you").
+_WORD_START = r"(?:(?<![\w-])|(?='))"
 # Escapes whose letters name characters (\x41, \u00C6, \N{...}) and inline flags
 # cannot be lowercased: a cue list holding one keeps the case-folding matcher alone.
 _UNFOLDABLE = re.compile(r"\\[xuUN]|\(\?[aiLmsux-]")
@@ -239,7 +241,7 @@ def _dispatched(patterns: list[str], bounded: bool, *, ordered: bool) -> re.Patt
     elif anywhere:
         branches.insert(0, "|".join(anywhere))
     joined = "|".join(branches)
-    return re.compile(f"(?<![\\w-])(?:{joined})" if bounded else joined)
+    return re.compile(f"{_WORD_START}(?:{joined})" if bounded else joined)
 
 
 def compile_cues(origin: str, patterns: Any, *, bounded: bool = True) -> CueSet:
@@ -256,7 +258,7 @@ def compile_cues(origin: str, patterns: Any, *, bounded: bool = True) -> CueSet:
         return CueSet(origin, (), None)
     # One word-start check per position, then the alternatives.
     joined = "|".join(parts)
-    source = f"(?<![\\w-])(?:{joined})" if bounded else joined
+    source = f"{_WORD_START}(?:{joined})" if bounded else joined
     try:
         re.compile(source)  # the whole list in one go; the matchers are built on first use
     except re.error:

@@ -215,3 +215,33 @@ def test_a_typographic_apostrophe_matches_the_plain_one_in_a_cue() -> None:
     text = "For this one, we aren’t a match."
     assert cues.found(text)
     assert cues.matched_texts(text) == ["we aren’t a match"]  # as the mail wrote it
+
+
+def test_a_cue_that_starts_with_an_apostrophe_matches_inside_a_word() -> None:
+    """ "(would|'d) like to invite you" finds "We'd like to invite you": the contraction
+    starts inside the word before it."""
+    cues = compile_cues("test", ["(would|'d) like to invite you", "role"])
+    for text in ("We'd like to invite you in.", "We’d like to invite you in."):
+        assert cues.found(text), text
+        assert cues.matched_texts(text) == [text[2:-4]]
+    # The case-folding matcher (a text whose lowercase has another length) agrees.
+    assert cues.matched_texts("İzmir: we'd like to invite you") == ["'d like to invite you"]
+    assert not cues.found("payroles")  # a word still starts where no apostrophe does
+
+
+def test_no_cue_puts_a_space_before_a_contraction() -> None:
+    """ "(i|we) (have|'ve) scheduled" never finds "we've scheduled": the contraction
+    belongs to the word before it, "(i|we)( have|'ve) scheduled"."""
+    rules = shipped_rules()
+    spaced = re.compile(r" \((?:\?:)?(?:[^()]*\|)?'")
+    found = [
+        f"{lang}.toml:{key}: {pattern}"
+        for lang in rules.languages()
+        for key, patterns in _cue_lists(rules.toml(f"{lang}.toml"))
+        for pattern in patterns
+        if spaced.search(pattern)
+    ]
+    assert found == []
+    assert spaced.search("(i|we) (have|'ve) scheduled")
+    assert spaced.search("you (would |'d )?be free")
+    assert not spaced.search("(i|we)( have|'ve) scheduled")
