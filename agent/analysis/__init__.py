@@ -299,6 +299,8 @@ class Analyzer:
             best = max(hiring, key=hiring.__getitem__, default=kind)
             other_kind_at = self.other_kind_at_by_language.get(lang, self.other_kind_at)
             if best != kind and hiring[best] >= other_kind_at:
+                if self._barely_known(result, lang):
+                    return kind  # the model has read too few of this kind to call it another
                 if (
                     self.a_decision_in_words_stands
                     and {best, kind} == {"offer", "rejection"}

@@ -758,6 +758,25 @@ def test_a_kind_the_model_barely_knows_outlasts_it_in_a_strong_cue(
     assert analyzer.analyze(parse_message(short_mail(subject, body))).kind == kind
 
 
+@pytest.mark.parametrize(("subject", "body"), REFERENCE_REQUESTS)
+@pytest.mark.parametrize(
+    ("barely", "kind"), [(True, "reference_request"), (False, "status_update")]
+)
+def test_a_kind_the_model_barely_knows_is_not_renamed_by_it(
+    subject: str, body: str, barely: bool, kind: str
+) -> None:
+    """Nor does the model, sure of another hiring kind, rename it: it has read too few to
+    tell a reference check from the news around it."""
+    analyzer = analyzer_with({"status_update": 0.95, "reference_request": 0.05})
+    barely_known = {"reference_request"} if barely else set()
+    analyzer.kinds_the_model_barely_knows = {
+        "nb": barely_known,
+        "da": barely_known,
+        "sv": barely_known,
+    }
+    assert analyzer.analyze(parse_message(short_mail(subject, body))).kind == kind
+
+
 def test_a_kind_barely_known_in_one_language_is_known_in_another() -> None:
     analyzer = analyzer_with({"not_job": 0.8, "assessment_request": 0.2})
     analyzer.kinds_the_model_barely_knows = {"sv": {"assessment_request"}}
