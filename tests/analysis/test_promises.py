@@ -250,6 +250,10 @@ SENDERS_OWN_TIME = [
         "Vi satser på at kunne have ansættelsesprocessen færdig inden udgangen af marts.",
         "2026-03-31",
     ),
+    # the last week of a month is no week gone by (the last full week: Mon 23 – Fri 27)
+    ("en", "We will contact you by the last week of March.", "2026-03-27"),
+    ("da", "Du hører fra os i sidste uge af marts.", "2026-03-27"),
+    ("sv", "Du hör av oss senaste veckan i mars.", "2026-03-27"),
 ]
 
 
