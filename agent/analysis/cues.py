@@ -8,7 +8,7 @@ message is scanned once per list. An invalid pattern raises RulesError naming
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -17,8 +17,14 @@ from agent.analysis.dates.regex import class_end, group_end
 from agent.errors import RulesError
 
 # A cue starts a word; one that starts with an apostrophe starts inside one ("'d like to
-# invite you" in "we'd like to invite you", "'ve shortlisted you").
-_WORD_START = r"(?:(?<![\w-])|(?='))"
+# invite you" in "we'd like to invite you", "'ve shortlisted you"). The second check is
+# slower, so only a list with an apostrophe in a cue asks it.
+_WORD_START = r"(?<![\w-])"
+_WORD_OR_CONTRACTION_START = r"(?!(?<=[\w-])[^'])"
+
+
+def _word_start(patterns: Sequence[str]) -> str:
+    return _WORD_OR_CONTRACTION_START if any("'" in p for p in patterns) else _WORD_START
 # Escapes whose letters name characters (\x41, \u00C6, \N{...}) and inline flags
 # cannot be lowercased: a cue list holding one keeps the case-folding matcher alone.
 _UNFOLDABLE = re.compile(r"\\[xuUN]|\(\?[aiLmsux-]")
@@ -241,7 +247,7 @@ def _dispatched(patterns: list[str], bounded: bool, *, ordered: bool) -> re.Patt
     elif anywhere:
         branches.insert(0, "|".join(anywhere))
     joined = "|".join(branches)
-    return re.compile(f"{_WORD_START}(?:{joined})" if bounded else joined)
+    return re.compile(f"{_word_start(patterns)}(?:{joined})" if bounded else joined)
 
 
 def compile_cues(origin: str, patterns: Any, *, bounded: bool = True) -> CueSet:
@@ -258,7 +264,7 @@ def compile_cues(origin: str, patterns: Any, *, bounded: bool = True) -> CueSet:
         return CueSet(origin, (), None)
     # One word-start check per position, then the alternatives.
     joined = "|".join(parts)
-    source = f"{_WORD_START}(?:{joined})" if bounded else joined
+    source = f"{_word_start(patterns)}(?:{joined})" if bounded else joined
     try:
         re.compile(source)  # the whole list in one go; the matchers are built on first use
     except re.error:
