@@ -25,6 +25,8 @@ _WORD_OR_CONTRACTION_START = r"(?!(?<=[\w-])[^'])"
 
 def _word_start(patterns: Sequence[str]) -> str:
     return _WORD_OR_CONTRACTION_START if any("'" in p for p in patterns) else _WORD_START
+
+
 # Escapes whose letters name characters (\x41, \u00C6, \N{...}) and inline flags
 # cannot be lowercased: a cue list holding one keeps the case-folding matcher alone.
 _UNFOLDABLE = re.compile(r"\\[xuUN]|\(\?[aiLmsux-]")
