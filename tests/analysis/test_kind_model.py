@@ -748,14 +748,17 @@ REFERENCE_REQUESTS = [
 def test_a_kind_the_model_barely_knows_outlasts_it_in_a_strong_cue(
     subject: str, body: str, barely: bool, kind: str
 ) -> None:
-    analyzer = analyzer_with({"not_job": 0.8, "reference_request": 0.2})
-    barely_known = {"reference_request"} if barely else set()
-    analyzer.kinds_the_model_barely_knows = {
-        "nb": barely_known,
-        "da": barely_known,
-        "sv": barely_known,
-    }
+    analyzer = reference_requests_barely_known({"not_job": 0.8, "reference_request": 0.2}, barely)
     assert analyzer.analyze(parse_message(short_mail(subject, body))).kind == kind
+
+
+def reference_requests_barely_known(probabilities: dict[str, float], barely: bool) -> Analyzer:
+    """An analyzer with ``probabilities`` whose model barely knows the Nordic reference
+    requests, or (``barely`` false) is trusted with them."""
+    analyzer = analyzer_with(probabilities)
+    barely_known = {"reference_request"} if barely else set()
+    analyzer.kinds_the_model_barely_knows = {lang: barely_known for lang in ("nb", "da", "sv")}
+    return analyzer
 
 
 @pytest.mark.parametrize(("subject", "body"), REFERENCE_REQUESTS)
@@ -767,13 +770,9 @@ def test_a_kind_the_model_barely_knows_is_not_renamed_by_it(
 ) -> None:
     """Nor does the model, sure of another hiring kind, rename it: it has read too few to
     tell a reference check from the news around it."""
-    analyzer = analyzer_with({"status_update": 0.95, "reference_request": 0.05})
-    barely_known = {"reference_request"} if barely else set()
-    analyzer.kinds_the_model_barely_knows = {
-        "nb": barely_known,
-        "da": barely_known,
-        "sv": barely_known,
-    }
+    analyzer = reference_requests_barely_known(
+        {"status_update": 0.95, "reference_request": 0.05}, barely
+    )
     assert analyzer.analyze(parse_message(short_mail(subject, body))).kind == kind
 
 
