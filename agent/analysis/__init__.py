@@ -375,12 +375,8 @@ class Analyzer:
         names a job (in the subject, or a job title in the text)."""
         words, titles = self._job_context_cues(lang)
         in_subject = self._subject_names_a_job(msg.subject, lang)
-        speaks = in_subject or bool(words.found(f"{msg.subject}\n{msg.text}"))
+        speaks = in_subject or bool(words.found(msg.text))
         return speaks, in_subject or bool(titles.found(msg.text))
-
-    def _speaks_of_a_job(self, msg: Message, lang: str) -> bool:
-        """Whether the message speaks of employment (the first of ``_job_words``)."""
-        return self._job_words(msg, lang)[0]
 
     def _subject_names_a_job(self, subject: str, lang: str) -> bool:
         words, titles = self._job_context_cues(lang)

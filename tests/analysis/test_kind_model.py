@@ -469,10 +469,10 @@ def test_a_signal_weighs_the_same_however_long_the_mail() -> None:
 def test_a_job_title_in_the_subject_speaks_of_a_job(lang: str, subject: str, body: str) -> None:
     analyzer = Analyzer(Rules.load(None))
     msg = parse_message(mail(subject, body))
-    assert analyzer._speaks_of_a_job(msg, lang)
+    assert analyzer._job_words(msg, lang)[0]
     # The same words without the title name no job; a title in the text does not count.
     plain = parse_message(mail("Re: " + subject.split()[0], f"{body}\n\n{subject.split()[-1]}"))
-    assert not analyzer._speaks_of_a_job(plain, lang)
+    assert not analyzer._job_words(plain, lang)[0]
 
 
 @pytest.mark.parametrize(
@@ -491,9 +491,9 @@ def test_a_job_title_in_the_subject_speaks_of_a_job(lang: str, subject: str, bod
 def test_an_apprenticeship_speaks_of_a_job(lang: str, subject: str, body: str) -> None:
     """An apprentice is employed: the place is a job, as a position is."""
     analyzer = Analyzer(Rules.load(None))
-    assert analyzer._speaks_of_a_job(parse_message(mail(subject, body)), lang)
+    assert analyzer._job_words(parse_message(mail(subject, body)), lang)[0]
     placeless = body.rsplit("\n", 1)[0]
-    assert not analyzer._speaks_of_a_job(parse_message(mail(subject, placeless)), lang)
+    assert not analyzer._job_words(parse_message(mail(subject, placeless)), lang)[0]
 
 
 @pytest.mark.parametrize(
@@ -511,15 +511,15 @@ def test_the_papers_and_tests_of_hiring_speak_of_a_job(lang: str, body: str) -> 
     """A work contract, a personality test, an interview round, a reference check: words
     only employment uses, though no position is named."""
     analyzer = Analyzer(Rules.load(None))
-    assert analyzer._speaks_of_a_job(parse_message(mail("Hei", f"Hei Kari,\n\n{body}")), lang)
+    assert analyzer._job_words(parse_message(mail("Hei", f"Hei Kari,\n\n{body}")), lang)[0]
 
 
 def test_an_english_title_is_a_word_of_its_own() -> None:
     analyzer = Analyzer(Rules.load(None))
     talk = parse_message(mail("Proposal accepted: Async Rust on microcontrollers", "Hi Kari"))
-    assert not analyzer._speaks_of_a_job(talk, "en")
+    assert not analyzer._job_words(talk, "en")[0]
     job = parse_message(mail("Your application: Senior UX-Designer", "Hi Kari"))
-    assert analyzer._speaks_of_a_job(job, "en")
+    assert analyzer._job_words(job, "en")[0]
 
 
 @pytest.mark.parametrize(
