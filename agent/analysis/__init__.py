@@ -373,13 +373,13 @@ class Analyzer:
         """Whether the message speaks of employment (``[job_context]`` cues in the subject
         or new text, or a job title in the subject: ``subject_titles``), and whether it
         names a job (in the subject, or a job title in the text)."""
-        words, titles = self._job_context_cues(lang)
+        words, titles, applied_for = self._job_context_cues(lang)
         in_subject = self._subject_names_a_job(msg.subject, lang)
-        speaks = in_subject or bool(words.found(msg.text))
+        speaks = in_subject or bool(words.found(msg.text) or applied_for.found(msg.text))
         return speaks, in_subject or bool(titles.found(msg.text))
 
     def _subject_names_a_job(self, subject: str, lang: str) -> bool:
-        words, titles = self._job_context_cues(lang)
+        words, titles, _ = self._job_context_cues(lang)
         return bool(words.found(subject) or titles.found(subject))
 
     def subject_speaks_of_a_job(self, subject: str, language: str) -> bool:
@@ -388,16 +388,27 @@ class Analyzer:
         lang = self.identifier.rules_language(language, self.lang_data) or self.default_language
         return self._subject_names_a_job(subject, lang)
 
-    def _job_context_cues(self, lang: str) -> tuple[Any, Any]:
+    def _job_context_cues(self, lang: str) -> tuple[Any, Any, Any]:
         compiled = self._job_context.get(lang)
         if compiled is None:
             from agent.analysis.cues import compile_cues
 
             section = self.lang_data.get(lang, {}).get("job_context", {})
+            titles = section.get("subject_titles") or []
             compiled = (
                 compile_cues(f"{lang}.toml:job_context.cues", section.get("cues")),
                 compile_cues(
                     f"{lang}.toml:job_context.subject_titles", section.get("subject_titles")
+                ),
+                # "your interview for Year 4 Class Teacher": a title after these words
+                compile_cues(
+                    f"{lang}.toml:job_context.title_after",
+                    [
+                        f"{before}(?:{title}){after}"
+                        for before in section.get("title_after") or []
+                        for title in titles
+                        for after in section.get("title_ends") or [""]
+                    ],
                 ),
             )
             self._job_context[lang] = compiled

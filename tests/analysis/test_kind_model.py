@@ -514,6 +514,25 @@ def test_the_papers_and_tests_of_hiring_speak_of_a_job(lang: str, body: str) -> 
     assert analyzer._job_words(parse_message(mail("Hei", f"Hei Kari,\n\n{body}")), lang)[0]
 
 
+@pytest.mark.parametrize(
+    ("body", "speaks"),
+    [
+        ("We have changed the time of your interview for Year 4 Class Teacher.", True),
+        ('You have completed the "Phone Screen" round for Home Health Aide (HHA).', True),
+        ("You have been shortlisted for Night Shift Supervisor.", True),
+        ("We have changed the time of your interview for Year 4.", False),
+        ("We have received your application for qualified teacher status.", False),
+        ("Your application for a travel grant for the teacher training day.", False),
+    ],
+)
+def test_a_title_after_what_one_applies_for_speaks_of_a_job(body: str, speaks: bool) -> None:
+    """In the new text a title signs mail of every kind, but one that ends the phrase
+    after "interview for" or "round for" is the job applied for."""
+    analyzer = Analyzer(Rules.load(None))
+    msg = parse_message(mail("An update", f"Dear Farah,\n\n{body}\n\nKind regards,\nHR"))
+    assert analyzer._job_words(msg, "en")[0] is speaks
+
+
 def test_an_english_title_is_a_word_of_its_own() -> None:
     analyzer = Analyzer(Rules.load(None))
     talk = parse_message(mail("Proposal accepted: Async Rust on microcontrollers", "Hi Kari"))
