@@ -179,7 +179,7 @@ class Analyzer:
         # The model knows the words of the languages it was trained on; mail in another
         # (a rules file the user added) is decided by its cue rules alone.
         self.model_languages = frozenset(model_rules.get("languages", ()))
-        self._job_context: dict[str, tuple[Any, Any]] = {}
+        self._job_context: dict[str, tuple[Any, Any, Any]] = {}
         self._finders: dict[str, Any] = {}
         self._conditions: dict[str, tuple[list[tuple[str, Any]], Any]] = {}
         self._stage_cues: dict[str, Any] = {}
