@@ -297,6 +297,27 @@ CALENDAR_UNITS = [
 ]
 
 
+# "The week after 2 December" is the week that follows the one the day is in (Wed 2 Dec
+# 2026: the week of 7-11 December), read to its last working day; and Nordic mail writes
+# a year after a dash ("d. 4/12-26").
+WEEK_AFTER = [
+    ("en", "We will get back to you in the week after 2 December.", date(2026, 12, 11)),
+    ("en", "You will hear from us the week following December 2nd.", date(2026, 12, 11)),
+    ("nb", "Du hører fra oss i uka etter 2. desember.", date(2026, 12, 11)),
+    ("nb", "Du får svar uken etter 2.12.", date(2026, 12, 11)),
+    ("da", "Vi reviewer din løsning i ugen efter d. 2/12-26.", date(2026, 12, 11)),
+    ("da", "Du hører fra os senest d. 4/12-26.", date(2026, 12, 4)),
+    ("sv", "Du får besked veckan efter den 2 december.", date(2026, 12, 11)),
+    ("sv", "Besked kommer senast 4/12-26.", date(2026, 12, 4)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), WEEK_AFTER)
+def test_the_week_after_a_day(lang: str, text: str, expected: date) -> None:
+    calendar = BusinessCalendar({"en": None, "nb": "NO", "da": "DK", "sv": "SE"}[lang])
+    assert longest(DateGrammar(lang), text, TUE, calendar).resolved == expected
+
+
 @pytest.mark.parametrize(("lang", "text", "expected"), CALENDAR_UNITS)
 def test_calendar_days_are_plain_days(lang: str, text: str, expected: date) -> None:
     calendar = BusinessCalendar({"en": None, "nb": "NO", "da": "DK", "sv": "SE"}[lang])

@@ -33,6 +33,7 @@ from agent.analysis.dates.readings import (
     Groups,
     Reading,
     read_date,
+    read_numeric_date,
     read_year,
     reading,
 )
@@ -308,10 +309,11 @@ def _nth_weekend(g: Groups, ctx: Context) -> Reading | None:
 
 @reading("week_of")
 def _week_of(g: Groups, ctx: Context) -> Reading | None:
-    found = read_date(g, ctx)
+    found = read_date(g, ctx) if g.get("a") is None else read_numeric_date(g, ctx)
     if found is None or found.last is None:
         return None
-    monday = week_monday(found.last)
+    later = g.get("weeks_later")  # "the week after 22 June"
+    monday = week_monday(found.last) + timedelta(weeks=later if isinstance(later, int) else 0)
     sunday = monday + timedelta(days=6)
     return Reading(monday, ctx.cal.last_business_day_in(monday, sunday), "period")
 

@@ -209,7 +209,8 @@ def read_date(g: Groups, ctx: Context) -> Reading | None:
 
 
 @reading("numeric_date")
-def _numeric_date(g: Groups, ctx: Context) -> Reading | None:
+def read_numeric_date(g: Groups, ctx: Context) -> Reading | None:
+    """A date in digits ("22/6", "22.06.2026", "22/6-25"), day or month first."""
     a, b = g.get("a"), g.get("b")
     if not isinstance(a, int) or not isinstance(b, int):
         return None
