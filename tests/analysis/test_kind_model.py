@@ -576,6 +576,13 @@ def test_an_english_title_is_a_word_of_its_own() -> None:
             "not_job",
         ),
         (
+            "Interview feedback submitted: Ola Hansen",
+            "Hello,\n\nInterviewer Kari Berg has submitted feedback for candidate Ola Hansen at "
+            "the stage Technical Interview.\nDecision: move forward\nRating: 4/5\n\nRecruitment "
+            "Platform",
+            "not_job",
+        ),
+        (
             "Intervjuplan for Ola Hansen",
             "Hei alle,\n\nHer er intervjuplan for Ola Hansen på torsdag. Hans CV ligger vedlagt. "
             "Gi meg tilbakemelding på kandidaten etterpå.\n\nHilsen Kari",
