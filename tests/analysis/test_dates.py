@@ -297,6 +297,14 @@ CALENDAR_UNITS = [
 ]
 
 
+COUNTRY = {"en": None, "nb": "NO", "da": "DK", "sv": "SE"}
+
+
+def _on_tuesday(lang: str, text: str) -> date | None:
+    """The day ``text`` resolves to, said on TUE in the country of ``lang``."""
+    return longest(DateGrammar(lang), text, TUE, BusinessCalendar(COUNTRY[lang])).resolved
+
+
 # "The week after 2 December" is the week that follows the one the day is in (Wed 2 Dec
 # 2026: the week of 7-11 December), read to its last working day; and Nordic mail writes
 # a year after a dash ("d. 4/12-26").
@@ -314,32 +322,27 @@ WEEK_AFTER = [
 
 @pytest.mark.parametrize(("lang", "text", "expected"), WEEK_AFTER)
 def test_the_week_after_a_day(lang: str, text: str, expected: date) -> None:
-    calendar = BusinessCalendar({"en": None, "nb": "NO", "da": "DK", "sv": "SE"}[lang])
-    assert longest(DateGrammar(lang), text, TUE, calendar).resolved == expected
+    assert _on_tuesday(lang, text) == expected
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), CALENDAR_UNITS)
 def test_calendar_days_are_plain_days(lang: str, text: str, expected: date) -> None:
-    calendar = BusinessCalendar({"en": None, "nb": "NO", "da": "DK", "sv": "SE"}[lang])
-    assert longest(DateGrammar(lang), text, TUE, calendar).resolved == expected
+    assert _on_tuesday(lang, text) == expected
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), COMPOUNDS)
 def test_a_compound_number_in_words(lang: str, text: str, expected: date) -> None:
-    calendar = BusinessCalendar({"en": None, "nb": "NO", "da": "DK", "sv": "SE"}[lang])
-    assert longest(DateGrammar(lang), text, TUE, calendar).resolved == expected
+    assert _on_tuesday(lang, text) == expected
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), NORDIC_TWICE)
 def test_a_number_in_words_and_digits(lang: str, text: str, expected: date) -> None:
-    calendar = BusinessCalendar({"nb": "NO", "da": "DK", "sv": "SE"}[lang])
-    assert longest(DateGrammar(lang), text, TUE, calendar).resolved == expected
+    assert _on_tuesday(lang, text) == expected
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), NORDIC_LATEST)
 def test_at_the_latest_a_count_of_days(lang: str, text: str, expected: date) -> None:
-    calendar = BusinessCalendar({"da": "DK", "sv": "SE"}[lang])
-    assert longest(DateGrammar(lang), text, TUE, calendar).resolved == expected
+    assert _on_tuesday(lang, text) == expected
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), FRIDAY)
