@@ -397,9 +397,7 @@ class Analyzer:
             titles = section.get("subject_titles") or []
             compiled = (
                 compile_cues(f"{lang}.toml:job_context.cues", section.get("cues")),
-                compile_cues(
-                    f"{lang}.toml:job_context.subject_titles", section.get("subject_titles")
-                ),
+                compile_cues(f"{lang}.toml:job_context.subject_titles", titles),
                 # "your interview for Year 4 Class Teacher": a title after these words
                 compile_cues(
                     f"{lang}.toml:job_context.title_after",
