@@ -325,6 +325,25 @@ def test_the_week_after_a_day(lang: str, text: str, expected: date) -> None:
     assert _on_tuesday(lang, text) == expected
 
 
+# "The end of week 51" is week 51's last working day, not the end of this week; "early in
+# week 51" its Tuesday (week 51 of 2026 is 14-18 December).
+PART_OF_A_NUMBERED_WEEK = [
+    ("en", "You will hear from us by the end of week 51.", date(2026, 12, 18)),
+    ("en", "We expect to decide early in week 51.", date(2026, 12, 15)),
+    ("nb", "Du får svar i slutten av uke 51.", date(2026, 12, 18)),
+    ("nb", "Vi gir deg beskjed innen utgangen av uke 51.", date(2026, 12, 18)),
+    ("da", "Du får svar i slutningen af uge 51.", date(2026, 12, 18)),
+    ("da", "Vi vender tilbage i starten af uge 51.", date(2026, 12, 15)),
+    ("sv", "Du får besked i slutet av vecka 51.", date(2026, 12, 18)),
+    ("sv", "Vi återkommer i början av vecka 51.", date(2026, 12, 15)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), PART_OF_A_NUMBERED_WEEK)
+def test_part_of_a_numbered_week(lang: str, text: str, expected: date) -> None:
+    assert _on_tuesday(lang, text) == expected
+
+
 @pytest.mark.parametrize(("lang", "text", "expected"), CALENDAR_UNITS)
 def test_calendar_days_are_plain_days(lang: str, text: str, expected: date) -> None:
     assert _on_tuesday(lang, text) == expected

@@ -164,8 +164,12 @@ def _week_number(g: Groups, ctx: Context) -> Reading | None:
         sunday = monday + timedelta(days=6)
         if year is None and sunday < ctx.today:
             continue
-        deadline = ctx.cal.last_business_day_in(monday, sunday)
-        return Reading(start, clamp(deadline, ctx.today, sunday), "week_number", upper=upper)
+        # "early in week 12" is its Tuesday; "by the end of week 12", as "week 12", its
+        # last working day.
+        piece = _piece(ctx, Span(monday, sunday, "week"), _part(g))
+        return Reading(
+            start, clamp(piece.deadline, ctx.today, piece.window_end), "week_number", upper=upper
+        )
     return None
 
 
