@@ -111,6 +111,11 @@ COORDINATED = [
         "Intervjuer planeras till vecka 13 och vi lämnar besked till alla senast 27 mars.",
         "2026-03-27",
     ),
+    # "… og gir beskjed": the sender's verb with the subject left out, not "gi beskjed",
+    # the reader's task
+    ("nb", "Vi regner med å holde intervjuer i uke 13 og gir beskjed senest fredag.", "2026-03-06"),
+    ("da", "Vi forventer at holde samtaler i uge 13 og giver besked senest fredag.", "2026-03-06"),
+    ("sv", "Vi räknar med att hålla intervjuer vecka 13 och ger besked senast fredag.", "2026-03-06"),
 ]
 
 
