@@ -344,6 +344,25 @@ def test_part_of_a_numbered_week(lang: str, text: str, expected: date) -> None:
     assert _on_tuesday(lang, text) == expected
 
 
+# "Friday week", "fredag om en uke": the coming Friday (27 November) and a week, not the
+# coming Friday, and not a week from today.
+A_WEEKDAY_AND_A_WEEK = [
+    ("en", "We will get back to you by Friday week.", date(2026, 12, 4)),
+    ("en", "We will get back to you a week on Friday.", date(2026, 12, 4)),
+    ("nb", "Du får svar fredag om en uke.", date(2026, 12, 4)),
+    ("nb", "Vi gir deg beskjed om en uke på fredag.", date(2026, 12, 4)),
+    ("da", "Du får svar på fredag om otte dage.", date(2026, 12, 4)),
+    ("da", "Du får svar fredag om en uge.", date(2026, 12, 4)),
+    ("sv", "Du får besked fredag om en vecka.", date(2026, 12, 4)),
+    ("sv", "Vi hör av oss om en vecka på fredag.", date(2026, 12, 4)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), A_WEEKDAY_AND_A_WEEK)
+def test_a_weekday_and_a_week(lang: str, text: str, expected: date) -> None:
+    assert _on_tuesday(lang, text) == expected
+
+
 @pytest.mark.parametrize(("lang", "text", "expected"), CALENDAR_UNITS)
 def test_calendar_days_are_plain_days(lang: str, text: str, expected: date) -> None:
     assert _on_tuesday(lang, text) == expected
