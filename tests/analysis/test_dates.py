@@ -363,6 +363,22 @@ def test_a_weekday_and_a_week(lang: str, text: str, expected: date) -> None:
     assert _on_tuesday(lang, text) == expected
 
 
+# A window whose two ends have units of their own reaches to the later end: "a week to ten
+# days" is ten days (4 December), not ten weeks; "10 days to two weeks" is two weeks.
+TWO_UNITS = [
+    ("en", "We will be in touch within a week to ten days.", date(2026, 12, 4)),
+    ("en", "We will be in touch within 10 days to two weeks.", date(2026, 12, 8)),
+    ("nb", "Du får svar innen 10 dager til to uker.", date(2026, 12, 8)),
+    ("da", "Du får svar inden for 10 dage til to uger.", date(2026, 12, 8)),
+    ("sv", "Du får besked inom 10 dagar till två veckor.", date(2026, 12, 8)),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), TWO_UNITS)
+def test_a_window_with_two_units(lang: str, text: str, expected: date) -> None:
+    assert _on_tuesday(lang, text) == expected
+
+
 @pytest.mark.parametrize(("lang", "text", "expected"), CALENDAR_UNITS)
 def test_calendar_days_are_plain_days(lang: str, text: str, expected: date) -> None:
     assert _on_tuesday(lang, text) == expected

@@ -200,6 +200,15 @@ def _offset(g: Groups, ctx: Context) -> Reading | None:
         count = 1
     if not isinstance(count, int | float) or not isinstance(unit, str) or count <= 0:
         return None
+    other_unit = g.get("unit2")
+    if isinstance(top, int | float) and isinstance(other_unit, str) and other_unit != unit:
+        # "a week to ten days", "10 days to two weeks": the later of the two ends
+        if max(count, top) > 1000:
+            return None
+        first, last = shift(ctx, count, unit), shift(ctx, top, other_unit)
+        if first is None or last is None:
+            return None
+        return Reading(ctx.today, max(first, last), "window", upper=True)
     upper = isinstance(top, int | float) and top > count
     if upper:
         count = top
