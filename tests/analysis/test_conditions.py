@@ -181,6 +181,37 @@ def _mail(body: str, subject: str = "Your application for Data Engineer") -> byt
             "2026-03-17",
             "shortlisted",
         ),
+        # Those chosen named as the subject, or asked about with the verb first.
+        (
+            "Hei Ola,\n\nTakk for søknaden. Aktuelle kandidater blir innkalt til intervju i "
+            "løpet av uke 12.\n\nMed vennlig hilsen\nAcme",
+            "2026-03-20",
+            "shortlisted",
+        ),
+        (
+            "Hei Ola,\n\nTakk for søknaden. Er du aktuell, tar vi kontakt innen 20. mars.\n\n"
+            "Med vennlig hilsen\nAcme",
+            "2026-03-20",
+            "shortlisted",
+        ),
+        (
+            "Hej Ola,\n\nTak for din ansøgning. Er du blandt de udvalgte, kontakter vi dig i "
+            "uge 12.\n\nMed venlig hilsen\nAcme",
+            "2026-03-20",
+            "shortlisted",
+        ),
+        (
+            "Hej Ola,\n\nTack för din ansökan. Är du aktuell för en intervju hör vi av oss "
+            "under vecka 12.\n\nMed vänliga hälsningar\nAcme",
+            "2026-03-20",
+            "shortlisted",
+        ),
+        (
+            "Hej Ola,\n\nTack för din ansökan. Aktuella kandidater kallas till intervju under "
+            "vecka 12.\n\nMed vänliga hälsningar\nAcme",
+            "2026-03-20",
+            "shortlisted",
+        ),
         # The silence said in the next sentence, which refers back to the window.
         (
             "Dear Ola,\n\nThank you for applying. If you have been shortlisted you will be "
