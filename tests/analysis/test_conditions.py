@@ -212,6 +212,12 @@ def _mail(body: str, subject: str = "Your application for Data Engineer") -> byt
             "2026-03-20",
             "shortlisted",
         ),
+        (
+            "Dear Ola,\n\nThank you for applying. We will be contacting successful applicants "
+            "by phone before 20 March.\n\nKind regards,\nAcme",
+            "2026-03-20",
+            "shortlisted",
+        ),
         # The silence said in the next sentence, which refers back to the window.
         (
             "Dear Ola,\n\nThank you for applying. If you have been shortlisted you will be "

@@ -6,6 +6,7 @@ Real-style sentences of recruiting mail; the message is sent Tue 3 March 2026, 1
 from __future__ import annotations
 
 import pytest
+from short_mail import rules_only_analyzer
 
 from agent.analysis import Analyzer
 from agent.message import parse_message
@@ -422,3 +423,16 @@ def test_business_days_of_the_senders_country(
 def test_the_length_of_the_whole_process_is_no_promise(analyzer: Analyzer) -> None:
     body = "While nothing is set in stone, the interview process will take 2-3 weeks."
     assert _analyze(analyzer, "en", body).promised_by is None
+
+
+def test_the_group_to_be_told_later_is_no_rejection() -> None:
+    # The cue rules' reading: the kind model alone would hide a cue that refuses.
+    body = "We will notify unsuccessful applicants by 20 March."
+    analysis = _analyze(rules_only_analyzer(), "en", body)
+    assert analysis.kind == "application_received"
+    assert str(analysis.promised_by) == "2026-03-20"
+
+
+def test_a_response_time_the_sender_names_is_a_promise(analyzer: Analyzer) -> None:
+    body = "Our typical response time is 3 business days."
+    assert str(_analyze(analyzer, "en", body).promised_by) == "2026-03-06"
