@@ -80,6 +80,7 @@ class KindClassifier:
         self.asked = _cues_at(lang, data, "kinds", "assessment_request", "asked")
         self.about = _cues_at(lang, data, "kinds", "not_job", "about")
         self.conditional = _cues_at(lang, data, "kinds", "rejection", "conditional")
+        self.about_others = _cues_at(lang, data, "kinds", "rejection", "about_others")
         self.regret = _cues_at(lang, data, "kinds", "rejection", "regret")
         self.regretted = _cues_at(lang, data, "kinds", "rejection", "regretted")
         self.addressed = _cues_at(lang, data, "candidate", "addressed")
@@ -104,11 +105,13 @@ class KindClassifier:
         return bool(receipt - status) and all(any(s in r for r in receipt) for s in status)
 
     def _without_conditions(self, text: str) -> str:
-        """``text`` less its sentences that open with a condition ("If you are not …"),
-        its white space made single."""
+        """``text`` less its sentences that open with a condition ("If you are not …") or
+        with the other applicants as their subject ("Applicants who are not selected will
+        be notified …"), its white space made single."""
         sentences = _SENTENCE_END.split(text)
-        if self.conditional:
-            sentences = [s for s in sentences if not self.conditional.starts(s)]
+        for opening in (self.conditional, self.about_others):
+            if opening:
+                sentences = [s for s in sentences if not opening.starts(s)]
         return re.sub(r"\s+", " ", " ".join(sentences))
 
     def classify(

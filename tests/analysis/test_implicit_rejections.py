@@ -312,3 +312,19 @@ def test_the_decision_not_to_go_on_in_the_infinitive_is_a_rejection(
     assert (
         rules_only_kind(subject, body, sender="Kari Lund <kari@nordlager.example>") == "rejection"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "subject", "body"),
+    [
+        ("en", "Your application", "Applicants who are not selected will be notified by 20 March."),
+        ("en", "Your application", "Those who are not shortlisted will be notified by email."),
+        ("da", "Din ansøgning", "Ansøgere, der ikke er gået videre, får besked senest fredag."),
+    ],
+)
+def test_the_other_applicants_as_the_subject_state_no_rejection(
+    lang: str, subject: str, body: str
+) -> None:
+    thanks = {"en": "Thank you for applying.", "da": "Tak for din ansøgning."}[lang]
+    kind = rules_only_kind(subject, f"{thanks} {body}", sender="Acme <jobs@acme.example>")
+    assert kind == "application_received"
