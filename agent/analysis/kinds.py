@@ -35,8 +35,9 @@ STRONG, WEAK, SUBJECT = 5.0, 2.0, 3.0
 # Kinds that state a decision, which a conditional sentence does not; a rejection
 # outranks an offer.
 _DECISIONS = ("rejection", "offer")
-# A sentence ends at its stop, at a blank line, and after a greeting ("Dear Kari,").
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[,:])[ \t]*\n\s*|\n[ \t]*\n\s*")
+# A sentence ends at its stop, at a blank line, and after a greeting ("Dear Kari,"); not
+# before a word in lower case ("innen 20. marts, …", "ca. 20 søkere").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?![a-zæøåäö])|(?<=[,:])[ \t]*\n\s*|\n[ \t]*\n\s*")
 MAX_WEAK = 3
 
 

@@ -320,6 +320,12 @@ def test_the_decision_not_to_go_on_in_the_infinitive_is_a_rejection(
         ("en", "Your application", "Applicants who are not selected will be notified by 20 March."),
         ("en", "Your application", "Those who are not shortlisted will be notified by email."),
         ("da", "Din ansøgning", "Ansøgere, der ikke er gået videre, får besked senest fredag."),
+        # the day's stop ("20.") ends no sentence before a month in lower case
+        (
+            "da",
+            "Din ansøgning",
+            "Alle ansøgere får svar senest 20. marts, også dem der ikke er gået videre.",
+        ),
     ],
 )
 def test_the_other_applicants_as_the_subject_state_no_rejection(
