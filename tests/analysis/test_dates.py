@@ -326,8 +326,8 @@ def test_the_week_after_a_day(lang: str, text: str, expected: date) -> None:
 
 
 # "The end of week 51" is week 51's last working day, not the end of this week; "early in
-# week 51" its Tuesday; "before week 51" the Friday before it (week 51 of 2026 is 14-18
-# December).
+# week 51" its Tuesday; "before week 51" the Friday before it; "Tuesday of week 51" that
+# Tuesday (week 51 of 2026 is 14-18 December).
 PART_OF_A_NUMBERED_WEEK = [
     ("en", "You will hear from us by the end of week 51.", date(2026, 12, 18)),
     ("en", "We expect to decide early in week 51.", date(2026, 12, 15)),
@@ -342,6 +342,11 @@ PART_OF_A_NUMBERED_WEEK = [
     ("nb", "Du får svar før uke 51.", date(2026, 12, 11)),
     ("da", "Du får svar før uge 51.", date(2026, 12, 11)),
     ("sv", "Du får besked innan vecka 51.", date(2026, 12, 11)),
+    # a weekday of week 51: that day
+    ("en", "We will get back to you on Tuesday of week 51.", date(2026, 12, 15)),
+    ("nb", "Du får svar tirsdag i uke 51.", date(2026, 12, 15)),
+    ("da", "Du får svar tirsdag i uge 51.", date(2026, 12, 15)),
+    ("sv", "Du får besked tisdag v.51.", date(2026, 12, 15)),
 ]
 
 

@@ -164,6 +164,10 @@ def _week_number(g: Groups, ctx: Context) -> Reading | None:
         sunday = monday + timedelta(days=6)
         if year is None and sunday < ctx.today:
             continue
+        weekday = g.get("weekday")
+        if isinstance(weekday, int) and not upper:
+            day = monday + timedelta(days=weekday)  # "tirsdag i uke 12", "Tuesday of week 12"
+            return Reading(day, day, "date")
         # "early in week 12" is its Tuesday; "by the end of week 12", as "week 12", its
         # last working day.
         piece = _piece(ctx, Span(monday, sunday, "week"), _part(g))
