@@ -334,3 +334,28 @@ def test_the_other_applicants_as_the_subject_state_no_rejection(
     thanks = {"en": "Thank you for applying.", "da": "Tak for din ansøgning."}[lang]
     kind = rules_only_kind(subject, f"{thanks} {body}", sender="Acme <jobs@acme.example>")
     assert kind == "application_received"
+
+
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Din søknad",
+            "Takk for søknaden. Du vil få beskjed om hvem som har fått stillingen innen "
+            "utgangen av april.",
+        ),
+        (
+            "Din ansøgning",
+            "Tak for din ansøgning. Du får besked om, hvem der har fået stillingen, senest "
+            "30. april.",
+        ),
+        (
+            "Din ansökan",
+            "Tack för din ansökan. Besked om vem som fått tjänsten lämnas via e-post i slutet "
+            "av april.",
+        ),
+    ],
+)
+def test_who_was_given_the_post_is_no_offer_to_the_reader(subject: str, body: str) -> None:
+    kind = rules_only_kind(subject, body, sender="Acme <jobb@acme.example>")
+    assert kind == "application_received"

@@ -134,6 +134,8 @@ IN_THE_PASSIVE = [
     ("nb", "Tilbakemelding gis senest i uke 14.", "2026-04-01"),
     ("da", "Tilbagemelding sker senest i uge 14.", "2026-04-01"),
     ("sv", "Återkoppling sker senast vecka 14.", "2026-04-02"),
+    ("en", "An appointment is expected to be made by the end of April.", "2026-04-30"),
+    ("sv", "Tillsättning beräknas ske i maj.", "2026-05-29"),
     ("en", "Your assessment must be completed by Friday.", "None"),
     ("sv", "Testet ska vara klart senast fredag.", "None"),
 ]
