@@ -35,6 +35,9 @@ STRONG, WEAK, SUBJECT = 5.0, 2.0, 3.0
 # Kinds that state a decision, which a conditional sentence does not; a rejection
 # outranks an offer.
 _DECISIONS = ("rejection", "offer")
+# What a mail asks of the reader: a cue inside a condition ("If you are invited to an
+# interview, …") asks nothing.
+_REQUESTS = ("interview_invitation", "assessment_request", "reference_request")
 # A sentence ends at its stop, at a blank line, and after a greeting ("Dear Kari,"); not
 # before a word in lower case ("innen 20. marts, …", "ca. 20 søkere").
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?![a-zæøåäö])|(?<=[,:])[ \t]*\n\s*|\n[ \t]*\n\s*")
@@ -115,6 +118,20 @@ class KindClassifier:
                 sentences = [s for s in sentences if not opening.starts(s)]
         return re.sub(r"\s+", " ", " ".join(sentences))
 
+    def _without_condition_clauses(self, text: str) -> str:
+        """``text`` less the condition of each sentence that opens with one (up to its
+        first comma, or the whole sentence without one), its white space made single: "If
+        you are invited to an interview, we will contact you by 20 March" invites no one."""
+        if not self.conditional:
+            return re.sub(r"\s+", " ", text)
+        kept = []
+        for sentence in _SENTENCE_END.split(text):
+            if self.conditional.starts(sentence):
+                _, comma, rest = sentence.partition(",")
+                sentence = rest if comma else ""
+            kept.append(sentence)
+        return re.sub(r"\s+", " ", " ".join(kept))
+
     def classify(
         self,
         subject: str,
@@ -141,6 +158,7 @@ class KindClassifier:
         body = re.sub(r"\s+", " ", text[:20_000])
         subject = re.sub(r"\s+", " ", subject)
         decided = self._without_conditions(text[:20_000])
+        stated = self._without_condition_clauses(text[:20_000])
         called_off = self.called_off.matched_texts(decided)
         # An interview called off or moved is no refusal, whatever it names: "your interview
         # for the Bar Manager position has been cancelled" closes no position.
@@ -151,7 +169,13 @@ class KindClassifier:
             # "If you are not selected, …", "If you get a job offer, …" state no decision:
             # rejection and offer cues skip them.
             strong = cues.strong.matched_texts(
-                refused if kind == "rejection" else decided if kind in _DECISIONS else body
+                refused
+                if kind == "rejection"
+                else decided
+                if kind in _DECISIONS
+                else stated
+                if kind in _REQUESTS
+                else body
             )
             weak_texts = cues.weak.matched_texts(body)
             if kind == "rejection":

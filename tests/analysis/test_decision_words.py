@@ -718,6 +718,142 @@ RECRUITMENT_EXAM = [
 ]
 
 
+# Asked to come to an interview, in the words of a formal invitation; the same words inside
+# a condition invite no one, and "not to be invited" refuses.
+INVITED_TO_ATTEND = [
+    (
+        "Research Fellow - invitation to interview",
+        "Dear Dr Okafor,\n\nThank you for your recent application for the above vacancy. I am "
+        "pleased to inform you that you have been shortlisted and you are invited to attend an "
+        "interview on Tuesday 10 March at 10:30.\n\nHelen Marsh",
+        "interview_invitation",
+    ),
+    (
+        "Your application",
+        "Thank you for your application. Please attend an interview on 12 March at 10:00 at "
+        "our head office.",
+        "interview_invitation",
+    ),
+    (
+        "Your application",
+        "Thank you for your application. We would like you to come in for an interview on "
+        "Thursday at 2pm.",
+        "interview_invitation",
+    ),
+    (
+        "Din søknad",
+        "Takk for søknaden din. Vi vil med dette invitere deg til å komme på intervju torsdag "
+        "12. mars kl. 10.00.",
+        "interview_invitation",
+    ),
+    (
+        "Din søknad",
+        "Takk for søknaden. Du innkalles herved til intervju 12. mars kl. 10.",
+        "interview_invitation",
+    ),
+    (
+        "Din ansøgning",
+        "Tak for din ansøgning. Vi vil gerne have dig ind til en samtale torsdag den 12. marts "
+        "kl. 14.",
+        "interview_invitation",
+    ),
+    (
+        "Din ansökan",
+        "Tack för din ansökan. Vi vill gärna att du kommer på intervju hos oss torsdag den 12 "
+        "mars.",
+        "interview_invitation",
+    ),
+    (
+        "Data Engineer",
+        "Dear Ola,\n\nThe closing date has now passed. If you are invited to attend an "
+        "interview, we will contact you by 20 March.\n\nAcme HR",
+        "status_update",
+    ),
+    (
+        "Dataingeniør",
+        "Hej Ole,\n\nAnsøgningsfristen er nu udløbet. Hvis du bliver indkaldt til samtale, "
+        "hører du fra os inden 20. marts.\n\nVenlig hilsen",
+        "status_update",
+    ),
+    (
+        "Dataingeniør",
+        "Hei Ola,\n\nSøknadsfristen har nå gått ut. Dersom du blir innkalt til intervju, får "
+        "du beskjed innen 20. mars.\n\nHilsen",
+        "status_update",
+    ),
+    (
+        "Nurse position",
+        "Hi Siri,\n\nWe received many strong applications. After careful review, you will not "
+        "be invited to interview for this role.",
+        "rejection",
+    ),
+    (
+        "Stilling som sykepleier",
+        "Hei Siri,\n\nVi har mottatt mange kvalifiserte søknader. Etter en helhetsvurdering "
+        "har vi kommet frem til at du ikke vil bli innkalt til intervju.",
+        "rejection",
+    ),
+]
+
+# An interview for the press is no job interview.
+PRESS_INTERVIEW = [
+    (
+        "Intervju med avisen",
+        "Hei Ola,\n\nJeg er journalist i Lokalavisa og lurte på om du har tid til et kort "
+        "intervju om prosjektet ditt neste uke?",
+        "not_job",
+    ),
+    (
+        "Interview",
+        "Hej Ola,\n\nJeg er journalist på Politiken og vil gerne lave et kort interview med "
+        "dig om din forskning. Har du tid på torsdag?",
+        "not_job",
+    ),
+    (
+        "Intervju",
+        "Hej Ola,\n\nJag är journalist på Dagens Nyheter och undrar om du har tid för en kort "
+        "intervju om ditt projekt nästa vecka?",
+        "not_job",
+    ),
+    (
+        "Intervju – journalist",
+        "Hei Ola,\n\nTakk for søknaden på stillingen som journalist i Lokalavisa. Vi vil "
+        "gjerne invitere deg til intervju torsdag 12. mars kl. 10.",
+        "interview_invitation",
+    ),
+]
+
+
+# A card applied for, a customer's interview paid in gift cards, someone else's application.
+NOT_THE_READERS_JOB = [
+    (
+        "Your application for a library card",
+        "Hi Dana,\n\nThank you for applying for a library card. Your application has been "
+        "approved and your card will be posted within 5 working days.\n\nCity Library",
+        "not_job",
+    ),
+    (
+        "Invitation to interview - Customer research",
+        "Hi Priya,\n\nWe're talking to customers about how they use our app. Would you be up "
+        "for a 30-minute interview next week? We'll send a $50 gift card as thanks.\n\nThe "
+        "Product Team",
+        "not_job",
+    ),
+    (
+        "New candidate for Backend Engineer",
+        "Hi Maria,\n\nA new candidate, Sam Lee, has applied for Backend Engineer. Review the "
+        "application in your dashboard.\n\nFabrikam Hiring",
+        "not_job",
+    ),
+    (
+        "Your application",
+        "Hi Sam,\n\nThank you for your application for Backend Engineer. Everyone who has "
+        "applied for the role will hear from us by 20 March.\n\nFabrikam Hiring",
+        "application_received",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
     NO_REPLY_OR_NO_INVITATION
@@ -728,7 +864,10 @@ RECRUITMENT_EXAM = [
     + TEST_TO_START
     + LAPSED_OR_PUT_OFF
     + HIRED_SHORTLISTED_OR_TRIED
-    + RECRUITMENT_EXAM,
+    + RECRUITMENT_EXAM
+    + INVITED_TO_ATTEND
+    + PRESS_INTERVIEW
+    + NOT_THE_READERS_JOB,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str

@@ -330,16 +330,33 @@ def test_the_senders_own_time_in_other_word_orders(
         ("nb", "Klagen må sendes innen tre uker etter at du fikk svaret."),
         ("da", "Du kan klage inden for fire uger."),
         ("sv", "Skrivelsen ska ha kommit in inom tre veckor från den dag beslutet anslogs."),
+        # the work the reader hands in
+        (
+            "en",
+            "Attached is the case study. We would need your completed solution no later "
+            "than Monday 9 March.",
+        ),
+        ("en", "Please complete the attached assignment. We ask for your submission by Monday."),
+        ("nb", "Oppgaven finner du vedlagt, og vi ber om besvarelse innen mandag kl. 12."),
+        ("da", "Opgaven er vedhæftet, og vi beder om din besvarelse senest mandag kl. 12."),
+        ("sv", "Uppgiften finns bifogad, och vi ber om din lösning senast måndag kl. 12."),
     ],
 )
 def test_the_candidates_own_time_stays_no_promise(analyzer: Analyzer, lang: str, body: str) -> None:
     assert _analyze(analyzer, lang, body).promised_by is None
 
 
-def test_only_successful_candidates_told_is_a_condition(analyzer: Analyzer) -> None:
-    analysis = _analyze(
-        analyzer, "en", "Successful candidates will be notified within three weeks."
-    )
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Successful candidates will be notified within three weeks.",
+        # the interview those chosen go to is no interview time
+        "Candidates invited to attend an interview will be notified within three weeks.",
+        "Candidates invited to interview will be notified within three weeks.",
+    ],
+)
+def test_only_successful_candidates_told_is_a_condition(analyzer: Analyzer, body: str) -> None:
+    analysis = _analyze(analyzer, "en", body)
     assert str(analysis.promised_by) == "2026-03-24"
     assert analysis.promise_condition == "shortlisted"
 
