@@ -854,6 +854,55 @@ NOT_THE_READERS_JOB = [
 ]
 
 
+# Chosen for the post itself is an offer; an interview called off after a long name is
+# called off all the same; a student's progress told to the parents is theirs to read.
+CHOSEN_CALLED_OFF_OR_TOLD_TO_PARENTS = [
+    (
+        "You've been accepted to join Orbis Analytics",
+        "Congratulations! We're thrilled to inform you that you've been accepted to join Orbis "
+        "Analytics as a Graduate Data Analyst.",
+        "offer",
+    ),
+    (
+        "Inventory Control Analyst",
+        "Dear Lakshmi,\n\nWe are pleased to inform you that you have been selected for the "
+        "Inventory Control Analyst position.\n\nHR",
+        "offer",
+    ),
+    (
+        "Good news",
+        "Hi Sam,\n\nYou have been chosen for the role of Barista at our Leeds café. Welcome!",
+        "offer",
+    ),
+    (
+        "Your application",
+        "Thank you for applying. If you are selected for the position, we will contact you to "
+        "arrange the next steps.",
+        "application_received",
+    ),
+    (
+        "Interview cancelled",
+        "Dear Suresh,\n\nYour interview for the Warehouse Operations Lead position, previously "
+        "scheduled for 11 September 2026 at 10:30 AM, has been cancelled.\n\nWe will reach out "
+        "if the interview needs to be rescheduled.",
+        "status_update",
+    ),
+    (
+        "Application update",
+        "Dear Parent / Guardian,\n\nWe wanted to let you know that Ishita Negi has submitted a "
+        "placement application through PlaceRise for the Software Intern role at Himalaya "
+        "Infotech.",
+        "not_job",
+    ),
+    (
+        "Interview",
+        "Dear Parents,\n\nYour son has been invited to an interview for the apprenticeship at "
+        "Acme on 12 March.",
+        "not_job",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
     NO_REPLY_OR_NO_INVITATION
@@ -867,7 +916,8 @@ NOT_THE_READERS_JOB = [
     + RECRUITMENT_EXAM
     + INVITED_TO_ATTEND
     + PRESS_INTERVIEW
-    + NOT_THE_READERS_JOB,
+    + NOT_THE_READERS_JOB
+    + CHOSEN_CALLED_OFF_OR_TOLD_TO_PARENTS,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
