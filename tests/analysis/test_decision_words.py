@@ -903,6 +903,34 @@ CHOSEN_CALLED_OFF_OR_TOLD_TO_PARENTS = [
 ]
 
 
+# The post offered to another, in the infinitive; the reader had on the team, verb first.
+OFFERED_TO_ANOTHER_OR_TO_THE_READER = [
+    (
+        "Tilbakemelding",
+        "Hei Mona,\n\nTakk for at du tok deg tid til å møte oss til intervju. Det var mange "
+        "gode søkere, og vi har endt opp med å tilby stillingen til en annen kandidat.",
+        "rejection",
+    ),
+    (
+        "Tilbagemelding",
+        "Hej Mona,\n\nTak fordi du tog dig tid til at møde os til samtale. Der var mange gode "
+        "ansøgere, og vi har endt med at tilbyde stillingen til en anden kandidat.",
+        "rejection",
+    ),
+    (
+        "Tjänsten som konsult",
+        "Hej Erik,\n\nTack för att du kom på intervju. Vi har valt att erbjuda tjänsten till en "
+        "annan kandidat.",
+        "rejection",
+    ),
+    (
+        "Välkommen",
+        "Hej Erik,\n\nGrattis! Vi vill gärna ha med dig i teamet som lagerarbetare.",
+        "offer",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
     NO_REPLY_OR_NO_INVITATION
@@ -917,7 +945,8 @@ CHOSEN_CALLED_OFF_OR_TOLD_TO_PARENTS = [
     + INVITED_TO_ATTEND
     + PRESS_INTERVIEW
     + NOT_THE_READERS_JOB
-    + CHOSEN_CALLED_OFF_OR_TOLD_TO_PARENTS,
+    + CHOSEN_CALLED_OFF_OR_TOLD_TO_PARENTS
+    + OFFERED_TO_ANOTHER_OR_TO_THE_READER,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
