@@ -887,6 +887,19 @@ CHOSEN_CALLED_OFF_OR_TOLD_TO_PARENTS = [
         "if the interview needs to be rescheduled.",
         "status_update",
     ),
+    (  # the candidate's own thanks, in the candidate's words
+        "Thank you - Data Engineer interview",
+        "Hi Priyanka,\n\nThank you for taking the time to speak with me today. Our conversation "
+        "reinforced my enthusiasm for the role. I look forward to hearing about next steps.\n\n"
+        "Best regards,\nSofia",
+        "not_job",
+    ),
+    (  # a recruiter's pleasure in the talk is no candidate's
+        "Great to speak today",
+        "Hi Sam,\n\nI really enjoyed our chat today. I'll share your details with the hiring "
+        "manager and get back to you by Friday.\n\nBest,\nJo",
+        "status_update",
+    ),
     (
         "Application update",
         "Dear Parent / Guardian,\n\nWe wanted to let you know that Ishita Negi has submitted a "
