@@ -944,6 +944,45 @@ OFFERED_TO_ANOTHER_OR_TO_THE_READER = [
 ]
 
 
+# A test named as the next stage, a reasoning test the reader is invited to, answers to record.
+TESTS_IN_OTHER_WORDS = [
+    (
+        "Next step",
+        "Hi Sam,\n\nThe next stage of our process is a short written exercise. I've attached "
+        "the brief; please return it by Thursday 5pm.\n\nJo",
+        "assessment_request",
+    ),
+    (
+        "Online assessment",
+        "Dear Priya,\n\nThank you for your application. You are now invited to complete our "
+        "online numerical reasoning test. The link will expire in 72 hours.\n\nRecruitment",
+        "assessment_request",
+    ),
+    (
+        "Video screening",
+        "Hi Dana,\n\nPlease record short video answers to three questions using the link "
+        "below. This replaces the phone screen.\n\nLeah",
+        "assessment_request",
+    ),
+    (
+        "Arbeidsprøve",
+        "Hei Per,\n\nTakk for intervjuet. Neste steg i prosessen er en arbeidsprøve som du "
+        "løser hjemme.\n\nHilsen Kari",
+        "assessment_request",
+    ),
+    (
+        "Arbejdsprøve",
+        "Hej Per,\n\nNæste skridt er en arbejdsprøve, som du løser hjemme.\n\nMette",
+        "assessment_request",
+    ),
+    (
+        "Arbetsprov",
+        "Hej Per,\n\nNästa steg i processen är ett kodtest på en timme.\n\nAnna",
+        "assessment_request",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
     NO_REPLY_OR_NO_INVITATION
@@ -959,7 +998,8 @@ OFFERED_TO_ANOTHER_OR_TO_THE_READER = [
     + PRESS_INTERVIEW
     + NOT_THE_READERS_JOB
     + CHOSEN_CALLED_OFF_OR_TOLD_TO_PARENTS
-    + OFFERED_TO_ANOTHER_OR_TO_THE_READER,
+    + OFFERED_TO_ANOTHER_OR_TO_THE_READER
+    + TESTS_IN_OTHER_WORDS,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str

@@ -330,6 +330,10 @@ def test_the_senders_own_time_in_other_word_orders(
         ("nb", "Klagen må sendes innen tre uker etter at du fikk svaret."),
         ("da", "Du kan klage inden for fire uger."),
         ("sv", "Skrivelsen ska ha kommit in inom tre veckor från den dag beslutet anslogs."),
+        # the referees are the ones to be called
+        ("nb", "Vi kommer til å ringe referansene dine i løpet av denne uken."),
+        ("da", "Vi ringer til dine referencer i løbet af denne uge."),
+        ("sv", "Vi kommer att ringa dina referenser under veckan."),
         # the work the reader hands in
         (
             "en",
