@@ -37,7 +37,7 @@ WEEKENDS = BusinessCalendar(None)
 
 @pytest.fixture(scope="module")
 def grammars() -> dict[str, DateGrammar]:
-    return {"en": DateGrammar("en"), "nb": DateGrammar("nb")}
+    return {lang: DateGrammar(lang) for lang in ("en", "nb", "da", "sv")}
 
 
 def longest(grammar: DateGrammar, text: str, ref: datetime, cal: BusinessCalendar) -> TemporalMatch:
@@ -623,6 +623,8 @@ MUST_NOT_MATCH = [
     ("en", "Call me at +47 22 33 44 55."),
     ("en", "Please use version 3.10.2 of the tool."),
     ("en", "Support is available 24/7."),
+    ("en", "Office Hours: Monday-Friday"),
+    ("en", "Lines are open Mon to Fri."),
     ("en", "We meet on Mondays."),
     ("en", "We will decide soon."),
     ("en", "About 2/3 of candidates pass."),
@@ -644,6 +646,9 @@ MUST_NOT_MATCH = [
     ("nb", "Om lag 2/3 av kandidatene går videre."),
     ("nb", "Vi ansatte to for tre uker siden."),
     ("nb", "Takk for praten forrige fredag."),
+    ("nb", "Åpningstid: mandag–fredag"),
+    ("da", "Åbningstid: mandag-fredag"),
+    ("sv", "Öppettider: måndag–fredag"),
 ]
 
 
