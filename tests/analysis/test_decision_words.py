@@ -944,6 +944,34 @@ OFFERED_TO_ANOTHER_OR_TO_THE_READER = [
 ]
 
 
+# An applicant system's status set to a refusal.
+STATUS_SET_TO_A_REFUSAL = [
+    (
+        "Søknadsstatus oppdatert",
+        'Hei Henrik,\n\nStatusen på din søknad til stillingen "Labassistent i IKT-programmering" '
+        "har blitt oppdatert til: avslått.\n\nSe mer informasjon på Min side.",
+        "rejection",
+    ),
+    (
+        "Application status updated",
+        'Hi Henry,\n\nThe status of your application for "Lab Assistant" has been updated to: '
+        "Rejected.\n\nLog in to see more.",
+        "rejection",
+    ),
+    (
+        "Status på ansøgning",
+        "Hej Henrik,\n\nStatus på din ansøgning til stillingen som laborant er opdateret til: "
+        "Afslået.",
+        "rejection",
+    ),
+    (
+        "Status för ansökan",
+        "Hej Henrik,\n\nStatusen för din ansökan till tjänsten som labbassistent har ändrats "
+        "till: Avslagen.",
+        "rejection",
+    ),
+]
+
 # A test named as the next stage, a reasoning test the reader is invited to, answers to record.
 TESTS_IN_OTHER_WORDS = [
     (
@@ -999,7 +1027,8 @@ TESTS_IN_OTHER_WORDS = [
     + NOT_THE_READERS_JOB
     + CHOSEN_CALLED_OFF_OR_TOLD_TO_PARENTS
     + OFFERED_TO_ANOTHER_OR_TO_THE_READER
-    + TESTS_IN_OTHER_WORDS,
+    + TESTS_IN_OTHER_WORDS
+    + STATUS_SET_TO_A_REFUSAL,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
