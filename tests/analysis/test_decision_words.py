@@ -944,6 +944,40 @@ OFFERED_TO_ANOTHER_OR_TO_THE_READER = [
 ]
 
 
+# The process put on hold.
+ON_HOLD = [
+    (
+        "Position on hold",
+        "Hi Tom,\n\nI wanted to let you know that the Data Analyst role has been put on hold "
+        "due to a budget review. We'll reach out if it reopens.\n\nBest,\nKim",
+        "status_update",
+    ),
+    (
+        "Update",
+        "Hi Tom,\n\nThe hiring for the Data Analyst position has been paused for now. We will "
+        "keep your application on file.\n\nKim",
+        "status_update",
+    ),
+    (
+        "Rekrytering pausad",
+        "Hej Tom,\n\nRekryteringen till tjänsten som analytiker är pausad tills vidare. Vi hör "
+        "av oss om den återupptas.\n\nAnna",
+        "status_update",
+    ),
+    (
+        "Rekruttering sat på pause",
+        "Hej Tom,\n\nRekrutteringen til stillingen som analytiker er sat på pause. Vi vender "
+        "tilbage, hvis den genoptages.\n\nMette",
+        "status_update",
+    ),
+    (
+        "Stillingen er satt på vent",
+        "Hei Tom,\n\nTakk for søknaden. Rekrutteringen til stillingen som analytiker er satt på "
+        "vent på grunn av budsjettet.\n\nKari",
+        "status_update",
+    ),
+]
+
 # An applicant system's status set to a refusal.
 STATUS_SET_TO_A_REFUSAL = [
     (
@@ -1028,7 +1062,8 @@ TESTS_IN_OTHER_WORDS = [
     + CHOSEN_CALLED_OFF_OR_TOLD_TO_PARENTS
     + OFFERED_TO_ANOTHER_OR_TO_THE_READER
     + TESTS_IN_OTHER_WORDS
-    + STATUS_SET_TO_A_REFUSAL,
+    + STATUS_SET_TO_A_REFUSAL
+    + ON_HOLD,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
