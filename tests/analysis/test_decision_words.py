@@ -944,6 +944,40 @@ OFFERED_TO_ANOTHER_OR_TO_THE_READER = [
 ]
 
 
+# Volunteers, teams, tenancies and talks choose people too.
+CHOSEN_FOR_NO_JOB = [
+    (
+        "Frivillig i festivalen",
+        "Hei Ola,\n\nTakk for at du vil være frivillig på Øyafestivalen! Vi har dessverre fått "
+        "flere søkere enn vi har plass til, og kan ikke tilby deg en vakt i år.",
+        "not_job",
+    ),
+    (
+        "Uttak til landslaget",
+        "Hei Ola,\n\nTakk for at du stilte på uttakssamlingen. Du er dessverre ikke tatt ut til "
+        "troppen denne gangen.\n\nTrenerteamet",
+        "not_job",
+    ),
+    (
+        "Foredrag på konferansen",
+        "Hei Ola,\n\nTakk for ditt forslag til foredrag på JavaZone. Programkomiteen har "
+        "dessverre ikke plass til det i år.",
+        "not_job",
+    ),
+    (
+        "Bostadsansökan",
+        "Hej Olle,\n\nTack för din intresseanmälan för lägenheten på Storgatan 12. Hyresvärden "
+        "har valt en annan sökande.\n\nMed vänlig hälsning",
+        "not_job",
+    ),
+    (
+        "Uttagning",
+        "Hej Olle,\n\nTack för att du kom på uttagningen. Du är tyvärr inte uttagen till laget "
+        "den här gången.",
+        "not_job",
+    ),
+]
+
 # The process put on hold.
 ON_HOLD = [
     (
@@ -1063,7 +1097,8 @@ TESTS_IN_OTHER_WORDS = [
     + OFFERED_TO_ANOTHER_OR_TO_THE_READER
     + TESTS_IN_OTHER_WORDS
     + STATUS_SET_TO_A_REFUSAL
-    + ON_HOLD,
+    + ON_HOLD
+    + CHOSEN_FOR_NO_JOB,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
