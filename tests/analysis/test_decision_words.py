@@ -947,6 +947,18 @@ OFFERED_TO_ANOTHER_OR_TO_THE_READER = [
 # Volunteers, teams, tenancies and talks choose people too.
 CHOSEN_FOR_NO_JOB = [
     (
+        "Your host application",
+        "Hi Sam,\n\nThanks for applying to become a host. We've reviewed your listing and it "
+        "has been approved! You can now accept bookings.\n\nThe Stays Team",
+        "not_job",
+    ),
+    (
+        "Interview request: Podcast",
+        "Hi Tom,\n\nI host the Builders podcast and would love to interview you about your "
+        "startup. Would next Tuesday work?\n\nJess",
+        "not_job",
+    ),
+    (
         "Frivillig i festivalen",
         "Hei Ola,\n\nTakk for at du vil være frivillig på Øyafestivalen! Vi har dessverre fått "
         "flere søkere enn vi har plass til, og kan ikke tilby deg en vakt i år.",
