@@ -1005,6 +1005,19 @@ ON_HOLD = [
         "status_update",
     ),
     (
+        "Timeline",
+        "Hi Alex,\n\nWanted to give you a heads up that we're pausing interviews over the "
+        "holidays and will resume the week of January 5.\n\nMaria",
+        "status_update",
+    ),
+    (  # the deliberation after an interview
+        "Feedback",
+        "Hi Alex,\n\nThe team met today to discuss your interview. We're leaning towards "
+        "moving ahead but need sign-off from the director, which should come early next "
+        "week.\n\nMaria",
+        "status_update",
+    ),
+    (
         "Rekrytering pausad",
         "Hej Tom,\n\nRekryteringen till tjänsten som analytiker är pausad tills vidare. Vi hör "
         "av oss om den återupptas.\n\nAnna",
