@@ -154,6 +154,10 @@ class Analyzer:
                 model_rules.get("not_job_at_with_job_context_by_language", {})
             ).items()
         }
+        # An invitation that names its time in a strong cue: the model must be surer.
+        self.not_job_at_with_an_interview_time = float(
+            model_rules.get("not_job_at_with_an_interview_time", self.not_job_at)
+        )
         self.hiring_at = float(model_rules.get("hiring_at", 1.01))
         self.other_kind_at = float(model_rules.get("other_kind_at", 1.01))
         # Where the model has read much mail of a language, its choice among the hiring
@@ -264,8 +268,11 @@ class Analyzer:
         lang: str,
         silence_means_no: bool = False,
         conditioned: bool = False,
+        interview_time: bool = False,
     ) -> str:
-        """The cue rules' kind, weighed against the trained model's probabilities."""
+        """The cue rules' kind, weighed against the trained model's probabilities.
+        ``interview_time``: the message names the time of an interview (in its text or as
+        a calendar invitation)."""
         kind = result.kind
         model = self.model_for(lang)
         if result.settled or lang not in self.model_languages or not model.available:
@@ -286,6 +293,12 @@ class Analyzer:
                 if _about_a_job(result.signals)
                 else self.not_job_at
             )
+            if (
+                interview_time
+                and kind == "interview_invitation"
+                and "cue_interview_invitation_strong" in result.signals
+            ):
+                not_job_at = max(not_job_at, self.not_job_at_with_an_interview_time)
             not_job = probabilities.get("not_job", 0.0)
             if not_job >= not_job_at and (
                 (
@@ -642,6 +655,7 @@ class Analyzer:
             lang=rules_lang,
             silence_means_no=any(e.condition == "silence_means_no" for e in conditional),
             conditioned=any(e.condition for e in conditional),
+            interview_time=invite or promise.interview_at is not None,
         )
         if _is_auto_reply(msg):
             return self._reading(

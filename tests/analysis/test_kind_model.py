@@ -906,3 +906,25 @@ def test_a_model_the_rules_name_must_be_shipped(tmp_path: Path, name: str, messa
     raw = short_mail("Din søknad", "Hei Kari,\n\nTakk for søknaden din på stillingen.")
     with pytest.raises(RulesError, match=message):
         Analyzer(Rules.load(tmp_path)).analyze(parse_message(raw))
+
+
+INTERVIEW_AT_A_TIME = mail(
+    "Your interview is confirmed",
+    "Hi Jordan,\n\nThanks, your interview is confirmed.\n\nDate: Thursday 5 March 2026\n"
+    "Time: 10:00 - 10:45\n\nInterview Scheduler",
+)
+INTERVIEW_AT_NO_TIME = mail(
+    "Your interview is confirmed",
+    "Hi Jordan,\n\nThanks, your interview is confirmed. We will send you the details "
+    "later.\n\nInterview Scheduler",
+)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind"),
+    [(INTERVIEW_AT_A_TIME, "interview_invitation"), (INTERVIEW_AT_NO_TIME, "not_job")],
+)
+def test_an_invitation_that_names_its_time_needs_a_surer_model(raw: bytes, kind: str) -> None:
+    analyzer = analyzer_with({"not_job": 0.35, "interview_invitation": 0.65})
+    analyzer.not_job_at_with_an_interview_time = 0.5
+    assert analyzer.analyze(parse_message(raw)).kind == kind
