@@ -108,25 +108,22 @@ class KindClassifier:
         status = {s.lower() for s in self.cues["status_update"].subject.matched_texts(subject)}
         return bool(receipt - status) and all(any(s in r for r in receipt) for s in status)
 
-    def _without_conditions(self, text: str) -> str:
-        """``text`` less its sentences that open with a condition ("If you are not …") or
-        with the other applicants as their subject ("Applicants who are not selected will
-        be notified …"), its white space made single."""
-        sentences = _SENTENCE_END.split(text)
+    def _without_conditions(self, sentences: list[str]) -> str:
+        """The text of ``sentences`` less those that open with a condition ("If you are not
+        …") or with the other applicants as their subject ("Applicants who are not selected
+        will be notified …"), its white space made single."""
         for opening in (self.conditional, self.about_others):
             if opening:
                 sentences = [s for s in sentences if not opening.starts(s)]
         return re.sub(r"\s+", " ", " ".join(sentences))
 
-    def _without_condition_clauses(self, text: str) -> str:
-        """``text`` less the condition of each sentence that opens with one (up to its
-        first comma, or the whole sentence without one), its white space made single: "If
-        you are invited to an interview, we will contact you by 20 March" invites no one."""
-        if not self.conditional:
-            return re.sub(r"\s+", " ", text)
+    def _without_condition_clauses(self, sentences: list[str]) -> str:
+        """The text of ``sentences`` less the condition of each that opens with one (up to
+        its first comma, or the whole sentence without one), its white space made single:
+        "If you are invited to an interview, we will contact you by 20 March" invites no one."""
         kept = []
-        for sentence in _SENTENCE_END.split(text):
-            if self.conditional.starts(sentence):
+        for sentence in sentences:
+            if self.conditional and self.conditional.starts(sentence):
                 _, comma, rest = sentence.partition(",")
                 sentence = rest if comma else ""
             kept.append(sentence)
@@ -157,8 +154,13 @@ class KindClassifier:
         signals: list[str] = []
         body = re.sub(r"\s+", " ", text[:20_000])
         subject = re.sub(r"\s+", " ", subject)
-        decided = self._without_conditions(text[:20_000])
-        stated = self._without_condition_clauses(text[:20_000])
+        sentences = _SENTENCE_END.split(text[:20_000])
+        decided = self._without_conditions(sentences)
+        stated = self._without_condition_clauses(sentences)
+        # The text each kind's strong cues are read in: a decision's without conditional
+        # sentences ("If you are not selected, …", "If you get a job offer, …"), a request's
+        # without the condition's clause; a rejection's also without what is regretted.
+        read_in = dict.fromkeys(_DECISIONS, decided) | dict.fromkeys(_REQUESTS, stated)
         called_off = self.called_off.matched_texts(decided)
         # An interview called off or moved is no refusal, whatever it names: "your interview
         # for the Bar Manager position has been cancelled" closes no position.
@@ -166,16 +168,8 @@ class KindClassifier:
         for words in [*called_off, *self.regretted.matched_texts(decided)]:
             refused = refused.replace(words, " ")
         for kind, cues in self.cues.items():
-            # "If you are not selected, …", "If you get a job offer, …" state no decision:
-            # rejection and offer cues skip them.
             strong = cues.strong.matched_texts(
-                refused
-                if kind == "rejection"
-                else decided
-                if kind in _DECISIONS
-                else stated
-                if kind in _REQUESTS
-                else body
+                refused if kind == "rejection" else read_in.get(kind, body)
             )
             weak_texts = cues.weak.matched_texts(body)
             if kind == "rejection":
