@@ -1103,6 +1103,54 @@ TESTS_IN_OTHER_WORDS = [
     ),
 ]
 
+# Chosen to be interviewed; a check of health before the start is a step of the hire, not a
+# test; thanks for the interview in other words; the writer's own interview elsewhere.
+INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN = [
+    (
+        "Trading Assistant Interviews",
+        "Geir,\n\nThanks for your interest in the Assistant Trader positions. Based on the "
+        "criteria below, you have been selected to be interviewed for this role.\n\nKaren",
+        "interview_invitation",
+    ),
+    (
+        "Your application",
+        "Hi Sam,\n\nYou have been shortlisted to be interviewed for the Data Analyst role."
+        "\n\nBest, Kari",
+        "interview_invitation",
+    ),
+    (
+        "Drug test",
+        "All,\n\nPlease take your drug test by Tuesday. You cannot start employment until "
+        "the results are in.\n\nRegards, HR",
+        "status_update",
+    ),
+    (
+        "Before your start",
+        "Hi Sam,\n\nAs part of your onboarding, please complete your pre-employment drug "
+        "screen by Friday.\n\nBest, HR",
+        "status_update",
+    ),
+    (
+        "Interview Process Completed",
+        "Dear Aman,\n\nWe appreciate your time for the Area Sales Manager interview. Results "
+        "will be announced after evaluation.\n\nBest regards, HR",
+        "status_update",
+    ),
+    (
+        "Interview #2",
+        "Hi Larry,\n\nJust a quick note: John asked me to come back for a second interview "
+        "with their VP of Trading. Thanks again for the recommendation! I'll keep you posted."
+        "\n\nBest, Tara",
+        "not_job",
+    ),
+    (
+        "Reference",
+        "Liz,\n\nI'm interviewing at Constellation tomorrow and was planning to use your name "
+        "as a reference. I will keep you posted on the interview.\n\nRegards, Mark",
+        "not_job",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
@@ -1123,7 +1171,8 @@ TESTS_IN_OTHER_WORDS = [
     + TESTS_IN_OTHER_WORDS
     + STATUS_SET_TO_A_REFUSAL
     + ON_HOLD
-    + CHOSEN_FOR_NO_JOB,
+    + CHOSEN_FOR_NO_JOB
+    + INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str

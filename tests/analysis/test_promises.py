@@ -344,6 +344,10 @@ def test_the_senders_own_time_in_other_word_orders(
         ("nb", "Oppgaven finner du vedlagt, og vi ber om besvarelse innen mandag kl. 12."),
         ("da", "Opgaven er vedhæftet, og vi beder om din besvarelse senest mandag kl. 12."),
         ("sv", "Uppgiften finns bifogad, och vi ber om din lösning senast måndag kl. 12."),
+        ("nb", "Minner om at en zippet fil med koden må sendes til oss innen fredag kl. 12."),
+        ("da", "Husk at besvarelsen skal sendes til os senest fredag kl. 12."),
+        ("sv", "Kom ihåg att lösningen ska skickas till oss senast fredag kl. 12."),
+        ("sv", "Uppgiften ska lämnas in senast fredag kl. 12."),
     ],
 )
 def test_the_candidates_own_time_stays_no_promise(analyzer: Analyzer, lang: str, body: str) -> None:
