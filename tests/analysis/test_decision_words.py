@@ -1149,6 +1149,31 @@ INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN = [
         "as a reference. I will keep you posted on the interview.\n\nRegards, Mark",
         "not_job",
     ),
+    (
+        "Student worker position",
+        "Hi Ben,\n\nThank you for the meeting last week. I have chosen to offer the positions to "
+        "two other applicants which fitted the needs we have better.\n\nGood luck, Anne",
+        "rejection",
+    ),
+    (
+        "Update",
+        "Hi Kristine,\n\nYou have been selected as the top candidate and found as most fitting "
+        "for the job. We would like to congratulate you.\n\nCarlo",
+        "offer",
+    ),
+    (
+        "Interview with Zebra",
+        "Dear Priya,\n\nZebra Technologies would like you to participate in a digital "
+        "interview.\n\nPOSITION: Mobile Software Engineer\n\nRecruiting",
+        "assessment_request",
+    ),
+    (
+        "Interview Scheduled: Ana Ribeiro for Chef",
+        "Hi Captain Erik,\n\nAn interview has been scheduled for the Chef position on M/Y "
+        "Northern Star.\n\nCandidate: Ana Ribeiro\nDate: Friday 13 February 2026\nTime: 15:00"
+        "\n\nThe candidate has been notified and will be prepared for the interview.\n\nLighthouse",
+        "not_job",
+    ),
 ]
 
 

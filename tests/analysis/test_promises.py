@@ -348,6 +348,11 @@ def test_the_senders_own_time_in_other_word_orders(
         ("da", "Husk at besvarelsen skal sendes til os senest fredag kl. 12."),
         ("sv", "Kom ihåg att lösningen ska skickas till oss senast fredag kl. 12."),
         ("sv", "Uppgiften ska lämnas in senast fredag kl. 12."),
+        (
+            "en",
+            "The next step is an automated video interview that you can complete at a time "
+            "that suits you within five days.",
+        ),
     ],
 )
 def test_the_candidates_own_time_stays_no_promise(analyzer: Analyzer, lang: str, body: str) -> None:
