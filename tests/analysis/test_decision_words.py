@@ -1174,6 +1174,25 @@ INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN = [
         "\n\nThe candidate has been notified and will be prepared for the interview.\n\nLighthouse",
         "not_job",
     ),
+    (
+        "Interview",
+        "Dear Ravi,\n\nWe request you to attend the interview on Monday at 11:00 at our Pune "
+        "office.\n\nHR Team",
+        "interview_invitation",
+    ),
+    (
+        "Interview Date Declined",
+        "Hi Kessler GmbH,\n\nThe candidate Jonas Weber has declined the interview date you "
+        "suggested on June 20. You can suggest a new date for the interview.\n\nThanks, Heiner",
+        "not_job",
+    ),
+    (
+        "Application Proceed",
+        "Dear Maria,\n\nCongratulations! Thank you for applying. We would like to inform you "
+        "that you passed the pre-screening for applicants. Please upload the following "
+        "documents as soon as possible.\n\nHR",
+        "status_update",
+    ),
 ]
 
 
