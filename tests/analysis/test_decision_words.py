@@ -1175,9 +1175,11 @@ INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN = [
         "not_job",
     ),
     (
-        "Interview",
-        "Dear Ravi,\n\nWe request you to attend the interview on Monday at 11:00 at our Pune "
-        "office.\n\nHR Team",
+        "Reschedule Request Declined",
+        "Hi Meghna,\n\nWe have reviewed your request to reschedule the interview. "
+        "Unfortunately, we are unable to accommodate your rescheduling request at this time. "
+        "We kindly request you to attend the interview as originally scheduled: Monday 10 "
+        "March, 11:00.\n\nHR Team",
         "interview_invitation",
     ),
     (
