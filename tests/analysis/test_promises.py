@@ -259,6 +259,7 @@ SENDERS_OWN_TIME = [
     ("da", "Resultatet af din ansøgning vil blive meddelt senest den 20. marts.", "2026-03-20"),
     ("da", "Invitationer til samtale sendes ud inden den 20. marts.", "2026-03-20"),
     ("sv", "Inbjudningar till intervju skickas ut senast den 20 mars.", "2026-03-20"),
+    ("sv", "Beskedet ska skickas senast den 20 mars.", "2026-03-20"),
     # the verb before its subject, after a time
     ("da", "Inden den 20. marts giver vi dig besked.", "2026-03-20"),
     ("sv", "Senast den 20 mars meddelar vi dig.", "2026-03-20"),
