@@ -1197,6 +1197,41 @@ INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN = [
     ),
 ]
 
+# A post offered in British words, and a post filled that is named by what the reader did
+# for it; a filling announced for later refuses no one.
+POST_OFFERED_OR_FILLED = [
+    (
+        "Offer of appointment – Associate Director",
+        "Dear Mr Okafor,\n\nI am delighted to offer you a post as an Associate Director "
+        "with Halden Consulting.\n\nYours sincerely,\nStephen Chadwick",
+        "offer",
+    ),
+    (
+        "Ward Sister",
+        "Dear Ms Berg,\n\nFollowing your interview I am pleased to offer you the post of "
+        "Ward Sister at St Olav's.\n\nYours sincerely,\nHR",
+        "offer",
+    ),
+    (
+        "Summer law clerk position",
+        "Dear Mike,\n\nThe position which you interviewed for has been filled.\n\n"
+        "Pemberton Shaw LLP",
+        "rejection",
+    ),
+    (
+        "Your application",
+        "Dear Ana,\n\nThe post you applied for has now been filled. Thank you for your "
+        "interest.\n\nHR Team",
+        "rejection",
+    ),
+    (
+        "Your application",
+        "Dear Anna,\n\nThank you for applying for the Nurse position. We will let you know "
+        "once the position you applied for has been filled.\n\nHR",
+        "application_received",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
@@ -1218,7 +1253,8 @@ INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN = [
     + STATUS_SET_TO_A_REFUSAL
     + ON_HOLD
     + CHOSEN_FOR_NO_JOB
-    + INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN,
+    + INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN
+    + POST_OFFERED_OR_FILLED,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
