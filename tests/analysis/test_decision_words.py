@@ -1232,6 +1232,66 @@ POST_OFFERED_OR_FILLED = [
     ),
 ]
 
+# An offer taken back, named as a heading; and the right to take it back that an offer
+# letter reserves, which takes nothing back.
+OFFER_TAKEN_BACK_OR_RESERVED = [
+    (
+        "Offer of Employment – Withdrawal",
+        "Dear Mrs Fletcher,\n\nOffer of Employment – Withdrawal\n\nFollowing your recent "
+        "interview, we made you an offer of employment as a Bus Driver. Since we made that "
+        "offer to you, our business circumstances have unfortunately changed.\n\nYours "
+        "sincerely,\nHR",
+        "rejection",
+    ),
+    (
+        "Your conditional offer",
+        "Dear Sam,\n\nI am writing regarding the withdrawal of your conditional offer of "
+        "employment as Warehouse Operative.\n\nRegards, HR",
+        "rejection",
+    ),
+    (
+        "Offer of employment",
+        "Dear Sam,\n\nWe are pleased to offer you the position of Warehouse Operative. This "
+        "offer is conditional on satisfactory references; failing that, we reserve the "
+        "right to withdraw the offer.\n\nRegards, HR",
+        "offer",
+    ),
+    (
+        "Offer of employment",
+        "Dear Sam,\n\nWe are pleased to offer you the position of Warehouse Operative. The "
+        "Company may withdraw this offer should your references prove unsatisfactory."
+        "\n\nRegards, HR",
+        "offer",
+    ),
+    (
+        "Tilbud om stilling",
+        "Hei Sam,\n\nVi er glade for å kunne tilby deg stillingen som lagermedarbeider. "
+        "Tilbudet forutsetter tilfredsstillende referanser, og vi forbeholder oss retten "
+        "til å trekke tilbudet tilbake.\n\nHilsen HR",
+        "offer",
+    ),
+    (
+        "Jobtilbud",
+        "Hej Sam,\n\nVi er glade for at kunne tilbyde dig stillingen som lagermedarbejder. "
+        "Vi forbeholder os ret til at trække tilbuddet tilbage, hvis referencerne ikke er "
+        "tilfredsstillende.\n\nHilsen HR",
+        "offer",
+    ),
+    (
+        "Jobtilbud",
+        "Hej Sam,\n\nVi er desværre nødt til at trække tilbuddet om stillingen tilbage."
+        "\n\nHilsen HR",
+        "rejection",
+    ),
+    (
+        "Erbjudande om anställning",
+        "Hej Sam,\n\nVi är glada att kunna erbjuda dig tjänsten som lagerarbetare. Vi "
+        "förbehåller oss rätten att dra tillbaka erbjudandet om referenserna inte är "
+        "tillfredsställande.\n\nHälsningar HR",
+        "offer",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
@@ -1254,7 +1314,8 @@ POST_OFFERED_OR_FILLED = [
     + ON_HOLD
     + CHOSEN_FOR_NO_JOB
     + INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN
-    + POST_OFFERED_OR_FILLED,
+    + POST_OFFERED_OR_FILLED
+    + OFFER_TAKEN_BACK_OR_RESERVED,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
