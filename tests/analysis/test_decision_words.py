@@ -1292,6 +1292,36 @@ OFFER_TAKEN_BACK_OR_RESERVED = [
     ),
 ]
 
+# An offer of a post named by its title, or reported by an applicant system; not the chance
+# to interview for it.
+OFFER_OF_A_TITLED_POST = [
+    (
+        "Your offer",
+        "Hi Fatema,\n\nIt's our pleasure to offer you the Senior Data Scientist role at "
+        "Lumofy.\n\nBest, Sara",
+        "offer",
+    ),
+    (
+        "Interview",
+        "Hi Fatema,\n\nWe would like to offer you the opportunity to interview for the "
+        "Senior Data Scientist role at Lumofy on Monday 9 March at 10:00.\n\nBest, Sara",
+        "interview_invitation",
+    ),
+    (
+        "Application Update - Store Supervisor",
+        "Hello Tolu,\n\nWe have an update on your application:\n\nStore Supervisor\n"
+        "Status: Offer Made\n\nCongratulations! You've received a job offer. Please check "
+        "your email for details from the hiring team.\n\nThe JobBoard Team",
+        "offer",
+    ),
+    (
+        "Application Update",
+        "Hello Tolu,\n\nThe status of your application for Store Supervisor has been "
+        "updated to: Hired.\n\nThe JobBoard Team",
+        "offer",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
@@ -1315,7 +1345,8 @@ OFFER_TAKEN_BACK_OR_RESERVED = [
     + CHOSEN_FOR_NO_JOB
     + INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN
     + POST_OFFERED_OR_FILLED
-    + OFFER_TAKEN_BACK_OR_RESERVED,
+    + OFFER_TAKEN_BACK_OR_RESERVED
+    + OFFER_OF_A_TITLED_POST,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
