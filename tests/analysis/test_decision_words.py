@@ -1310,8 +1310,14 @@ OFFER_OF_A_TITLED_POST = [
     (
         "Application Update - Store Supervisor",
         "Hello Tolu,\n\nWe have an update on your application:\n\nStore Supervisor\n"
-        "Status: Offer Made\n\nCongratulations! You've received a job offer. Please check "
-        "your email for details from the hiring team.\n\nThe JobBoard Team",
+        "Status: Offer Made\n\nPlease check your email for details from the hiring team."
+        "\n\nThe JobBoard Team",
+        "offer",
+    ),
+    (
+        "Application Update - Store Supervisor",
+        "Hello Tolu,\n\nCongratulations! You've received an offer for Store Supervisor at "
+        "ShopRite Lekki. Log in to your dashboard to read it.\n\nThe JobBoard Team",
         "offer",
     ),
     (
