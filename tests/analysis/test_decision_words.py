@@ -1328,6 +1328,54 @@ OFFER_OF_A_TITLED_POST = [
     ),
 ]
 
+# Mail to those who hire: an employee told of the one they referred, an interviewer named
+# as one or asked for a verdict, a named candidate's answer, candidates to decide on. The
+# reader is no candidate; a refusal that mentions the successful candidate's answer is
+# still the reader's.
+FOR_THOSE_WHO_HIRE = [
+    (
+        "Referral Status Update - Congratulations!",
+        "Hello Patrice,\n\nThank you for the recent referral of Gregory Altidor for the "
+        "Dietary Aide position. We are excited to inform you that Gregory was offered a "
+        "position with Oakview Health!\n\nHR",
+        "not_job",
+    ),
+    (
+        "Referral Status Update for Data Analyst",
+        "Hi Tyler,\n\nThe status of your referral for Nadia Petrova to the position of Data "
+        "Analyst has been updated.\n\nNew Status: Hired\n\nCongratulations! You are "
+        "eligible for a referral reward.\n\nReferHub",
+        "not_job",
+    ),
+    (
+        "Invitation to Conduct Interviews",
+        "Dear Kavitha,\n\nYou have been selected as an interviewer for the recruitment "
+        "process for the position of Relationship Manager.\n\nInterview date: 12 March "
+        "2026, 10:00\n\nHR",
+        "not_job",
+    ),
+    (
+        "Offer Declined - Priyanka Shah",
+        "Priyanka Shah has declined the offer for Clinical Pharmacist.\n\nDecision: "
+        "Rejected\n\nConsider reaching out to alternative candidates from the shortlist."
+        "\n\nRecruitment System",
+        "not_job",
+    ),
+    (
+        "Chloe Marsh — Declined by Hiring Manager",
+        "A hiring manager has made a decision on a candidate:\n\nCandidate: Chloe Marsh\n"
+        "Job: Receptionist\nDecision: Declined\n\nRecruitment System",
+        "not_job",
+    ),
+    (
+        "Your application",
+        "Dear Sam,\n\nThank you for your application for the Receptionist role. "
+        "Unfortunately we have decided not to progress your application; the successful "
+        "candidate has accepted the offer.\n\nHR",
+        "rejection",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
@@ -1352,7 +1400,8 @@ OFFER_OF_A_TITLED_POST = [
     + INTERVIEWED_SCREENED_OR_THE_WRITERS_OWN
     + POST_OFFERED_OR_FILLED
     + OFFER_TAKEN_BACK_OR_RESERVED
-    + OFFER_OF_A_TITLED_POST,
+    + OFFER_OF_A_TITLED_POST
+    + FOR_THOSE_WHO_HIRE,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
