@@ -1376,6 +1376,63 @@ FOR_THOSE_WHO_HIRE = [
     ),
 ]
 
+# The same in Norwegian, Danish and Swedish: someone named has applied, the reader sits on
+# the panel; the reader's own application, and the many who applied, stay the reader's.
+NORDIC_FOR_THOSE_WHO_HIRE = [
+    (
+        "Ny søknad: Lagermedarbeider",
+        "Hei,\n\nKari Nordmann har søkt på stillingen Lagermedarbeider.\n\nSe søknaden i portalen.",
+        "not_job",
+    ),
+    (
+        "Intervju",
+        "Hei Per,\n\nDu er satt opp som intervjuer for stillingen som rådgiver torsdag 12. "
+        "mars kl. 10.\n\nHilsen HR",
+        "not_job",
+    ),
+    (
+        "Ny ansökan: Servitör",
+        "Hej,\n\nSara Johansson har sökt tjänsten Servitör.\n\nSe alla ansökningar i portalen.",
+        "not_job",
+    ),
+    (
+        "Intervjuschema",
+        "Hej Per,\n\nDu är tillagd som intervjuare för tjänsten som lagerarbetare. Intervjun "
+        "med Sara Johansson är torsdag 12 mars kl. 10.\n\nHälsningar HR",
+        "not_job",
+    ),
+    (
+        "Samtaleplan",
+        "Hej Per,\n\nDu er tilføjet som interviewer til stillingen som lagermedarbejder. "
+        "Samtalen med Mette Hansen er torsdag den 12. marts kl. 10.\n\nHilsen HR",
+        "not_job",
+    ),
+    (
+        "Stillingen som rådgiver",
+        "Hei Kari,\n\nMange har søkt på stillingen, og vi har dessverre valgt en annen "
+        "kandidat.\n\nHilsen Anne",
+        "rejection",
+    ),
+    (
+        "Stillingen",
+        "Hej Mette,\n\nTak fordi du har søgt stillingen. Vi har desværre valgt en anden "
+        "kandidat.\n\nHilsen HR",
+        "rejection",
+    ),
+    (
+        "Stillingen",
+        "Hej Mette,\n\nMange har søgt stillingen, og vi har desværre valgt en anden "
+        "kandidat.\n\nHilsen HR",
+        "rejection",
+    ),
+    (
+        "Tjänsten",
+        "Hej Sara,\n\nMånga har sökt tjänsten, och vi har tyvärr valt en annan kandidat."
+        "\n\nHälsningar HR",
+        "rejection",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
@@ -1401,7 +1458,8 @@ FOR_THOSE_WHO_HIRE = [
     + POST_OFFERED_OR_FILLED
     + OFFER_TAKEN_BACK_OR_RESERVED
     + OFFER_OF_A_TITLED_POST
-    + FOR_THOSE_WHO_HIRE,
+    + FOR_THOSE_WHO_HIRE
+    + NORDIC_FOR_THOSE_WHO_HIRE,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
