@@ -1433,6 +1433,29 @@ NORDIC_FOR_THOSE_WHO_HIRE = [
     ),
 ]
 
+# A buyer's decision on the reader's quote, and access to a product applied for, are no
+# job; a refusal for an estimator's post still is one.
+QUOTE_OR_ACCESS = [
+    (
+        "Your quote",
+        "Hi Sam,\n\nThanks for sending your quote for the kitchen renovation. We'll make a "
+        "decision by the end of the month and let you know.\n\nBest, Anna",
+        "not_job",
+    ),
+    (
+        "Your API access application",
+        "Hi Sam,\n\nThanks for applying for access to the Acme API. We review applications "
+        "within 5 business days and will email you the decision.\n\nAcme Developer Team",
+        "not_job",
+    ),
+    (
+        "Your application",
+        "Dear Sam,\n\nThank you for applying for the Estimator position. Unfortunately we "
+        "have decided to move forward with other candidates.\n\nHR",
+        "rejection",
+    ),
+]
+
 
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
@@ -1459,7 +1482,8 @@ NORDIC_FOR_THOSE_WHO_HIRE = [
     + OFFER_TAKEN_BACK_OR_RESERVED
     + OFFER_OF_A_TITLED_POST
     + FOR_THOSE_WHO_HIRE
-    + NORDIC_FOR_THOSE_WHO_HIRE,
+    + NORDIC_FOR_THOSE_WHO_HIRE
+    + QUOTE_OR_ACCESS,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
