@@ -1457,6 +1457,165 @@ QUOTE_OR_ACCESS = [
 ]
 
 
+# An offer declared void is a refusal; an offer letter's terms are not ("This offer is void if
+# not accepted"). Another applicant named as chosen, to all who applied. An appointment a board
+# approved, and the appointment letter, are offers; "Welcome to Pathway!" is none.
+VOID_CHOSEN_APPOINTED_OR_WELCOMED = [
+    (
+        "Status of your offer letter",
+        "Dear Sneha,\n\nWe've determined that you don't meet our academic qualifying "
+        "requirements. Your offer is therefore invalid.\n\nRegards,\nCampus Recruitment Team",
+        "rejection",
+    ),
+    (
+        "Offer letter - Graduate Engineer",
+        "Dear Tom,\n\nWe regret to inform you that the offer letter issued to you stands "
+        "cancelled with immediate effect.\n\nRegards,\nHR",
+        "rejection",
+    ),
+    (
+        "Offer of employment - Analyst",
+        "Dear Tom,\n\nWe are pleased to offer you the position of Analyst at a salary of "
+        "40,000. This offer is void if you do not accept it within seven days.\n\nHR",
+        "offer",
+    ),
+    (
+        "Selection outcome - Senior Project Officer",
+        "To: ALL APPLICANTS\n\nThank you for your interest in this position. The applicant "
+        "selected as most suitable is Ms Karen Whitlock.\n\nRecruitment",
+        "rejection",
+    ),
+    (
+        "Selection outcome - Accounts Officer",
+        "Dear Applicant,\n\nThank you for applying. The successful applicant for this "
+        "position was Mr John Smith, who has accepted the offer.\n\nHR",
+        "rejection",
+    ),
+    (
+        "Your application - Accounts Officer",
+        "Dear Ann,\n\nThank you for applying. The successful candidate will be asked to "
+        "provide two references. We will contact shortlisted applicants by 20 March.\n\nHR",
+        "application_received",
+    ),
+    (
+        "Temporary Appointment - Data Entry Officer",
+        "Dear Esther,\n\nI am pleased to advise that the Commission has approved your "
+        "temporary appointment to the position of Data Entry Officer on the following "
+        "terms.\n\nSalary: Grade D2",
+        "offer",
+    ),
+    (
+        "Appointment - Senior Research Officer",
+        "Dear Esther,\n\nI am pleased to inform you that your appointment as Senior Research Officer "
+        "has been approved by the Council, effective 1 May.\n\nRegistrar",
+        "offer",
+    ),
+    (
+        "Your appointment letter - Front Office Executive",
+        "Dear Ravi,\n\nWelcome to Hotel Pallav. Your appointment letter is attached to this "
+        "email. Please sign and return a copy.\n\nHR",
+        "offer",
+    ),
+    (
+        "Welcome to Pathway - Let's Get Started!",
+        "Hi Sofia,\n\nWelcome to Pathway! We're excited to help you land your first job.\n\n"
+        "1. Complete your profile\n2. Get matched with employers\n\nThe Pathway Team",
+        "not_job",
+    ),
+    (
+        "Welcome to the team - Analyst",
+        "Hi Sofia,\n\nWelcome to the team! We're thrilled you accepted our offer for the "
+        "Analyst position.\n\nHR",
+        "offer",
+    ),
+    (
+        "Congratulations - Internship",
+        "Hi Sofia,\n\nCongratulations! We are thrilled to welcome you to the Job Jockey "
+        "internship program.\n\nHR",
+        "offer",
+    ),
+]
+
+# Asked for a time for a call, an interview moved to a new slot: invitations. An application
+# in its interview phase, a test done, an interview cancelled at the candidate's request, a
+# message waiting in a candidate portal: news of the process. A referee's former employee,
+# a new application and a candidate's test told to the recruiter: someone else's search.
+CALL_SLOT_PHASE_OR_PORTAL = [
+    (
+        "Shortlisted for Payroll Administrator",
+        "Hi Lerato,\n\nWe are pleased to inform you that you have been shortlisted for the "
+        "Payroll Administrator role. Please let us know a convenient time for a call.\n\n"
+        "Recruitment Team",
+        "interview_invitation",
+    ),
+    (
+        "Demo",
+        "Hi Ben,\n\nThanks for your interest in Acme CRM. Please let us know a convenient time "
+        "for a demo call with our sales team.\n\nMaria",
+        "not_job",
+    ),
+    (
+        "Booking Update - Early Childhood Educator",
+        "Dear candidate, Brightside Early Learning has rescheduled your slot for the position "
+        "of Early Childhood Educator.\n\nYour new slot will be from 9:15 AM To 9:45 AM on "
+        "23/05/2023\n\nThe Talent Tube Team",
+        "interview_invitation",
+    ),
+    (
+        "Your application - Member Services Officer",
+        "Dear Kristine,\n\nYour application for Member Services Officer is now in the "
+        "interview phase.\n\nWe'll contact you soon with more details.\n\nHR Office",
+        "status_update",
+    ),
+    (
+        "Exam - Clerk",
+        "Dear Jerome,\n\nThank you for completing the examination for the post of Clerk. "
+        "The results will be announced after evaluation.\n\nHR",
+        "status_update",
+    ),
+    (
+        "Interview Booking Deleted",
+        "Dear Priya,\n\nPlease be advised that we have received your cancelation request for "
+        "your interview on the 29/09/2022 at 1:00 PM for the position of Medical "
+        "Receptionist.\n\nThe Talent Tube Team",
+        "status_update",
+    ),
+    (
+        "Interview - Data Analyst",
+        "Dear Priya,\n\nWe would like to invite you to an interview on Monday 9 March at "
+        "10:00. Please note our interview cancellation policy: let us know 24 hours "
+        "ahead.\n\nHR",
+        "interview_invitation",
+    ),
+    (
+        "New message from Northbridge Staffing",
+        "Hi Gurpreet,\n\nYou have a new message regarding your application.\n\nRead in "
+        "Applicant Portal\n\nTeam Northbridge Staffing",
+        "status_update",
+    ),
+    (
+        "Reference Check - Ankit Verma",
+        "Dear Sir/Madam,\n\nWe are intended to recruit Ankit Verma who has applied for "
+        "employment with our Company and we learnt that you are his/her former employer. "
+        "Kindly click on the link below to see the Reference check form.\n\nRecruitment",
+        "not_job",
+    ),
+    (
+        "New Application for Backend Developer",
+        "Dear Tran,\n\nA new application has been submitted for the Backend Developer "
+        "position at Compass Job.\n\nApplicant Information\nName: Lan Anh\n\nPlease "
+        "review the application materials at your earliest convenience.\n\nCompass Job",
+        "not_job",
+    ),
+    (
+        "Assessment results: Jonas Meyer - Support Engineer",
+        "Hi Sabine,\n\nJonas Meyer has completed the assessment for Support Engineer.\n\n"
+        "Score: 82%\n\nResult: PASSED",
+        "not_job",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("subject", "body", "kind"),
     NO_REPLY_OR_NO_INVITATION
@@ -1483,9 +1642,33 @@ QUOTE_OR_ACCESS = [
     + OFFER_OF_A_TITLED_POST
     + FOR_THOSE_WHO_HIRE
     + NORDIC_FOR_THOSE_WHO_HIRE
-    + QUOTE_OR_ACCESS,
+    + QUOTE_OR_ACCESS
+    + VOID_CHOSEN_APPOINTED_OR_WELCOMED
+    + CALL_SLOT_PHASE_OR_PORTAL,
 )
 def test_news_refusals_and_tests_in_other_words(
     analyzer: Analyzer, subject: str, body: str, kind: str
 ) -> None:
     assert analyzer.analyze(parse_message(mail(subject, body))).kind == kind
+
+
+# A day that is not the sender's promise: an appointment's effective date, the reader's
+# time to finish a test.
+@pytest.mark.parametrize(
+    ("subject", "body"),
+    [
+        (
+            "Appointment - Senior Research Officer",
+            "Dear Esther,\n\nI am pleased to inform you that your appointment as Senior Research "
+            "Officer has been approved by the Council, effective 1 May.\n\nRegistrar",
+        ),
+        (
+            "Test - Logistics Coordinator",
+            "Dear Candidate,\n\nYour access to the aptitude assessment has been reinstated. "
+            "Please ensure you complete the test within 48 hours of the original invitation "
+            "time.\n\nHR",
+        ),
+    ],
+)
+def test_a_day_that_is_no_promise(analyzer: Analyzer, subject: str, body: str) -> None:
+    assert analyzer.analyze(parse_message(mail(subject, body))).promised_by is None
