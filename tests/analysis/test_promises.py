@@ -265,6 +265,8 @@ SENDERS_OWN_TIME = [
     ("sv", "Senast den 20 mars meddelar vi dig.", "2026-03-20"),
     # how long the step before the answer takes
     ("en", "What happens next?\n- The review process typically takes 1-2 weeks", "2026-03-17"),
+    # ... in a list of what comes next
+    ("en", "Next steps\nInitial review: up to 5 business days\nPhone screen", "2026-03-10"),
     (
         "en",
         "We have initiated your background verification. This typically takes up to 7 "
