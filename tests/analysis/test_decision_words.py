@@ -1492,6 +1492,19 @@ VOID_CHOSEN_APPOINTED_OR_WELCOMED = [
         "rejection",
     ),
     (
+        "History Teacher - Brazos Bend High School",
+        "Dear Applicant:\n\nThank you for your interest in the position of history teacher. "
+        "An applicant has been chosen and will fill the position as an employee after Board "
+        "approval.\n\nBrazos Bend ISD",
+        "rejection",
+    ),
+    (
+        "Your application - Accountant",
+        "Dear Ann,\n\nThank you for applying for the Accountant position. Once an applicant "
+        "has been selected for interview, we will contact them directly.\n\nHR",
+        "application_received",
+    ),
+    (
         "Your application - Accounts Officer",
         "Dear Ann,\n\nThank you for applying. The successful candidate will be asked to "
         "provide two references. We will contact shortlisted applicants by 20 March.\n\nHR",
